@@ -1,0 +1,68 @@
+"""Command line: ``python -m index build [PATH ...] [--db DIR] [--prune] [--rebuild]`` and ``stats``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from index.build import build_index
+from index.settings import Settings
+from index.store import ArticleStore, EmbeddingModelMismatchError, reset_store
+
+DEFAULT_PATHS = [Path("seeds")]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m index", description="Build and inspect the article index.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="index articles incrementally (default: seeds/)")
+    build.add_argument("paths", nargs="*", type=Path, help="files or folders of articles")
+    build.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
+    build.add_argument("--prune", action="store_true", help="remove articles that are no longer under PATH")
+    build.add_argument("--rebuild", action="store_true", help="drop the index first (after a model change)")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    stats = commands.add_parser("stats", help="what the index holds")
+    stats.add_argument("--db", type=Path, help="Chroma folder")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings(db_path=args.db) if args.db else Settings()
+    try:
+        if args.command == "build":
+            return _build(settings, args)
+        return _stats(settings, args)
+    except EmbeddingModelMismatchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _build(settings: Settings, args: argparse.Namespace) -> int:
+    if args.rebuild:
+        reset_store(settings)
+    store = ArticleStore.open(settings)
+    report = build_index(store, args.paths or DEFAULT_PATHS, prune=args.prune, show_progress=not args.quiet)
+    for error in report.errors:
+        print(f"skipped {error}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def _stats(settings: Settings, args: argparse.Namespace) -> int:
+    stats = ArticleStore.open(settings).stats()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        for key, value in stats.items():
+            print(f"{key:20} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

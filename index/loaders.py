@@ -1,0 +1,282 @@
+"""Read articles from files and folders, one at a time.
+
+Supported: the seed ``.txt`` format (``date YYYY-MM-DD`` then the text), ``.md``, ``.html``,
+``.json`` (an object or a list of objects), ``.jsonl`` and ``.jsonl.gz`` (one object per line,
+the RealTimeQA format: ``doc_id``/``id``, ``title``, ``text``, ``publish_date``/``date``,
+``url``, ``source``). Everything is streamed, so a 200 MB feed never sits in memory whole, and
+a broken item becomes a :class:`LoadError` naming its file and line while the rest goes on.
+
+>>> errors: list[LoadError] = []
+>>> articles = list(iter_articles([Path("seeds")], errors))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, TextIO
+
+from index.articles import Article, ArticleFormatError, LoadError, parse_date, title_from_text
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".jsonl.gz")
+
+_SEED_HEADER = re.compile(r"\A\s*date\s+(\S+)[ \t]*\n?", re.IGNORECASE)
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+_MD_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def iter_articles(paths: Iterable[Path | str], errors: list[LoadError]) -> Iterator[Article]:
+    """Yield every article under ``paths`` (files or folders, read recursively, in name order).
+
+    Problems are appended to ``errors`` rather than raised: one bad file must not cost the
+    user the rest of their corpus.
+    """
+    for raw_path in paths:
+        path = Path(raw_path)
+        if not path.exists():
+            errors.append(LoadError(str(path), None, "no such file or folder"))
+            continue
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if path.is_dir() and (_suffix(file) not in SUPPORTED_SUFFIXES or _is_hidden(file, path)):
+                continue
+            yield from _load_file(file, errors)
+
+
+def _load_file(path: Path, errors: list[LoadError]) -> Iterator[Article]:
+    suffix = _suffix(path)
+    try:
+        if suffix in (".jsonl", ".jsonl.gz"):
+            yield from _load_jsonl(path, errors)
+        elif suffix == ".json":
+            yield from _load_json(path, errors)
+        elif suffix in (".html", ".htm"):
+            yield _load_html(path)
+        elif suffix in (".md", ".markdown"):
+            yield _load_markdown(path)
+        elif suffix == ".txt":
+            yield _load_seed_text(path)
+        else:
+            errors.append(LoadError(str(path), None, f"unsupported file type {suffix or '(none)'}"))
+    except ArticleFormatError as error:
+        errors.append(LoadError(str(path), getattr(error, "line", None), str(error)))
+    except (OSError, UnicodeDecodeError, EOFError) as error:
+        errors.append(LoadError(str(path), None, f"cannot read: {error}"))
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    return ".jsonl.gz" if name.endswith(".jsonl.gz") else path.suffix.lower()
+
+
+def _is_hidden(file: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in file.relative_to(root).parts)
+
+
+def file_article_id(path: Path) -> str:
+    """A file's article id: its path relative to the working directory when under it.
+
+    Relative ids keep the index valid when the project folder moves; files elsewhere keep
+    their absolute path.
+    """
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def _read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8-sig")
+
+
+def _require_text(text: str, path: Path) -> str:
+    text = text.strip()
+    if not text:
+        raise ArticleFormatError("the article has no text")
+    return text
+
+
+def _load_seed_text(path: Path) -> Article:
+    """The seed format: optional whitespace, ``date YYYY-MM-DD``, the article (same or next line)."""
+    content = _read_text(path)
+    header = _SEED_HEADER.match(content)
+    article_date = None
+    if header:
+        article_date = _with_line(lambda: parse_date(header.group(1)), 1 + content[: header.start(1)].count("\n"))
+        content = content[header.end() :]
+    text = _require_text(content, path)
+    return Article(
+        id=file_article_id(path),
+        title=title_from_text(text, fallback=path.stem),
+        text=text,
+        date=article_date,
+        source=path.name,
+    )
+
+
+def _load_markdown(path: Path) -> Article:
+    """Markdown: optional YAML-ish front matter (``title:``, ``date:``, ``source:``, ``url:``)."""
+    content = _read_text(path)
+    fields: dict[str, str] = {}
+    front = _FRONT_MATTER.match(content)
+    if front:
+        for line in front.group(1).splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                fields[key.strip().lower()] = value.strip().strip("\"'")
+        content = content[front.end() :]
+    heading = _MD_HEADING.search(content)
+    text = _require_text(content, path)
+    title = fields.get("title") or (heading.group(1) if heading else title_from_text(text, path.stem))
+    return Article(
+        id=file_article_id(path),
+        title=title,
+        text=text,
+        date=_with_line(lambda: parse_date(fields.get("date")), 1),
+        source=fields.get("source", path.name),
+        url=fields.get("url", ""),
+    )
+
+
+class _HtmlText(HTMLParser):
+    """Collects visible text (no scripts, styles or head) plus ``<title>`` and date metadata."""
+
+    _SKIPPED = {"script", "style", "noscript", "template", "head", "svg"}
+    _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title_parts: list[str] = []
+        self.meta: dict[str, str] = {}
+        self._skip_depth = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag == "meta":
+            values = {k: v or "" for k, v in attrs}
+            key = (values.get("property") or values.get("name") or "").lower()
+            if key and values.get("content"):
+                self.meta[key] = values["content"]
+        elif tag in self._SKIPPED:
+            self._skip_depth += 1
+        if tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in self._SKIPPED and self._skip_depth:
+            self._skip_depth -= 1
+        if tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title_parts.append(data)
+        elif not self._skip_depth:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        joined = "".join(self.parts)
+        paragraphs = (re.sub(r"[ \t\r\f\v]+", " ", p).strip() for p in re.split(r"\n\s*\n", joined))
+        return "\n\n".join(p.replace("\n", " ") for p in paragraphs if p)
+
+
+def _load_html(path: Path) -> Article:
+    parser = _HtmlText()
+    parser.feed(_read_text(path))
+    parser.close()
+    text = _require_text(parser.text(), path)
+    meta = parser.meta
+    raw_date = meta.get("article:published_time") or meta.get("date") or meta.get("pubdate")
+    title = " ".join("".join(parser.title_parts).split()) or meta.get("og:title") or title_from_text(text, path.stem)
+    return Article(
+        id=file_article_id(path),
+        title=title,
+        text=text,
+        date=parse_date(raw_date),
+        source=meta.get("og:site_name", path.name),
+        url=meta.get("og:url", ""),
+    )
+
+
+def article_from_record(record: Any, fallback_id: str) -> Article:
+    """One feed object → :class:`Article`; raises :class:`ArticleFormatError` naming what is wrong."""
+    if not isinstance(record, dict):
+        raise ArticleFormatError(f"expected a JSON object, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ArticleFormatError("missing or empty 'text'")
+    article_id = record.get("doc_id") or record.get("id") or fallback_id
+    title = record.get("title")
+    return Article(
+        id=str(article_id),
+        title=str(title).strip() if title else title_from_text(text, str(article_id)),
+        text=text.strip(),
+        date=parse_date(record.get("publish_date") or record.get("date")),
+        source=str(record.get("source") or ""),
+        url=str(record.get("url") or ""),
+    )
+
+
+def _open_lines(path: Path) -> TextIO:
+    if _suffix(path) == ".jsonl.gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8-sig")
+
+
+def _load_jsonl(path: Path, errors: list[LoadError]) -> Iterator[Article]:
+    base_id = file_article_id(path)
+    with _open_lines(path) as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                yield article_from_record(record, fallback_id=f"{base_id}#L{number}")
+            except json.JSONDecodeError as error:
+                errors.append(LoadError(str(path), number, f"invalid JSON: {error.msg} (column {error.colno})"))
+            except ArticleFormatError as error:
+                errors.append(LoadError(str(path), number, str(error)))
+
+
+def _load_json(path: Path, errors: list[LoadError]) -> Iterator[Article]:
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as error:
+        errors.append(LoadError(str(path), error.lineno, f"invalid JSON: {error.msg}"))
+        return
+    records = data if isinstance(data, list) else [data]
+    base_id = file_article_id(path)
+    for position, record in enumerate(records):
+        fallback = base_id if len(records) == 1 else f"{base_id}#{position}"
+        try:
+            yield article_from_record(record, fallback_id=fallback)
+        except ArticleFormatError as error:
+            errors.append(LoadError(str(path), None, f"item {position}: {error}"))
+
+
+def _with_line(compute: Any, line: int) -> Any:
+    """Run ``compute``; attach ``line`` to an :class:`ArticleFormatError` it raises."""
+    try:
+        return compute()
+    except ArticleFormatError as error:
+        error.line = line  # type: ignore[attr-defined]
+        raise
+
+
+def describe_paths(paths: Iterable[Path | str]) -> str:
+    """``seeds/, news.jsonl`` for log lines."""
+    return ", ".join(os.fspath(p) for p in paths)

