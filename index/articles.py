@@ -72,19 +72,3 @@ def parse_date(value: object) -> str | None:
 def date_as_int(iso_date: str | None) -> int:
     """``2020-06-20`` → ``20200620`` (0 when unknown): Chroma filters compare numbers only."""
     return int(iso_date.replace("-", "")) if iso_date else 0
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s")
-
-
-def title_from_text(text: str, fallback: str, max_chars: int = 120) -> str:
-    """A title for an article that has none: its first sentence, shortened at a word boundary."""
-    first_line = text.strip().split("\n", 1)[0].strip()
-    if not first_line:
-        return fallback
-    match = _SENTENCE_END.search(first_line)
-    sentence = first_line[: match.start() + 1] if match else first_line
-    if len(sentence) <= max_chars:
-        return sentence
-    cut = sentence[:max_chars].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"

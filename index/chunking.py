@@ -23,9 +23,7 @@ from langchain_core.documents import Document
 from index.articles import Article, date_as_int
 
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof gen sen rep gov lt col sgt capt cmdr adm maj st jr sr inc co corp ltd
-    no nos vs etc fig al approx dept est jan feb mar apr jun jul aug sep sept oct nov dec
-    mt ft pres rev hon u.s u.n u.k e.g i.e a.m p.m d.c""".split()
+    ["mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "cmdr", "adm", "maj", "st", "jr", "sr", "inc", "co", "corp", "ltd", "no", "nos", "vs", "etc", "fig", "al", "approx", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "pres", "rev", "hon", "u.s", "u.n", "u.k", "e.g", "i.e", "a.m", "p.m", "d.c"]
 )
 # A candidate boundary: end punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")

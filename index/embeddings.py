@@ -46,7 +46,7 @@ def load_embeddings(model_name: str, batch_size: int = 64) -> HuggingFaceEmbeddi
 
 def embedding_dimension(embeddings: HuggingFaceEmbeddings) -> int:
     """Size of the model's vectors, recorded in the collection to catch a model change."""
-    dimension = embeddings._client.get_embedding_dimension()  # noqa: SLF001
+    dimension = embeddings._client.get_embedding_dimension()
     if dimension is None:
         dimension = len(embeddings.embed_query("dimension probe"))
     return int(dimension)

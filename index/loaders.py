@@ -15,14 +15,14 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import os
 import re
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, TextIO
 
-from index.articles import Article, ArticleFormatError, LoadError, parse_date, title_from_text
+from index.articles import Article, ArticleFormatError, LoadError, parse_date
+from index.chunking import split_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -277,6 +277,12 @@ def _with_line(compute: Any, line: int) -> Any:
         raise
 
 
-def describe_paths(paths: Iterable[Path | str]) -> str:
-    """``seeds/, news.jsonl`` for log lines."""
-    return ", ".join(os.fspath(p) for p in paths)
+def title_from_text(text: str, fallback: str, max_chars: int = 120) -> str:
+    """A title for an article that has none: its first sentence, shortened at a word boundary."""
+    spans = split_sentences(text)
+    if not spans:
+        return fallback
+    sentence = " ".join(text[spans[0][0] : spans[0][1]].split())
+    if len(sentence) <= max_chars:
+        return sentence
+    return sentence[:max_chars].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -53,10 +53,14 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=200, ge=0, description="Characters of context repeated between chunks.")
     top_k: int = Field(default=5, ge=1, description="Passages handed to the answerer.")
     min_relevance: float = Field(
-        default=0.35,
+        default=0.2,
+        description="Cosine similarity a passage must reach to be used at all.",
+    )
+    min_answer_score: float = Field(
+        default=0.4,
         description=(
-            "Cosine similarity (0..1) the best passage must reach for the question to be answered; "
-            "below it the answer is 'not in the articles'."
+            "Score (sentence similarity plus shared-word and passage bonuses) the best sentence must reach "
+            "for the question to be answered; below it the answer is 'not in the articles'."
         ),
     )
     max_answer_sentences: int = Field(default=3, ge=1, le=10, description="Sentences in an extractive answer.")

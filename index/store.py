@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_classic.indexes import SQLRecordManager
 from langchain_core.documents import Document
@@ -106,7 +106,7 @@ class ArticleStore:
 
     @property
     def collection(self) -> chromadb.Collection:
-        return self.vector_store._collection  # noqa: SLF001
+        return self.vector_store._collection
 
     @property
     def max_batch_size(self) -> int:
@@ -123,7 +123,9 @@ class ArticleStore:
         """The ``k`` chunks closest to ``query``, each with its cosine similarity (higher is closer)."""
         if self.count() == 0:
             return []
-        return self.vector_store.similarity_search_with_relevance_scores(query, k=k, filter=where)
+        # Cosine distance → similarity ourselves: LangChain's relevance helper warns on negatives.
+        hits = self.vector_store.similarity_search_with_score(query, k=k, filter=where)
+        return [(document, 1.0 - distance) for document, distance in hits]
 
     def delete_keys(self, keys: Sequence[str]) -> None:
         """Remove chunks from Chroma first, then from the record manager (as LangChain does)."""
@@ -185,7 +187,7 @@ def _check_model(client: chromadb.ClientAPI, settings: Settings, dimension: int)
     """Raise a clear error when the existing collection was embedded with another model."""
     try:
         collection = client.get_collection(settings.collection)
-    except Exception:  # noqa: BLE001 - chromadb raises different types for "not found" across versions
+    except NotFoundError:
         return
     metadata = collection.metadata or {}
     built_model = metadata.get(MODEL_KEY)
@@ -208,7 +210,7 @@ def reset_store(settings: Settings) -> None:
     client = _make_client(settings)
     try:
         client.delete_collection(settings.collection)
-    except Exception:  # noqa: BLE001 - nothing to delete
+    except NotFoundError:
         logger.info("no collection %r to delete", settings.collection)
     record_manager = SQLRecordManager(namespace=f"chroma/{settings.collection}", db_url=settings.record_manager_url)
     record_manager.create_schema()

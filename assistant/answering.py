@@ -1,0 +1,133 @@
+"""The default answerer: the sentences of the retrieved passages that best answer the question.
+
+No language model is involved, so nothing can be invented: every sentence of the answer is a
+sentence of an article, followed by the number of the passage it comes from. Sentences are
+ranked against the question with the same embedding model as retrieval, plus a small bonus for
+sharing the question's content words and for coming from a highly ranked passage.
+
+It is a LangChain ``Runnable`` taking ``{"question": str, "passages": list[Document]}`` and
+returning an :class:`~assistant.types.Answer`: any other answerer (an LLM, later) plugs into the
+same seam.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.runnables import Runnable, RunnableConfig
+
+from assistant.citations import cite_sentences
+from assistant.types import Answer, not_in_articles
+from index.chunking import split_sentences
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_STOPWORDS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "from", "by", "with", "about", "as", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "that", "this", "these", "those", "it", "its", "their", "there", "here", "than", "then", "so", "not", "no", "yes", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "have", "has", "had", "i", "you", "he", "she", "we", "they", "them", "his", "her", "our", "your", "my", "me", "us", "into", "over", "under", "after", "before", "during", "up", "down", "out", "off", "again", "very", "just", "also", "any", "some", "all", "according", "said", "says", "tell", "told"]
+)
+# Weights of the sentence score: meaning first, shared words and passage rank as tie-breakers.
+_LEXICAL_WEIGHT = 0.25
+_PASSAGE_WEIGHT = 0.15
+# A sentence opening with a pronoun ("They are also ...") means little out of its article.
+_DANGLING_START = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|her|their|its)\b", re.IGNORECASE)
+_DANGLING_PENALTY = 0.08
+# A further sentence must come close to the best one, and must not repeat a chosen one.
+_FOLLOWER_MARGIN = 0.07
+_DUPLICATE_SIMILARITY = 0.88
+_MIN_SENTENCE_CHARS = 25
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words minus stop words, with a crude plural strip (Turkey's → turkey)."""
+    words = set()
+    for word in _WORD.findall(text.lower()):
+        word = word.removesuffix("'s")
+        if word in _STOPWORDS:
+            continue
+        words.add(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
+    return words
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    sentence: str
+    passage: Document
+
+
+class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
+    """Answer with one to ``max_sentences`` article sentences, each followed by its ``[n]``."""
+
+    def __init__(
+        self,
+        embeddings: Embeddings,
+        *,
+        min_relevance: float = 0.2,
+        min_answer_score: float = 0.4,
+        max_sentences: int = 3,
+    ) -> None:
+        self.embeddings = embeddings
+        self.min_relevance = min_relevance
+        self.min_answer_score = min_answer_score
+        self.max_sentences = max_sentences
+
+    def invoke(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
+        question: str = input["question"]
+        passages: list[Document] = input["passages"]
+        relevant = [p for p in passages if p.metadata.get("score", 0.0) >= self.min_relevance]
+        if not relevant:
+            return not_in_articles(question)
+        candidates = _candidates(relevant)
+        if not candidates:
+            return not_in_articles(question)
+        chosen = self._choose(question, candidates)
+        if not chosen:
+            return not_in_articles(question)
+        text, citations = cite_sentences([(c.sentence, c.passage) for c in chosen])
+        return Answer(question=question, text=text, answered=True, citations=citations, backend="extractive")
+
+    def _choose(self, question: str, candidates: list[_Candidate]) -> list[_Candidate]:
+        question_vector = np.asarray(self.embeddings.embed_query(question))
+        sentence_vectors = np.asarray(self.embeddings.embed_documents([c.sentence for c in candidates]))
+        semantic = sentence_vectors @ question_vector
+        question_words = content_words(question)
+        scores = []
+        for candidate, similarity in zip(candidates, semantic, strict=True):
+            overlap = len(question_words & content_words(candidate.sentence)) / max(1, len(question_words))
+            passage_score = float(candidate.passage.metadata.get("score", 0.0))
+            penalty = _DANGLING_PENALTY if _DANGLING_START.match(candidate.sentence) else 0.0
+            scores.append(float(similarity) + _LEXICAL_WEIGHT * overlap + _PASSAGE_WEIGHT * passage_score - penalty)
+        order = np.argsort(scores)[::-1]
+        best = scores[order[0]]
+        if best < self.min_answer_score:
+            return []
+        picked: list[int] = []
+        for index in order:
+            if len(picked) == self.max_sentences or scores[index] < best - _FOLLOWER_MARGIN:
+                break
+            if any(float(sentence_vectors[index] @ sentence_vectors[j]) > _DUPLICATE_SIMILARITY for j in picked):
+                continue
+            picked.append(int(index))
+        return [candidates[i] for i in picked]
+
+
+def _candidates(passages: list[Document]) -> list[_Candidate]:
+    """Each distinct sentence once, credited to the best-ranked passage that holds it whole.
+
+    Overlapping chunks repeat sentences; the answer must not.
+    """
+    seen: set[str] = set()
+    candidates = []
+    for passage in passages:
+        text = passage.page_content
+        for start, end in split_sentences(text):
+            sentence = " ".join(text[start:end].split())
+            key = sentence.lower()
+            if len(sentence) < _MIN_SENTENCE_CHARS or key in seen:
+                continue
+            seen.add(key)
+            candidates.append(_Candidate(sentence, passage))
+    return candidates

@@ -1,0 +1,56 @@
+"""Numbers ↔ passages: ``[n]`` markers that always point at exactly one shown passage."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from langchain_core.documents import Document
+
+from assistant.types import Citation
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def citation_for(n: int, passage: Document) -> Citation:
+    metadata = passage.metadata
+    return Citation(
+        n=n,
+        article_id=str(metadata.get("article_id", "")),
+        title=str(metadata.get("title", "")),
+        date=str(metadata.get("date", "")),
+        source=str(metadata.get("source", "")),
+        url=str(metadata.get("url", "")),
+        passage=passage.page_content,
+        score=round(float(metadata.get("score", 0.0)), 4),
+    )
+
+
+def cite_sentences(chosen: Sequence[tuple[str, Document]]) -> tuple[str, list[Citation]]:
+    """Join ``(sentence, passage)`` pairs into ``sentence [n]`` text.
+
+    Passages are numbered in order of first use, so ``[1]`` is the first source the reader meets
+    and no number is left without a sentence pointing at it.
+    """
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for sentence, passage in chosen:
+        key = id(passage)
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            citations.append(citation_for(numbers[key], passage))
+        parts.append(f"{sentence.strip()} [{numbers[key]}]")
+    return " ".join(parts), citations
+
+
+def markers_in(text: str) -> list[int]:
+    """Citation numbers used in ``text``, in order, repeated as they appear."""
+    return [int(number) for number in MARKER.findall(text)]
+
+
+def citations_are_consistent(text: str, citations: Sequence[Citation]) -> bool:
+    """Every ``[n]`` has exactly one citation and every citation is referred to."""
+    used = set(markers_in(text))
+    numbers = [citation.n for citation in citations]
+    return len(numbers) == len(set(numbers)) and used == set(numbers)

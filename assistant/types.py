@@ -1,0 +1,54 @@
+"""What ``answer()`` returns: the text with ``[n]`` markers and the passages those numbers name."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+NOT_IN_ARTICLES = "This is not in the articles: none of the indexed articles covers that question."
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Passage ``[n]`` of an answer, with what a reader needs to check it."""
+
+    n: int
+    article_id: str
+    title: str
+    date: str
+    source: str
+    url: str
+    passage: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An answer whose every ``[n]`` has exactly one citation, and every citation is referred to.
+
+    ``answered`` is False when the articles don't cover the question; then ``citations`` is empty.
+    ``backend`` names what wrote the text (``extractive`` for the sentence selector).
+    """
+
+    question: str
+    text: str
+    answered: bool
+    citations: list[Citation] = field(default_factory=list)
+    backend: str = "extractive"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "answered": self.answered,
+            "backend": self.backend,
+            "citations": [citation.to_dict() for citation in self.citations],
+        }
+
+
+def not_in_articles(question: str, backend: str = "extractive") -> Answer:
+    """The refusal: said plainly, with no passage that could be mistaken for support."""
+    return Answer(question=question, text=NOT_IN_ARTICLES, answered=False, citations=[], backend=backend)
