@@ -27,7 +27,11 @@ from index.chunking import split_sentences
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "from", "by", "with", "about", "as", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "that", "this", "these", "those", "it", "its", "their", "there", "here", "than", "then", "so", "not", "no", "yes", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "have", "has", "had", "i", "you", "he", "she", "we", "they", "them", "his", "her", "our", "your", "my", "me", "us", "into", "over", "under", "after", "before", "during", "up", "down", "out", "off", "again", "very", "just", "also", "any", "some", "all", "according", "said", "says", "tell", "told"]
+    """a an the and or but of to in on at for from by with about as is are was were be been being do does
+    did what which who whom whose when where why how that this these those it its their there here than
+    then so not no yes can could would should will shall may might must have has had i you he she we
+    they them his her our your my me us into over under after before during up down out off again very
+    just also any some all according said says tell told""".split()
 )
 # Weights of the sentence score: meaning first, shared words and passage rank as tie-breakers.
 _LEXICAL_WEIGHT = 0.25
@@ -44,8 +48,8 @@ _MIN_SENTENCE_CHARS = 25
 def content_words(text: str) -> set[str]:
     """Lower-cased words minus stop words, with a crude plural strip (Turkey's → turkey)."""
     words = set()
-    for word in _WORD.findall(text.lower()):
-        word = word.removesuffix("'s")
+    for raw_word in _WORD.findall(text.lower()):
+        word = raw_word.removesuffix("'s")
         if word in _STOPWORDS:
             continue
         words.add(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)

@@ -102,9 +102,7 @@ def build_index(
     return report
 
 
-def _article_batches(
-    store: ArticleStore, articles: Iterator[Article], report: BuildReport
-) -> Iterator[list[Document]]:
+def _article_batches(store: ArticleStore, articles: Iterator[Article], report: BuildReport) -> Iterator[list[Document]]:
     """Chunk articles and group them into batches of whole articles of about the write size."""
     settings = store.settings
     seen: set[str] = set()

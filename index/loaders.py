@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 from index.articles import Article, ArticleFormatError, LoadError, parse_date
 from index.chunking import split_sentences
@@ -150,8 +150,10 @@ def _load_markdown(path: Path) -> Article:
 class _HtmlText(HTMLParser):
     """Collects visible text (no scripts, styles or head) plus ``<title>`` and date metadata."""
 
-    _SKIPPED = {"script", "style", "noscript", "template", "head", "svg"}
-    _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"}
+    _SKIPPED: ClassVar[frozenset[str]] = frozenset({"script", "style", "noscript", "template", "head", "svg"})
+    _BLOCKS: ClassVar[frozenset[str]] = frozenset(
+        {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

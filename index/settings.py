@@ -63,6 +63,7 @@ class Settings(BaseSettings):
             "for the question to be answered; below it the answer is 'not in the articles'."
         ),
     )
+    chat_concurrency: int = Field(default=4, ge=1, description="Questions the chat answers at the same time.")
     max_answer_sentences: int = Field(default=3, ge=1, le=10, description="Sentences in an extractive answer.")
 
     @model_validator(mode="after")

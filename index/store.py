@@ -98,9 +98,7 @@ class ArticleStore:
             collection_metadata={MODEL_KEY: settings.embedding_model, DIMENSION_KEY: dimension},
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
-        record_manager = SQLRecordManager(
-            namespace=f"chroma/{settings.collection}", db_url=settings.record_manager_url
-        )
+        record_manager = SQLRecordManager(namespace=f"chroma/{settings.collection}", db_url=settings.record_manager_url)
         record_manager.create_schema()
         return cls(settings, client, vector_store, record_manager, embeddings)
 
@@ -117,9 +115,7 @@ class ArticleStore:
         """Number of chunks in the collection."""
         return self.collection.count()
 
-    def search(
-        self, query: str, k: int, where: dict[str, Any] | None = None
-    ) -> list[tuple[Document, float]]:
+    def search(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[tuple[Document, float]]:
         """The ``k`` chunks closest to ``query``, each with its cosine similarity (higher is closer)."""
         if self.count() == 0:
             return []

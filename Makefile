@@ -1,0 +1,40 @@
+# Two commands: `make run` (install, index seeds/, serve the chat) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 7860
+export HF_HUB_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: install run index test lint browser
+
+# torch first, pinned to the CPU build on this disk: a bare "torch" would pull GBs of CUDA.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Incremental: unchanged articles are skipped, so this is cheap when nothing changed.
+index: install
+	$(PY) -m index build seeds
+
+run: index
+	$(PY) app.py --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser test (CI runs as root on a machine without it).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

@@ -1,0 +1,132 @@
+"""The chat: ``python app.py [--host 127.0.0.1] [--port 7860] [--db DIR]``.
+
+A Gradio ``ChatInterface`` over the same ``Assistant`` that ``assistant.answer()`` uses. Each
+reply is the answer with its ``[n]`` markers, then the cited passages (title, date, source and
+the passage, with the quoted sentences in bold) so every claim can be checked at a glance.
+Analytics are off, no share link is ever made, and it listens on 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from index.settings import Settings, default_settings  # sets the offline/no-telemetry env first
+
+import gradio as gr  # noqa: E402  (after the env set by index.settings)
+
+from assistant.service import Assistant  # noqa: E402
+from assistant.types import Answer, Citation  # noqa: E402
+from index.chunking import split_sentences  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "What does Turkey demand in Libya?",
+    "What did Turkey say about France?",
+    "Who leads the Government of National Accord?",
+]
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Article text is data: show its characters, never let them format or inject HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _highlighted_passage(citation: Citation, answer_text: str) -> str:
+    """The passage as a quote, with the sentences the answer took from it in bold."""
+    quoted = " ".join(answer_text.split())
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", citation.passage):
+        pieces = []
+        for start, end in split_sentences(paragraph):
+            sentence = " ".join(paragraph[start:end].split())
+            escaped = escape_markdown(sentence)
+            pieces.append(f"**{escaped}**" if sentence in quoted else escaped)
+        if pieces:
+            paragraphs.append("> " + " ".join(pieces))
+    return "\n>\n".join(paragraphs)
+
+
+def render_answer(answer: Answer) -> str:
+    """Markdown for one reply: the answer, then each cited passage under a heading."""
+    if not answer.answered:
+        return escape_markdown(answer.text)
+    text = escape_markdown(answer.text)
+    text = re.sub(r"\\\[(\d+)\\\]", r"**[\1]**", text)  # keep the citation markers visible and bold
+    blocks = [text, "", "**Sources**"]
+    for citation in answer.citations:
+        facts = " · ".join(escape_markdown(part) for part in (citation.date, citation.source) if part)
+        title = escape_markdown(citation.title or citation.article_id)
+        if citation.url:
+            title = f"[{title}]({citation.url})"
+        blocks += ["", f"**[{citation.n}]** {title}" + (f" — {facts}" if facts else ""), ""]
+        blocks.append(_highlighted_passage(citation, answer.text))
+    return "\n".join(blocks)
+
+
+def history_turns(history: Sequence[Any] | None) -> list[dict[str, str]]:
+    """Gradio 6 history (messages whose content is a list of blocks) → ``[{"role", "content"}]``."""
+    turns = []
+    for message in history or []:
+        role = message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
+        content = message.get("content") if isinstance(message, dict) else getattr(message, "content", None)
+        if isinstance(content, list):
+            content = " ".join(
+                str(block.get("text", "")) if isinstance(block, dict) else str(block) for block in content
+            )
+        if role and isinstance(content, str):
+            turns.append({"role": str(role), "content": content})
+    return turns
+
+
+def build_app(assistant: Assistant, settings: Settings) -> gr.ChatInterface:
+    """The chat UI, calling ``assistant.ask`` for every message."""
+
+    def respond(message: str, history: list[Any]) -> str:
+        answer = assistant.ask(message, history_turns(history))
+        return render_answer(answer)
+
+    count = assistant.store.count()
+    description = (
+        "Ask about the news articles in the index. Every claim in an answer carries a number "
+        "pointing at the passage it comes from, shown underneath."
+    )
+    if count == 0:
+        description += " **The index is empty:** add articles with `python -m index build PATH`."
+    return gr.ChatInterface(
+        respond,
+        title="News assistant",
+        description=description,
+        examples=EXAMPLES,
+        cache_examples=False,
+        analytics_enabled=False,
+        concurrency_limit=settings.chat_concurrency,
+        api_name="chat",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Serve the news assistant chat.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = default_settings()
+    if args.db:
+        settings = settings.model_copy(update={"db_path": args.db})
+    assistant = Assistant(settings)  # load the model and store before the first question
+    logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
+    build_app(assistant, settings).launch(server_name=args.host, server_port=args.port, share=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
