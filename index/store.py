@@ -87,9 +87,10 @@ class ArticleStore:
     @classmethod
     def open(cls, settings: Settings, embeddings: Embeddings | None = None) -> ArticleStore:
         """Open (or create) the collection; refuse one built with another embedding model."""
+        client = _make_client(settings)
+        _check_model(client, settings, dimension=None)  # fail fast, before loading any model
         embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_batch_size)
         dimension = embedding_dimension(embeddings)  # type: ignore[arg-type]
-        client = _make_client(settings)
         _check_model(client, settings, dimension)
         vector_store = ChromaSkippingExisting(
             collection_name=settings.collection,
@@ -179,8 +180,11 @@ def _make_client(settings: Settings) -> chromadb.ClientAPI:
     return chromadb.PersistentClient(path=str(settings.db_path), settings=chroma_settings)
 
 
-def _check_model(client: chromadb.ClientAPI, settings: Settings, dimension: int) -> None:
-    """Raise a clear error when the existing collection was embedded with another model."""
+def _check_model(client: chromadb.ClientAPI, settings: Settings, dimension: int | None) -> None:
+    """Raise a clear error when the existing collection was embedded with another model.
+
+    With ``dimension=None`` only the model name is compared, which needs no model loaded.
+    """
     try:
         collection = client.get_collection(settings.collection)
     except NotFoundError:
@@ -188,14 +192,14 @@ def _check_model(client: chromadb.ClientAPI, settings: Settings, dimension: int)
     metadata = collection.metadata or {}
     built_model = metadata.get(MODEL_KEY)
     built_dimension = metadata.get(DIMENSION_KEY)
-    if built_model == settings.embedding_model and built_dimension in (None, dimension):
+    if built_model == settings.embedding_model and (dimension is None or built_dimension in (None, dimension)):
         return
     if built_model is None and collection.count() == 0:
         return
     raise EmbeddingModelMismatchError(
         f"The index at {settings.db_path} (collection {settings.collection!r}) was built with "
         f"embedding model {built_model!r} ({built_dimension} dimensions), but the settings ask for "
-        f"{settings.embedding_model!r} ({dimension} dimensions). Vectors of different models cannot be "
+        f"{settings.embedding_model!r}" + (f" ({dimension} dimensions)" if dimension else "") + ". Vectors of different models cannot be "
         "compared. Either set ASSISTANT_EMBEDDING_MODEL back to the model the index was built with, or "
         "rebuild the index with the new model: python -m index build --rebuild [PATH ...]"
     )

@@ -1,0 +1,98 @@
+"""The chat, served for real by ``python app.py`` and called over HTTP with gradio_client."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from gradio_client import Client
+
+from app import history_turns, render_answer
+from assistant import Assistant
+
+from .conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chat_url(seed_db: Path) -> Iterator[str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port), "--db", str(seed_db)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    try:
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                pytest.fail(f"app.py exited: {server.stdout.read() if server.stdout else ''}")
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("app.py did not start serving within 180 s")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_chat_answers_the_seed_question_with_its_sources(chat_url: str) -> None:
+    client = Client(chat_url, verbose=False)
+    reply = client.predict("What does Turkey demand in Libya?", api_name="/chat")
+    assert "Sirte" in reply
+    assert "**[1]**" in reply
+    assert "**Sources**" in reply
+    assert "2020-06-20" in reply
+    assert "Turkey on Saturday announced" in reply  # the article's title and passage
+
+
+def test_chat_refuses_an_off_topic_question(chat_url: str) -> None:
+    reply = Client(chat_url, verbose=False).predict("What is the boiling point of tungsten?", api_name="/chat")
+    assert "not in the articles" in reply
+    assert "Sources" not in reply
+
+
+def test_chat_listens_on_loopback_only(chat_url: str) -> None:
+    port = int(chat_url.rstrip("/").rsplit(":", 1)[1])
+    outward = socket.gethostbyname(socket.gethostname())
+    if outward.startswith("127."):
+        pytest.skip("this machine has no non-loopback address to check against")
+    with socket.socket() as probe:
+        probe.settimeout(2)
+        assert probe.connect_ex((outward, port)) != 0
+
+
+def test_rendered_passages_escape_markup_and_bold_the_quoted_sentence(seed_assistant: Assistant) -> None:
+    answer = seed_assistant.ask("What did Turkey say about France?")
+    markdown = render_answer(answer)
+    quoted = answer.text.split(" [1]")[0]
+    assert f"**{quoted}**".replace("(", "").replace(")", "")[:40] in markdown.replace("(", "").replace(")", "")
+
+
+def test_history_from_gradio_blocks_becomes_plain_turns() -> None:
+    history = [
+        {"role": "user", "content": [{"type": "text", "text": "What does Turkey demand?"}]},
+        {"role": "assistant", "content": "Withdrawal from Sirte [1]"},
+    ]
+    assert history_turns(history) == [
+        {"role": "user", "content": "What does Turkey demand?"},
+        {"role": "assistant", "content": "Withdrawal from Sirte [1]"},
+    ]

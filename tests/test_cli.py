@@ -1,0 +1,56 @@
+"""The command lines, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT, SEEDS
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_index_build_summary_then_ask_json(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        json.dumps({"doc_id": "ok", "title": "Ok", "text": "A volcano erupted in Iceland.", "publish_date": "2020/06/21"})
+        + "\n{not json\n"
+    )
+    built = run("-m", "index", "build", str(SEEDS), str(feed), "--db", str(db), "--quiet")
+    assert built.returncode == 0, built.stderr
+    assert "2 added, 0 updated, 0 unchanged, 0 removed articles" in built.stdout
+    assert f"skipped {feed}:2: invalid JSON" in built.stderr
+
+    asked = run("-m", "assistant", "ask", "What does Turkey demand in Libya?", "--db", str(db), "--json")
+    assert asked.returncode == 0, asked.stderr
+    payload = json.loads(asked.stdout)
+    assert set(payload) >= {"question", "answer", "answered", "citations"}
+    assert payload["question"] == "What does Turkey demand in Libya?"
+    assert payload["answered"] is True and "Sirte" in payload["answer"]
+    citation = payload["citations"][0]
+    assert set(citation) == {"n", "article_id", "title", "date", "source", "url", "passage", "score"}
+    assert citation["n"] == 1 and citation["date"] == "2020-06-20"
+
+    stats = run("-m", "index", "stats", "--db", str(db), "--json")
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["articles"] == 2
+
+
+def test_model_mismatch_exits_with_a_message_on_how_to_rebuild(seed_db: Path, tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    db = tmp_path / "copy"
+    shutil.copytree(seed_db, db)
+    env = dict(os.environ, ASSISTANT_EMBEDDING_MODEL="paraphrase-MiniLM-L3-v2")
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "anything", "--db", str(db)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False, env=env,
+    )
+    assert result.returncode != 0
+    assert "python -m index build --rebuild" in result.stderr
