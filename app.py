@@ -2,7 +2,7 @@
 
 A Gradio ``ChatInterface`` over the same ``Assistant`` that ``assistant.answer()`` uses. Each
 reply is the answer with its ``[n]`` markers, then the cited passages (title, date, source and
-the passage, with the quoted sentences in bold) so every claim can be checked at a glance.
+the passage, with the quoted sentences highlighted) so every claim can be checked at a glance.
 Analytics are off, no share link is ever made, and it listens on 127.0.0.1 unless told otherwise.
 """
 
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 EXAMPLES = [
     "What does Turkey demand in Libya?",
     "What did Turkey say about France?",
-    "Who leads the Government of National Accord?",
+    "Who is the head of the GNA?",
 ]
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
@@ -40,7 +40,7 @@ def escape_markdown(text: str) -> str:
 
 
 def _highlighted_passage(citation: Citation, answer_text: str) -> str:
-    """The passage as a quote, with the sentences the answer took from it in bold."""
+    """The passage as a quote, with the sentences the answer took from it highlighted."""
     quoted = " ".join(answer_text.split())
     paragraphs = []
     for paragraph in re.split(r"\n\s*\n", citation.passage):
@@ -48,7 +48,7 @@ def _highlighted_passage(citation: Citation, answer_text: str) -> str:
         for start, end in split_sentences(paragraph):
             sentence = " ".join(paragraph[start:end].split())
             escaped = escape_markdown(sentence)
-            pieces.append(f"**{escaped}**" if sentence in quoted else escaped)
+            pieces.append(f"<mark>{escaped}</mark>" if sentence in quoted else escaped)
         if pieces:
             paragraphs.append("> " + " ".join(pieces))
     return "\n>\n".join(paragraphs)

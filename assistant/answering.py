@@ -60,6 +60,7 @@ def content_words(text: str) -> set[str]:
 class _Candidate:
     sentence: str
     passage: Document
+    offset: int  # where the sentence starts in its article: answers read in article order
 
 
 class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
@@ -115,7 +116,15 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
             if any(float(sentence_vectors[index] @ sentence_vectors[j]) > _DUPLICATE_SIMILARITY for j in picked):
                 continue
             picked.append(int(index))
-        return [candidates[i] for i in picked]
+        return _in_reading_order([candidates[i] for i in picked])
+
+
+def _in_reading_order(chosen: list[_Candidate]) -> list[_Candidate]:
+    """Best article first; within an article, sentences in the order the article tells them."""
+    article_rank: dict[str, int] = {}
+    for candidate in chosen:
+        article_rank.setdefault(str(candidate.passage.metadata.get("article_id")), len(article_rank))
+    return sorted(chosen, key=lambda c: (article_rank[str(c.passage.metadata.get("article_id"))], c.offset))
 
 
 def _candidates(passages: list[Document]) -> list[_Candidate]:
@@ -133,5 +142,5 @@ def _candidates(passages: list[Document]) -> list[_Candidate]:
             if len(sentence) < _MIN_SENTENCE_CHARS or key in seen:
                 continue
             seen.add(key)
-            candidates.append(_Candidate(sentence, passage))
+            candidates.append(_Candidate(sentence, passage, int(passage.metadata.get("start", 0)) + start))
     return candidates

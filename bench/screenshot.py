@@ -1,0 +1,78 @@
+"""Screenshot the chat after one question: ``python bench/screenshot.py --url URL --out PNG --question TEXT``.
+
+Drives Debian's Chromium (``apt-get install chromium``) headless through Playwright against a running
+``app.py``; no Playwright-managed browser is downloaded. Prints the path of the PNG it wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+# Without these Chromium waits on network services that a closed network never answers.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def screenshot(url: str, out: Path, question: str, *, chromium: str, width: int, height: int, timeout_s: float) -> Path:
+    """Ask ``question`` in the chat at ``url`` and save a full-page PNG once the reply is shown."""
+    timeout_ms = timeout_s * 1000
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(timeout_ms)
+            page.goto(url, wait_until="domcontentloaded")
+            box = page.get_by_role("textbox")
+            expect(box).to_be_editable(timeout=timeout_ms)
+            box.fill(question)
+            box.press("Enter")
+            # The pending bubble is not a data-testid="bot" message, so this waits for the real reply.
+            expect(page.get_by_test_id("bot").last).not_to_be_empty(timeout=timeout_ms)
+            page.mouse.move(0, 0)  # no hover highlight in the picture
+            page.wait_for_timeout(500)  # let the markdown settle
+            page.screenshot(path=str(out), full_page=True)
+        finally:
+            browser.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Screenshot the news assistant chat after one question.")
+    parser.add_argument("--url", default="http://127.0.0.1:7860/", help="address of a running app.py")
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshot.png"), help="PNG to write")
+    parser.add_argument("--question", default="What does Turkey demand in Libya?")
+    parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium binary (Debian's by default)")
+    parser.add_argument("--width", type=int, default=1200)
+    parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the page and the reply")
+    args = parser.parse_args(argv)
+    if not Path(args.chromium).exists():
+        parser.error(f"{args.chromium} is missing: install it with `apt-get install chromium` (or `make browser`)")
+    path = screenshot(
+        args.url,
+        args.out,
+        args.question,
+        chromium=args.chromium,
+        width=args.width,
+        height=args.height,
+        timeout_s=args.timeout,
+    )
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""The chat in a real headless Chromium: a real index of seeds/, ``app.py`` as a subprocess, real clicks.
+
+Needs Debian's Chromium at /usr/bin/chromium (``make browser`` installs it) and the ``playwright`` package;
+no Playwright-managed browser is ever downloaded. Run only these with ``pytest -m browser``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these Chromium waits on network services that a closed network never answers.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVE_TIMEOUT_S = 120  # the app loads the embedding model before it listens
+REPLY_TIMEOUT_MS = 90_000
+UI_TIMEOUT_MS = 30_000
+QUESTION = "What does Turkey demand in Libya?"
+EXAMPLE = "What did Turkey say about France?"  # one of app.EXAMPLES
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _offline_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        HF_HUB_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
+        GRADIO_ANALYTICS_ENABLED="False",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium with `make browser` (apt-get install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real index of seeds/ and ``app.py`` serving it on a free port, stopped afterwards."""
+    tmp = tmp_path_factory.mktemp("browser")
+    db = tmp / "db"
+    env = _offline_env()
+    build = subprocess.run(
+        [sys.executable, "-m", "index", "build", "seeds", "--db", str(db), "--quiet"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert build.returncode == 0, f"index build failed:\n{build.stdout}\n{build.stderr}"
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = tmp / "app.log"
+    with log.open("w", encoding="utf-8") as out:
+        # The log goes to a file, not a pipe: a pipe nobody reads would fill and block the server.
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + SERVE_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"app.py exited with {proc.returncode} before serving:\n{_tail(log)}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"app.py did not serve {url} within {SERVE_TIMEOUT_S} s:\n{_tail(log)}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Path) -> Iterator[Browser]:
+    # Playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page_errors() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, app_url: str, page_errors: list[str]) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    page.goto(app_url, wait_until="domcontentloaded")
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def _last_reply(page: Page) -> Locator:
+    """The newest bot message. Gradio's pending bubble has no ``data-testid="bot"``, so this is a real reply."""
+    reply = page.get_by_test_id("bot").last
+    expect(reply).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    return reply
+
+
+def _expect_cited(reply: Locator) -> None:
+    """A rendered, cited answer: a bold [1] marker, the bold Sources label and the quoted passage."""
+    expect(reply.locator("strong").filter(has_text=re.compile(r"^\[1\]$")).first).to_be_visible()
+    expect(reply.locator("strong").filter(has_text=re.compile(r"^Sources$"))).to_be_visible()
+    expect(reply.locator("blockquote").first).to_be_visible()
+    expect(reply.locator("blockquote mark").first).to_be_visible()  # the quoted sentence is highlighted
+    assert "**" not in reply.inner_text(), "markdown was shown raw instead of rendered"
+
+
+@pytest.mark.browser
+def test_typed_question_gets_cited_answer_with_sources(page: Page, page_errors: list[str]) -> None:
+    box = page.get_by_role("textbox")  # strict: the chat input is the only textbox
+    expect(box).to_be_editable()
+    box.fill(QUESTION)
+    box.press("Enter")
+
+    expect(page.get_by_test_id("user").last).to_contain_text(QUESTION, timeout=REPLY_TIMEOUT_MS)
+    reply = _last_reply(page)
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(reply).to_contain_text("Sirte")
+    expect(reply).to_contain_text("[1]")
+    expect(reply).to_contain_text("2020-06-20")
+    _expect_cited(reply)
+    expect(box).to_have_value("")  # the input is cleared for the next question
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+@pytest.mark.browser
+def test_example_button_asks_and_gets_cited_answer(page: Page, page_errors: list[str]) -> None:
+    page.get_by_role("button", name=EXAMPLE).click()  # ChatInterface submits an example on click
+
+    expect(page.get_by_test_id("user").last).to_contain_text(EXAMPLE, timeout=REPLY_TIMEOUT_MS)
+    reply = _last_reply(page)
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(reply).to_contain_text("France")
+    expect(reply).to_contain_text("2020-06-20")
+    _expect_cited(reply)
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
