@@ -14,15 +14,15 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from index.settings import Settings, default_settings  # sets the offline/no-telemetry env first
+from assistant.service import Assistant
+from assistant.types import Answer, Citation
+from index.chunking import split_sentences
+from index.settings import Settings, default_settings  # also sets the offline, no-telemetry env
 
-import gradio as gr  # noqa: E402  (after the env set by index.settings)
-
-from assistant.service import Assistant  # noqa: E402
-from assistant.types import Answer, Citation  # noqa: E402
-from index.chunking import split_sentences  # noqa: E402
+if TYPE_CHECKING:
+    import gradio as gr
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,9 @@ def history_turns(history: Sequence[Any] | None) -> list[dict[str, str]]:
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.ChatInterface:
     """The chat UI, calling ``assistant.ask`` for every message."""
+    # Imported here, after index.settings has set HF_HUB_OFFLINE and the no-telemetry variables:
+    # gradio imports huggingface_hub, which reads them once at import time.
+    import gradio as gr  # noqa: PLC0415
 
     def respond(message: str, history: list[Any]) -> str:
         answer = assistant.ask(message, history_turns(history))

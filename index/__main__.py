@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from index.build import build_index
-from index.settings import Settings
 from index.embeddings import EmbeddingModelUnavailableError
+from index.settings import Settings
 from index.store import ArticleStore, EmbeddingModelMismatchError, reset_store
 
 DEFAULT_PATHS = [Path("seeds")]

@@ -199,7 +199,8 @@ def _check_model(client: chromadb.ClientAPI, settings: Settings, dimension: int 
     raise EmbeddingModelMismatchError(
         f"The index at {settings.db_path} (collection {settings.collection!r}) was built with "
         f"embedding model {built_model!r} ({built_dimension} dimensions), but the settings ask for "
-        f"{settings.embedding_model!r}" + (f" ({dimension} dimensions)" if dimension else "") + ". Vectors of different models cannot be "
+        f"{settings.embedding_model!r}{f' ({dimension} dimensions)' if dimension else ''}. "
+        "Vectors of different models cannot be "
         "compared. Either set ASSISTANT_EMBEDDING_MODEL back to the model the index was built with, or "
         "rebuild the index with the new model: python -m index build --rebuild [PATH ...]"
     )

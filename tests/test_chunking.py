@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 from index.articles import Article
@@ -46,7 +47,7 @@ def test_chunks_hold_whole_sentences_within_size_with_overlap_and_exact_offsets(
     sentence_set = set(sentences_of(text))
     chunks = chunk_text(text, chunk_size=1000, chunk_overlap=200)
     assert len(chunks) > 5
-    for previous, chunk in zip(chunks, chunks[1:], strict=False):
+    for previous, chunk in itertools.pairwise(chunks):
         assert chunk.start < previous.end, "consecutive chunks overlap"
         repeated = text[chunk.start : previous.end]
         assert len(repeated) <= 200 or len(sentences_of(repeated)) == 1, "overlap: within 200 chars, or one sentence"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +20,7 @@ def test_index_build_summary_then_ask_json(tmp_path: Path) -> None:
     db = tmp_path / "db"
     feed = tmp_path / "feed.jsonl"
     feed.write_text(
-        json.dumps({"doc_id": "ok", "title": "Ok", "text": "A volcano erupted in Iceland.", "publish_date": "2020/06/21"})
+        json.dumps({"doc_id": "ok", "text": "A volcano erupted in Iceland.", "publish_date": "2020/06/21"})
         + "\n{not json\n"
     )
     built = run("-m", "index", "build", str(SEEDS), str(feed), "--db", str(db), "--quiet")
@@ -42,15 +44,17 @@ def test_index_build_summary_then_ask_json(tmp_path: Path) -> None:
 
 
 def test_model_mismatch_exits_with_a_message_on_how_to_rebuild(seed_db: Path, tmp_path: Path) -> None:
-    import os
-    import shutil
-
     db = tmp_path / "copy"
     shutil.copytree(seed_db, db)
     env = dict(os.environ, ASSISTANT_EMBEDDING_MODEL="paraphrase-MiniLM-L3-v2")
     result = subprocess.run(
         [sys.executable, "-m", "assistant", "ask", "anything", "--db", str(db)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False, env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
     )
     assert result.returncode != 0
     assert "python -m index build --rebuild" in result.stderr

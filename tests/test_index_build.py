@@ -70,7 +70,7 @@ def test_a_changed_article_replaces_exactly_its_chunks(make_store, tmp_path: Pat
     store = make_store()
     feed = write_feed(tmp_path / "feed.jsonl", STORIES)
     build_index(store, [feed], show_progress=False)
-    untouched = {key for key in ids_in(store) if store.collection.get(ids=[key])["metadatas"][0]["article_id"] != "rates"}
+    untouched = set(store.collection.get(where={"article_id": {"$ne": "rates"}}, include=[])["ids"])
 
     changed = dict(STORIES, rates="The central bank cut interest rates to support growth. Bond yields fell sharply.")
     report = build_index(store, [write_feed(feed, changed)], show_progress=False)
@@ -138,8 +138,8 @@ def test_an_interrupted_build_resumes_without_duplicates(make_store, tmp_path: P
     assert ids_in(store) == {chunk_key(d) for d in documents}
     assert counting.texts == len(documents) - len(half), "chunks already in Chroma are not embedded again"
     # Filtered searches still find the resumed chunks (re-adding existing ids once broke them).
-    for doc_id in STORIES:
-        hits = store.search(STORIES[doc_id], k=1, where={"article_id": doc_id})
+    for doc_id, text in STORIES.items():
+        hits = store.search(text, k=1, where={"article_id": doc_id})
         assert hits and hits[0][0].metadata["article_id"] == doc_id
 
 
