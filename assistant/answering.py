@@ -13,6 +13,8 @@ same seam.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +45,7 @@ _DANGLING_PENALTY = 0.08
 _FOLLOWER_MARGIN = 0.07
 _DUPLICATE_SIMILARITY = 0.88
 _MIN_SENTENCE_CHARS = 25
+_SENTENCE_CACHE_SIZE = 50_000
 
 
 def content_words(text: str) -> set[str]:
@@ -78,6 +81,8 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         self.min_relevance = min_relevance
         self.min_answer_score = min_answer_score
         self.max_sentences = max_sentences
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def invoke(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         question: str = input["question"]
@@ -94,9 +99,29 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         text, citations = cite_sentences([(c.sentence, c.passage) for c in chosen])
         return Answer(question=question, text=text, answered=True, citations=citations, backend="extractive")
 
+    def _sentence_vectors(self, sentences: list[str]) -> np.ndarray:
+        """Embeddings of ``sentences``, computing only those not seen lately.
+
+        Embedding the candidate sentences is most of the time of an answer, and a conversation keeps
+        retrieving the same passages, so recent sentence vectors are kept (bounded, thread-safe).
+        """
+        with self._cache_lock:
+            known = {s: self._cache[s] for s in sentences if s in self._cache}
+            for sentence in known:
+                self._cache.move_to_end(sentence)
+        missing = [s for s in dict.fromkeys(sentences) if s not in known]
+        if missing:
+            fresh = self.embeddings.embed_documents(missing)
+            known.update((s, np.asarray(v, dtype=np.float32)) for s, v in zip(missing, fresh, strict=True))
+            with self._cache_lock:
+                self._cache.update((s, known[s]) for s in missing)
+                while len(self._cache) > _SENTENCE_CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return np.stack([known[s] for s in sentences])
+
     def _choose(self, question: str, candidates: list[_Candidate]) -> list[_Candidate]:
         question_vector = np.asarray(self.embeddings.embed_query(question))
-        sentence_vectors = np.asarray(self.embeddings.embed_documents([c.sentence for c in candidates]))
+        sentence_vectors = self._sentence_vectors([c.sentence for c in candidates])
         semantic = sentence_vectors @ question_vector
         question_words = content_words(question)
         scores = []
