@@ -11,6 +11,7 @@ setting alone; everything above this module sees a LangChain ``VectorStore`` and
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -29,18 +30,32 @@ logger = logging.getLogger(__name__)
 
 MODEL_KEY = "embedding_model"
 DIMENSION_KEY = "embedding_dimension"
+INPUT_KEY = "embedding_input"
+EMBEDDING_INPUT = "title+passage"  # what embedding_text() builds; a change means re-embedding
 
 
 class EmbeddingModelMismatchError(RuntimeError):
     """The collection was built with another model: its vectors are not comparable to ours."""
 
 
-class ChromaSkippingExisting(Chroma):
-    """``Chroma`` that never re-adds an id it already holds.
+def embedding_text(passage: str, metadata: dict[str, Any] | None) -> str:
+    """What gets embedded for a chunk: the article title, then the passage.
+
+    A passage deep in an article often never names its subject ("He said the talks failed");
+    the title puts it back, so the vector knows what the passage is about. The stored document
+    (what a citation shows) stays the passage alone.
+    """
+    title = str((metadata or {}).get("title") or "").strip()
+    return passage if not title or passage.startswith(title) else f"{title}\n\n{passage}"
+
+
+class ArticleChroma(Chroma):
+    """``Chroma`` that embeds title + passage and never re-adds an id it already holds.
 
     Ids here are content hashes, so an existing id means an identical chunk. Re-upserting
     existing ids (which happens when a build was interrupted between the Chroma write and the
-    record-manager write) was seen to make filtered searches return nothing, so they are skipped.
+    record-manager write) was seen to make filtered searches return nothing, so they are skipped,
+    and not embedded again.
     """
 
     def add_texts(
@@ -51,20 +66,23 @@ class ChromaSkippingExisting(Chroma):
         **kwargs: Any,
     ) -> list[str]:
         texts = list(texts)
-        if not ids:
-            return super().add_texts(texts, metadatas, ids, **kwargs)
-        present = set(self._collection.get(ids=list(ids), include=[])["ids"])
-        keep = [i for i, id_ in enumerate(ids) if id_ not in present]
+        ids = list(ids) if ids else [str(uuid.uuid4()) for _ in texts]
+        present = set(self._collection.get(ids=ids, include=[])["ids"])
         if present:
             logger.info("skipping %d chunks already in Chroma (resumed build)", len(present))
-        if keep:
-            super().add_texts(
-                [texts[i] for i in keep],
-                [metadatas[i] for i in keep] if metadatas else None,
-                [ids[i] for i in keep],
-                **kwargs,
-            )
-        return list(ids)
+        keep = [i for i, id_ in enumerate(ids) if id_ not in present]
+        if not keep:
+            return ids
+        kept_metadatas = [metadatas[i] for i in keep] if metadatas else None
+        kept_texts = [texts[i] for i in keep]
+        inputs = [embedding_text(t, m) for t, m in zip(kept_texts, kept_metadatas or [None] * len(keep), strict=True)]
+        self._collection.upsert(
+            ids=[ids[i] for i in keep],
+            embeddings=self.embeddings.embed_documents(inputs),  # type: ignore[union-attr, arg-type]
+            documents=kept_texts,
+            metadatas=kept_metadatas,  # type: ignore[arg-type]
+        )
+        return ids
 
 
 class ArticleStore:
@@ -92,11 +110,15 @@ class ArticleStore:
         embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_batch_size)
         dimension = embedding_dimension(embeddings)  # type: ignore[arg-type]
         _check_model(client, settings, dimension)
-        vector_store = ChromaSkippingExisting(
+        vector_store = ArticleChroma(
             collection_name=settings.collection,
             embedding_function=embeddings,
             client=client,
-            collection_metadata={MODEL_KEY: settings.embedding_model, DIMENSION_KEY: dimension},
+            collection_metadata={
+                MODEL_KEY: settings.embedding_model,
+                DIMENSION_KEY: dimension,
+                INPUT_KEY: EMBEDDING_INPUT,
+            },
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
         record_manager = SQLRecordManager(namespace=f"chroma/{settings.collection}", db_url=settings.record_manager_url)
@@ -192,6 +214,11 @@ def _check_model(client: chromadb.ClientAPI, settings: Settings, dimension: int 
     metadata = collection.metadata or {}
     built_model = metadata.get(MODEL_KEY)
     built_dimension = metadata.get(DIMENSION_KEY)
+    if metadata.get(INPUT_KEY, EMBEDDING_INPUT) != EMBEDDING_INPUT:
+        raise EmbeddingModelMismatchError(
+            f"The index at {settings.db_path} embedded {metadata.get(INPUT_KEY)!r}, this version embeds "
+            f"{EMBEDDING_INPUT!r}: rebuild it with python -m index build --rebuild [PATH ...]"
+        )
     if built_model == settings.embedding_model and (dimension is None or built_dimension in (None, dimension)):
         return
     if built_model is None and collection.count() == 0:
