@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,17 +25,10 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant.citations import cite_sentences
+from assistant.text import content_words
 from assistant.types import Answer, not_in_articles
 from index.chunking import split_sentences
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_STOPWORDS = frozenset(
-    """a an the and or but of to in on at for from by with about as is are was were be been being do does
-    did what which who whom whose when where why how that this these those it its their there here than
-    then so not no yes can could would should will shall may might must have has had i you he she we
-    they them his her our your my me us into over under after before during up down out off again very
-    just also any some all according said says tell told""".split()
-)
 # Weights of the sentence score: meaning first, shared words and passage rank as tie-breakers.
 _LEXICAL_WEIGHT = 0.25
 _PASSAGE_WEIGHT = 0.15
@@ -46,17 +40,6 @@ _FOLLOWER_MARGIN = 0.07
 _DUPLICATE_SIMILARITY = 0.88
 _MIN_SENTENCE_CHARS = 25
 _SENTENCE_CACHE_SIZE = 50_000
-
-
-def content_words(text: str) -> set[str]:
-    """Lower-cased words minus stop words, with a crude plural strip (Turkey's → turkey)."""
-    words = set()
-    for raw_word in _WORD.findall(text.lower()):
-        word = raw_word.removesuffix("'s")
-        if word in _STOPWORDS:
-            continue
-        words.add(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
-    return words
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +59,10 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         min_relevance: float = 0.2,
         min_answer_score: float = 0.4,
         max_sentences: int = 3,
+        query_vector: Callable[[str], np.ndarray] | None = None,
     ) -> None:
         self.embeddings = embeddings
+        self.query_vector = query_vector or (lambda text: np.asarray(embeddings.embed_query(text)))
         self.min_relevance = min_relevance
         self.min_answer_score = min_answer_score
         self.max_sentences = max_sentences
@@ -87,7 +72,7 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
     def invoke(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         question: str = input["question"]
         passages: list[Document] = input["passages"]
-        relevant = [p for p in passages if p.metadata.get("score", 0.0) >= self.min_relevance]
+        relevant = [p for p in passages if p.metadata.get("similarity", 0.0) >= self.min_relevance]
         if not relevant:
             return not_in_articles(question)
         candidates = _candidates(relevant)
@@ -120,14 +105,14 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         return np.stack([known[s] for s in sentences])
 
     def _choose(self, question: str, candidates: list[_Candidate]) -> list[_Candidate]:
-        question_vector = np.asarray(self.embeddings.embed_query(question))
+        question_vector = self.query_vector(question)
         sentence_vectors = self._sentence_vectors([c.sentence for c in candidates])
         semantic = sentence_vectors @ question_vector
         question_words = content_words(question)
         scores = []
         for candidate, similarity in zip(candidates, semantic, strict=True):
             overlap = len(question_words & content_words(candidate.sentence)) / max(1, len(question_words))
-            passage_score = float(candidate.passage.metadata.get("score", 0.0))
+            passage_score = float(candidate.passage.metadata.get("similarity", 0.0))
             penalty = _DANGLING_PENALTY if _DANGLING_START.match(candidate.sentence) else 0.0
             scores.append(float(similarity) + _LEXICAL_WEIGHT * overlap + _PASSAGE_WEIGHT * passage_score - penalty)
         order = np.argsort(scores)[::-1]

@@ -22,7 +22,7 @@ def citation_for(n: int, passage: Document) -> Citation:
         source=str(metadata.get("source", "")),
         url=str(metadata.get("url", "")),
         passage=passage.page_content,
-        score=round(float(metadata.get("score", 0.0)), 4),
+        score=round(float(metadata.get("similarity", 0.0)), 4),
     )
 
 

@@ -1,33 +1,104 @@
-"""Find the passages that may answer a question, as a LangChain retriever.
+"""Find the passages that answer a question: dense, keyword, fused, dated, capped per article.
 
-Each returned ``Document`` carries its cosine similarity to the question in
-``metadata["score"]``, which the answerer uses to decide whether the articles cover the question.
+Modes (``ASSISTANT_RETRIEVAL_MODE``):
 
->>> retriever = PassageRetriever(store=store, k=5)  # doctest: +SKIP
+- ``dense``: Chroma similarity of the question to each passage's (title + passage) embedding.
+- ``bm25``: tantivy keyword search over the same chunks (``index.keyword``).
+- ``hybrid``: both lists fused by reciprocal rank fusion (RRF), which needs no score calibration.
+- ``hybrid-rerank``: hybrid, then the top candidates re-scored by how well their best sentence
+  and their title match the question (or by a CrossEncoder when one is configured).
+
+Every mode then applies the date prior (articles near the reference date first, those after it
+last) and keeps at most ``per_article`` passages per article, so one long article doesn't fill
+every slot. Each returned ``Document`` carries ``metadata["similarity"]`` (cosine to the
+question, what the answerer's relevance gate reads) and ``metadata["score"]`` (the final rank
+score).
+
+>>> retriever = PassageRetriever.from_settings(store, settings)  # doctest: +SKIP
 >>> retriever.invoke("what does Turkey demand in Libya", as_of=date(2020, 6, 30))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.dates import DateWindow, combine, parse_iso, recency_prior, window_from_question
+from assistant.rerank import Reranker
 from index.articles import date_as_int
+from index.settings import Settings
 from index.store import ArticleStore
+
+logger = logging.getLogger(__name__)
+
+MODES = ("dense", "bm25", "hybrid", "hybrid-rerank")
+_RRF_K = 60
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievalOptions:
+    """How one search is done; every field but ``mode`` comes from settings by default."""
+
+    mode: str = "hybrid"
+    k: int = 10
+    candidates: int = 50
+    per_article: int = 2
+    recency_days: float = 14.0
+    future_grace_days: int = 3
+    date_weight: float = 1.0
+    today_date_weight: float = 0.1
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> RetrievalOptions:
+        values: dict[str, Any] = {
+            "mode": settings.retrieval_mode,
+            "k": settings.top_k,
+            "candidates": settings.candidates,
+            "per_article": settings.per_article,
+            "recency_days": settings.recency_days,
+            "future_grace_days": settings.future_grace_days,
+            "date_weight": settings.date_weight,
+            "today_date_weight": settings.today_date_weight,
+        }
+        values.update(overrides)
+        if values["mode"] not in MODES:
+            raise ValueError(f"unknown retrieval mode {values['mode']!r}; choose one of {', '.join(MODES)}")
+        return cls(**values)
+
+
+@dataclass
+class _Candidate:
+    chunk_id: str
+    fused: float = 0.0
+    similarity: float | None = None
+    document: Document | None = None
+    ranks: dict[str, int] = field(default_factory=dict)
 
 
 class PassageRetriever(BaseRetriever):
-    """Dense search over the chunk store; ``as_of`` keeps out articles published after that day."""
+    """The retriever of the assistant chain; ``invoke(question, as_of=, since=, until=, sources=)``."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     store: ArticleStore
-    k: int = 5
+    options: RetrievalOptions = RetrievalOptions()
+    reranker: Reranker | None = None
+
+    @classmethod
+    def from_settings(cls, store: ArticleStore, settings: Settings, **overrides: Any) -> PassageRetriever:
+        options = RetrievalOptions.from_settings(settings, **overrides)
+        reranker = Reranker(store.embeddings, settings.cross_encoder) if options.mode == "hybrid-rerank" else None
+        return cls(store=store, options=options, reranker=reranker)
 
     def _get_relevant_documents(
         self,
@@ -35,11 +106,129 @@ class PassageRetriever(BaseRetriever):
         *,
         run_manager: CallbackManagerForRetrieverRun,
         as_of: date | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        sources: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> list[Document]:
-        where = {"date_int": {"$lte": date_as_int(as_of.isoformat())}} if as_of else None
-        passages = []
-        for document, score in self.store.search(query, k=self.k, where=where):
-            document.metadata["score"] = float(score)
-            passages.append(document)
-        return passages
+        return self.search(query, as_of=as_of, since=since, until=until, sources=sources)
+
+    def search(
+        self,
+        question: str,
+        *,
+        as_of: date | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        sources: Sequence[str] | None = None,
+        today: date | None = None,
+    ) -> list[Document]:
+        """Ranked passages for ``question`` (see the module docstring for the stages)."""
+        reference = as_of or today or date.today()
+        if as_of is not None:  # "as of" that day: nothing published after it (beyond a few days' grace)
+            grace_end = as_of + timedelta(days=self.options.future_grace_days)
+            until = min(until, grace_end) if until else grace_end
+        explicit = DateWindow(since, until) if (since or until) else None
+        window = combine(explicit, window_from_question(question, reference))
+        results = self._ranked(question, reference, as_of is not None, window, sources)
+        if not results and window is not None and not window.hard:
+            # A relative window ("this week") with nothing in it: answer from the newest that matches.
+            results = self._ranked(question, reference, as_of is not None, explicit, sources)
+        return results
+
+    def _ranked(
+        self,
+        question: str,
+        reference: date,
+        dated: bool,
+        window: DateWindow | None,
+        sources: Sequence[str] | None,
+    ) -> list[Document]:
+        options = self.options
+        query_vector = self.store.query_vector(question)
+        candidates: dict[str, _Candidate] = {}
+        if options.mode != "bm25":
+            where = _chroma_where(window, sources)
+            for rank, (document, similarity) in enumerate(
+                self.store.search_by_vector(query_vector, options.candidates, where), start=1
+            ):
+                candidate = candidates.setdefault(str(document.id), _Candidate(str(document.id)))
+                candidate.document, candidate.similarity = document, similarity
+                candidate.ranks["dense"] = rank
+        if options.mode != "dense":
+            date_range = _int_range(window)
+            for rank, (chunk_id, _score) in enumerate(
+                self.store.keyword_index.search(question, options.candidates, date_range=date_range, sources=sources),
+                start=1,
+            ):
+                candidates.setdefault(chunk_id, _Candidate(chunk_id)).ranks["bm25"] = rank
+        if not candidates:
+            return []
+        self._complete(candidates, query_vector)
+        weight = options.date_weight if dated else options.today_date_weight
+        for candidate in candidates.values():
+            fused = sum(1.0 / (_RRF_K + rank) for rank in candidate.ranks.values())
+            assert candidate.document is not None
+            prior = recency_prior(
+                parse_iso(candidate.document.metadata.get("date")),
+                reference,
+                half_life_days=options.recency_days,
+                grace_days=options.future_grace_days,
+            )
+            candidate.fused = fused * max(0.0, 1.0 + weight * prior)
+        ranked = sorted(candidates.values(), key=lambda c: c.fused, reverse=True)
+        if self.reranker is not None:
+            ranked = self.reranker.rerank(question, ranked)
+        return _capped(ranked, options.per_article, options.k)
+
+    def _complete(self, candidates: dict[str, _Candidate], query_vector: np.ndarray) -> None:
+        """Fetch passages found only by keywords, with their vectors for the cosine similarity."""
+        missing = [c.chunk_id for c in candidates.values() if c.document is None]
+        if missing:
+            got = self.store.collection.get(ids=missing, include=["documents", "metadatas", "embeddings"])
+            for chunk_id, text, metadata, vector in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], got["embeddings"], strict=True
+            ):
+                candidate = candidates[chunk_id]
+                candidate.document = Document(id=chunk_id, page_content=text, metadata=dict(metadata or {}))
+                candidate.similarity = float(np.asarray(vector) @ query_vector)
+        for chunk_id in [c.chunk_id for c in candidates.values() if c.document is None]:
+            del candidates[chunk_id]  # in the keyword index but not (yet) in Chroma: never shown
+
+
+def _capped(ranked: Sequence[Any], per_article: int, k: int) -> list[Document]:
+    """The first ``k`` passages, at most ``per_article`` from any one article."""
+    taken: dict[str, int] = defaultdict(int)
+    results = []
+    for candidate in ranked:
+        document = candidate.document
+        article = str(document.metadata.get("article_id"))
+        if taken[article] >= per_article:
+            continue
+        taken[article] += 1
+        document.metadata["similarity"] = float(candidate.similarity or 0.0)
+        document.metadata["score"] = float(candidate.fused)
+        results.append(document)
+        if len(results) == k:
+            break
+    return results
+
+
+def _int_range(window: DateWindow | None) -> tuple[int, int] | None:
+    if window is None:
+        return None
+    low = date_as_int(window.since.isoformat()) if window.since else 1
+    high = date_as_int(window.until.isoformat()) if window.until else 99991231
+    return low, high
+
+
+def _chroma_where(window: DateWindow | None, sources: Sequence[str] | None) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if window is not None:
+        low, high = _int_range(window) or (1, 99991231)
+        clauses += [{"date_int": {"$gte": low}}, {"date_int": {"$lte": high}}]
+    if sources:
+        clauses.append({"source": {"$in": list(sources)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

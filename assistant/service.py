@@ -45,22 +45,42 @@ class Assistant:
     ) -> None:
         self.settings = settings or default_settings()
         self.store = store or ArticleStore.open(self.settings)
-        self.retriever = PassageRetriever(store=self.store, k=self.settings.top_k)
+        self.retriever = PassageRetriever.from_settings(self.store, self.settings)
         self.answerer = answerer or ExtractiveAnswerer(
             self.store.embeddings,
             min_relevance=self.settings.min_relevance,
             min_answer_score=self.settings.min_answer_score,
             max_sentences=self.settings.max_answer_sentences,
+            query_vector=self.store.query_vector,
         )
         self.chain: Runnable[dict[str, Any], Answer] = (
             RunnablePassthrough.assign(
-                passages=lambda inputs: self.retriever.invoke(inputs["question"], as_of=inputs.get("as_of"))
+                passages=lambda inputs: self.retriever.invoke(
+                    inputs["question"],
+                    as_of=inputs.get("as_of"),
+                    since=inputs.get("since"),
+                    until=inputs.get("until"),
+                    sources=inputs.get("sources"),
+                )
             )
             | self.answerer
         )
 
-    def ask(self, question: str, history: History | None = None, *, as_of: date | None = None) -> Answer:
-        """Answer ``question`` from the articles (published up to ``as_of`` when given).
+    def ask(
+        self,
+        question: str,
+        history: History | None = None,
+        *,
+        as_of: date | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> Answer:
+        """Answer ``question`` from the articles.
+
+        ``as_of`` answers as of that day: articles near it first, none published after it (but a
+        few days' grace); ``since``/``until`` bound publication dates; ``sources`` keeps only
+        those sources (e.g. ``["cnn.com"]``).
 
         ``history`` (earlier turns) is accepted so callers can pass the chat as it is; follow-up
         questions are resolved by a later answerer.
@@ -68,7 +88,9 @@ class Assistant:
         question = " ".join(question.split())
         if not question:
             return not_in_articles(question)
-        return self.chain.invoke({"question": question, "history": list(history or []), "as_of": as_of})
+        inputs = {"question": question, "history": list(history or []), "as_of": as_of}
+        inputs.update(since=since, until=until, sources=list(sources) if sources else None)
+        return self.chain.invoke(inputs)
 
 
 _default_lock = threading.Lock()
@@ -92,6 +114,9 @@ def answer(
     *,
     db: str | Path | None = None,
     as_of: date | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    sources: Sequence[str] | None = None,
 ) -> Answer:
     """Answer a question about the indexed news articles, with cited passages.
 
@@ -99,4 +124,4 @@ def answer(
     >>> result = answer("What does Turkey demand in Libya?")  # doctest: +SKIP
     >>> result.answered, result.citations[0].title  # doctest: +SKIP
     """
-    return get_assistant(db).ask(question, history, as_of=as_of)
+    return get_assistant(db).ask(question, history, as_of=as_of, since=since, until=until, sources=sources)

@@ -52,6 +52,28 @@ class Settings(BaseSettings):
     chunk_size: int = Field(default=1000, ge=200, description="Target characters per chunk.")
     chunk_overlap: int = Field(default=200, ge=0, description="Characters of context repeated between chunks.")
     top_k: int = Field(default=5, ge=1, description="Passages handed to the answerer.")
+    retrieval_mode: str = Field(
+        default="hybrid",
+        description="dense, bm25, hybrid (both fused by reciprocal rank) or hybrid-rerank; see assistant.retrieval.",
+    )
+    candidates: int = Field(default=50, ge=1, description="Passages each search contributes before fusion.")
+    per_article: int = Field(default=2, ge=1, description="Passages one article may place in the results.")
+    recency_days: float = Field(
+        default=14.0, gt=0, description="Half-life, in days before the reference date, of the recency boost."
+    )
+    future_grace_days: int = Field(
+        default=3, ge=0, description="Articles up to this many days after `as_of` still count as current."
+    )
+    date_weight: float = Field(
+        default=1.0, ge=0, description="Weight of the date prior with an explicit `as_of` (0 turns it off)."
+    )
+    today_date_weight: float = Field(
+        default=0.1, ge=0, description="Weight of the gentle recency prior when no `as_of` is given (today)."
+    )
+    cross_encoder: str | None = Field(
+        default=None,
+        description="Optional sentence-transformers CrossEncoder (name or path on disk) to rerank candidates.",
+    )
     min_relevance: float = Field(
         default=0.2,
         description="Cosine similarity a passage must reach to be used at all.",

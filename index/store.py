@@ -10,12 +10,14 @@ setting alone; everything above this module sees a LangChain ``VectorStore`` and
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
@@ -24,6 +26,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from index.embeddings import embedding_dimension, load_embeddings
+from index.keyword import KeywordIndex
 from index.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -56,7 +59,11 @@ class ArticleChroma(Chroma):
     existing ids (which happens when a build was interrupted between the Chroma write and the
     record-manager write) was seen to make filtered searches return nothing, so they are skipped,
     and not embedded again.
+
+    Every write also goes to the keyword index, so BM25 never matches a chunk Chroma no longer has.
     """
+
+    keyword_index: KeywordIndex | None = None
 
     def add_texts(
         self,
@@ -76,13 +83,21 @@ class ArticleChroma(Chroma):
         kept_metadatas = [metadatas[i] for i in keep] if metadatas else None
         kept_texts = [texts[i] for i in keep]
         inputs = [embedding_text(t, m) for t, m in zip(kept_texts, kept_metadatas or [None] * len(keep), strict=True)]
+        kept_ids = [ids[i] for i in keep]
         self._collection.upsert(
-            ids=[ids[i] for i in keep],
+            ids=kept_ids,
             embeddings=self.embeddings.embed_documents(inputs),  # type: ignore[union-attr, arg-type]
             documents=kept_texts,
             metadatas=kept_metadatas,  # type: ignore[arg-type]
         )
+        if self.keyword_index is not None:
+            self.keyword_index.add(kept_ids, kept_texts, kept_metadatas or [None] * len(kept_ids))
         return ids
+
+    def delete(self, ids: list[str] | None = None, **kwargs: Any) -> None:
+        super().delete(ids, **kwargs)
+        if self.keyword_index is not None and ids:
+            self.keyword_index.delete(ids)
 
 
 class ArticleStore:
@@ -121,9 +136,46 @@ class ArticleStore:
             },
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
+        vector_store.keyword_index = KeywordIndex(settings.db_path / "keyword")
         record_manager = SQLRecordManager(namespace=f"chroma/{settings.collection}", db_url=settings.record_manager_url)
         record_manager.create_schema()
-        return cls(settings, client, vector_store, record_manager, embeddings)
+        store = cls(settings, client, vector_store, record_manager, embeddings)
+        try:
+            store.reconcile_keyword_index()
+        except ValueError as error:  # tantivy's writer lock: another process is writing right now
+            logger.warning("keyword index not reconciled (%s); it will be on the next open", error)
+        return store
+
+    @property
+    def keyword_index(self) -> KeywordIndex:
+        assert self.vector_store.keyword_index is not None
+        return self.vector_store.keyword_index
+
+    def reconcile_keyword_index(self) -> None:
+        """Make the keyword index hold exactly Chroma's chunks.
+
+        Both are written in the same calls, so they only drift after a crash between the two
+        writes, or for an index built before the keyword index existed: then the difference is
+        added or removed (a count check keeps this free when nothing drifted).
+        """
+        if self.keyword_index.count() == self.count():
+            return
+        chroma_ids = self._all_ids()
+        keyword_ids = self.keyword_index.all_ids()
+        self.keyword_index.delete(keyword_ids - chroma_ids)
+        missing = sorted(chroma_ids - keyword_ids)
+        logger.info("keyword index: adding %d chunks, removing %d", len(missing), len(keyword_ids - chroma_ids))
+        for start in range(0, len(missing), self.max_batch_size * 8):
+            batch = missing[start : start + self.max_batch_size * 8]
+            got = self.collection.get(ids=batch, include=["documents", "metadatas"])
+            self.keyword_index.add(got["ids"], got["documents"] or [], got["metadatas"] or [])
+
+    def _all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        page = self.client.get_max_batch_size()
+        for offset in range(0, self.count(), page):
+            ids.update(self.collection.get(include=[], limit=page, offset=offset)["ids"])
+        return ids
 
     @property
     def collection(self) -> chromadb.Collection:
@@ -140,11 +192,32 @@ class ArticleStore:
 
     def search(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[tuple[Document, float]]:
         """The ``k`` chunks closest to ``query``, each with its cosine similarity (higher is closer)."""
+        return self.search_by_vector(self.query_vector(query), k, where)
+
+    def search_by_vector(
+        self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[Document, float]]:
         if self.count() == 0:
             return []
         # Cosine distance → similarity ourselves: LangChain's relevance helper warns on negatives.
-        hits = self.vector_store.similarity_search_with_score(query, k=k, filter=where)
+        hits = self.vector_store.similarity_search_by_vector_with_relevance_scores(
+            vector.tolist(), k=min(k, self.count()), filter=where
+        )
         return [(document, 1.0 - distance) for document, distance in hits]
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The question's embedding, remembered: retrieval and answering both need it."""
+        return self._query_vector(text)
+
+    @functools.cached_property
+    def _query_vector(self) -> Callable[[str], np.ndarray]:
+        @functools.lru_cache(maxsize=2048)
+        def embed(text: str) -> np.ndarray:
+            vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+            vector.setflags(write=False)
+            return vector
+
+        return embed
 
     def delete_keys(self, keys: Sequence[str]) -> None:
         """Remove chunks from Chroma first, then from the record manager (as LangChain does)."""

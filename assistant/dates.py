@@ -1,0 +1,114 @@
+"""Dates in questions and the recency prior.
+
+News questions are about time: "this week", "in 2023". Absolute expressions ("in 2023",
+"in March 2023", "since 2022", "before 2021") become hard date filters. Relative ones ("this
+week", "last month", "yesterday") become a window around the reference date (``as_of``, else
+today) that the retriever tries first and drops when nothing in it matches, because an index of
+older news should still answer "what did Turkey demand this week?" with its newest article
+rather than with nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+_MONTH_PATTERN = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+_IN_MONTH_YEAR = re.compile(rf"\b(?:in|during)\s+({_MONTH_PATTERN})\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_IN_YEAR = re.compile(r"\b(?:in|during)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_SINCE_YEAR = re.compile(r"\b(?:since|after)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_BEFORE_YEAR = re.compile(r"\bbefore\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_RELATIVE = {
+    "today": (3, -1),
+    "yesterday": (4, 0),
+    "this week": (10, -3),
+    "past week": (10, -3),
+    "last week": (17, 3),
+    "this month": (35, -3),
+    "past month": (35, -3),
+    "last month": (65, 25),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DateWindow:
+    """Inclusive publication-date bounds; ``hard`` windows are never dropped."""
+
+    since: date | None = None
+    until: date | None = None
+    hard: bool = True
+
+    def contains(self, day: date | None) -> bool:
+        if day is None:
+            return False
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+
+def window_from_question(question: str, reference: date) -> DateWindow | None:
+    """The date window a question names, if any (absolute expressions win over relative ones)."""
+    return _absolute_window(question) or _relative_window(question.lower(), reference)
+
+
+def _absolute_window(question: str) -> DateWindow | None:
+    if match := _IN_MONTH_YEAR.search(question):
+        month, year = _MONTHS[match.group(1).lower().rstrip(".")], int(match.group(2))
+        return DateWindow(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+    if match := _IN_YEAR.search(question):
+        year = int(match.group(1))
+        return DateWindow(date(year, 1, 1), date(year, 12, 31))
+    since = _SINCE_YEAR.search(question)
+    before = _BEFORE_YEAR.search(question)
+    if since or before:
+        return DateWindow(
+            date(int(since.group(1)), 1, 1) if since else None,
+            date(int(before.group(1)) - 1, 12, 31) if before else None,
+        )
+    return None
+
+
+def _relative_window(lowered: str, reference: date) -> DateWindow | None:
+    if "this year" in lowered:
+        return DateWindow(date(reference.year, 1, 1), reference + timedelta(days=3), hard=False)
+    if "last year" in lowered:
+        return DateWindow(date(reference.year - 1, 1, 1), date(reference.year - 1, 12, 31), hard=False)
+    for phrase, (days_back, days_to_end) in _RELATIVE.items():
+        if re.search(rf"\b{phrase}\b", lowered):
+            return DateWindow(
+                reference - timedelta(days=days_back), reference - timedelta(days=days_to_end), hard=False
+            )
+    return None
+
+
+def combine(explicit: DateWindow | None, asked: DateWindow | None) -> DateWindow | None:
+    """Explicit ``since``/``until`` from the caller narrow whatever the question said."""
+    if explicit is None:
+        return asked
+    if asked is None:
+        return explicit
+    since = max(d for d in (explicit.since, asked.since) if d) if (explicit.since or asked.since) else None
+    until = min(d for d in (explicit.until, asked.until) if d) if (explicit.until or asked.until) else None
+    return DateWindow(since, until, hard=explicit.hard or asked.hard)
+
+
+def recency_prior(published: date | None, reference: date, *, half_life_days: float, grace_days: int) -> float:
+    """1 for an article of the reference day, halving every ``half_life_days`` before it;
+    -1 for one published more than ``grace_days`` after it (the future, as of that day); 0 if undated.
+    """
+    if published is None:
+        return 0.0
+    days_before = (reference - published).days
+    if days_before < -grace_days:
+        return -1.0
+    return 0.5 ** (max(days_before, 0) / half_life_days)
+
+
+def parse_iso(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

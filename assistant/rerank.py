@@ -1,0 +1,72 @@
+"""Re-score the top fused candidates more carefully than the first-stage searches can.
+
+No cross-encoder can be had offline here, so the default reranker is lexical and cheap (no model
+call): a passage is re-scored by how much of the question its *best sentence* covers (a whole
+passage's vector dilutes the one sentence that answers) and by how much of the question its
+article's *title* covers. A sentence-transformers ``CrossEncoder`` named in
+``ASSISTANT_CROSS_ENCODER`` (a path on disk, since nothing is downloaded) replaces it when set.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.text import content_words
+from index.chunking import split_sentences
+
+logger = logging.getLogger(__name__)
+
+TOP_N = 20
+SENTENCE_WEIGHT = 0.6
+TITLE_WEIGHT = 0.4
+
+
+class _Scored(Protocol):
+    fused: float
+    document: Any
+
+
+class Reranker:
+    """Reorders the first ``TOP_N`` candidates; the rest keep their order below them."""
+
+    def __init__(self, embeddings: Embeddings, cross_encoder: str | None = None, top_n: int = TOP_N) -> None:
+        self.embeddings = embeddings
+        self.top_n = top_n
+        self.cross_encoder = _load_cross_encoder(cross_encoder) if cross_encoder else None
+
+    def rerank(self, question: str, ranked: list[Any]) -> list[Any]:
+        head, tail = ranked[: self.top_n], ranked[self.top_n :]
+        if not head:
+            return ranked
+        if self.cross_encoder is not None:
+            scores = self.cross_encoder.predict([(question, c.document.page_content) for c in head])
+            for candidate, score in zip(head, scores, strict=True):
+                candidate.fused = float(score)
+        else:
+            words = content_words(question)
+            for candidate in head:
+                candidate.fused *= 1.0 + lexical_boost(words, candidate.document)
+        head.sort(key=lambda c: c.fused, reverse=True)
+        return head + tail
+
+
+def lexical_boost(question_words: set[str], document: Any) -> float:
+    """Share of the question's words in the passage's best sentence and in its title, weighted."""
+    if not question_words:
+        return 0.0
+    text = document.page_content
+    best_sentence = max(
+        (len(question_words & content_words(text[start:end])) for start, end in split_sentences(text)), default=0
+    )
+    title = len(question_words & content_words(str(document.metadata.get("title", ""))))
+    return (SENTENCE_WEIGHT * best_sentence + TITLE_WEIGHT * title) / len(question_words)
+
+
+def _load_cross_encoder(name: str) -> Any:
+    from sentence_transformers import CrossEncoder  # noqa: PLC0415 - only when configured
+
+    logger.info("loading cross-encoder %s", name)
+    return CrossEncoder(name, device="cpu")

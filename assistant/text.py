@@ -1,0 +1,25 @@
+"""Word-level helpers shared by the answerer and the reranker."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_STOPWORDS = frozenset(
+    """a an the and or but of to in on at for from by with about as is are was were be been being do does
+    did what which who whom whose when where why how that this these those it its their there here than
+    then so not no yes can could would should will shall may might must have has had i you he she we
+    they them his her our your my me us into over under after before during up down out off again very
+    just also any some all according said says tell told""".split()
+)
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words minus stop words, with a crude plural strip (Turkey's → turkey)."""
+    words = set()
+    for raw_word in _WORD.findall(text.lower()):
+        word = raw_word.removesuffix("'s")
+        if word in _STOPWORDS:
+            continue
+        words.add(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
+    return words
