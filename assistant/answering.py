@@ -40,6 +40,7 @@ _FOLLOWER_MARGIN = 0.07
 _DUPLICATE_SIMILARITY = 0.88
 _MIN_SENTENCE_CHARS = 25
 _SENTENCE_CACHE_SIZE = 50_000
+_MAX_EMBEDDED_SENTENCES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +106,18 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         return np.stack([known[s] for s in sentences])
 
     def _choose(self, question: str, candidates: list[_Candidate]) -> list[_Candidate]:
+        question_words = content_words(question)
+        overlaps = [len(question_words & content_words(c.sentence)) / max(1, len(question_words)) for c in candidates]
+        # Only the sentences sharing most words with the question are embedded: that is most of the
+        # cost of an answer, and a sentence sharing none rarely wins.
+        shortlist = sorted(range(len(candidates)), key=lambda i: -overlaps[i])[:_MAX_EMBEDDED_SENTENCES]
+        candidates = [candidates[i] for i in sorted(shortlist)]
+        overlaps = [overlaps[i] for i in sorted(shortlist)]
         question_vector = self.query_vector(question)
         sentence_vectors = self._sentence_vectors([c.sentence for c in candidates])
         semantic = sentence_vectors @ question_vector
-        question_words = content_words(question)
         scores = []
-        for candidate, similarity in zip(candidates, semantic, strict=True):
-            overlap = len(question_words & content_words(candidate.sentence)) / max(1, len(question_words))
+        for candidate, similarity, overlap in zip(candidates, semantic, overlaps, strict=True):
             passage_score = float(candidate.passage.metadata.get("similarity", 0.0))
             penalty = _DANGLING_PENALTY if _DANGLING_START.match(candidate.sentence) else 0.0
             scores.append(float(similarity) + _LEXICAL_WEIGHT * overlap + _PASSAGE_WEIGHT * passage_score - penalty)

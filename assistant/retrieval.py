@@ -33,7 +33,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.dates import DateWindow, combine, parse_iso, recency_prior, window_from_question
+from assistant.dates import DateWindow, parse_iso, recency_prior, window_from_question
 from assistant.rerank import Reranker
 from index.articles import date_as_int
 from index.settings import Settings
@@ -57,6 +57,8 @@ class RetrievalOptions:
     future_grace_days: int = 3
     date_weight: float = 1.0
     today_date_weight: float = 0.1
+    question_dates: bool = True
+    question_date_boost: float = 1.5
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> RetrievalOptions:
@@ -69,6 +71,7 @@ class RetrievalOptions:
             "future_grace_days": settings.future_grace_days,
             "date_weight": settings.date_weight,
             "today_date_weight": settings.today_date_weight,
+            "question_date_boost": settings.question_date_boost,
         }
         values.update(overrides)
         if values["mode"] not in MODES:
@@ -129,12 +132,8 @@ class PassageRetriever(BaseRetriever):
             grace_end = as_of + timedelta(days=self.options.future_grace_days)
             until = min(until, grace_end) if until else grace_end
         explicit = DateWindow(since, until) if (since or until) else None
-        window = combine(explicit, window_from_question(question, reference))
-        results = self._ranked(question, reference, as_of is not None, window, sources)
-        if not results and window is not None and not window.hard:
-            # A relative window ("this week") with nothing in it: answer from the newest that matches.
-            results = self._ranked(question, reference, as_of is not None, explicit, sources)
-        return results
+        asked = window_from_question(question, reference) if self.options.question_dates else None
+        return self._ranked(question, reference, as_of is not None, explicit, sources=sources, asked=asked)
 
     def _ranked(
         self,
@@ -142,8 +141,16 @@ class PassageRetriever(BaseRetriever):
         reference: date,
         dated: bool,
         window: DateWindow | None,
+        *,
         sources: Sequence[str] | None,
+        asked: DateWindow | None,
     ) -> list[Document]:
+        """Candidates from each search (hard ``window`` and ``sources`` filters), fused, dated, capped.
+
+        ``asked`` (a window the question itself names) only boosts what falls in it: measured on
+        RealTimeQA, filtering on it lost questions like "73 monuments were removed in 2021. How
+        many remain?", answered by an article of 2022.
+        """
         options = self.options
         query_vector = self.store.query_vector(question)
         candidates: dict[str, _Candidate] = {}
@@ -176,6 +183,8 @@ class PassageRetriever(BaseRetriever):
                 grace_days=options.future_grace_days,
             )
             candidate.fused = fused * max(0.0, 1.0 + weight * prior)
+            if asked is not None and asked.contains(parse_iso(candidate.document.metadata.get("date"))):
+                candidate.fused *= options.question_date_boost
         ranked = sorted(candidates.values(), key=lambda c: c.fused, reverse=True)
         if self.reranker is not None:
             ranked = self.reranker.rerank(question, ranked)

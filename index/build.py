@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,17 +64,21 @@ def build_index(
     *,
     prune: bool = False,
     show_progress: bool = True,
+    keep: Callable[[Article], bool] | None = None,
 ) -> BuildReport:
     """Bring the index in line with the articles under ``paths``.
 
     Unchanged articles cost a hash and a lookup, never an embedding; a changed article has its old
     chunks replaced; with ``prune``, articles no longer under ``paths`` are removed. Broken items
-    land in ``report.errors`` and the rest is indexed.
+    land in ``report.errors`` and the rest is indexed. ``keep`` selects a subset of the articles
+    (the evaluation's quick runs use it).
     """
     started = time.perf_counter()
     report = BuildReport()
     build_start = store.record_manager.get_time()
     articles = iter_articles(paths, report.errors)
+    if keep is not None:
+        articles = filter(keep, articles)
     with tqdm(articles, unit=" articles", desc="indexing", disable=not show_progress) as progress:
         for batch in _article_batches(store, progress, report):
             result = index(

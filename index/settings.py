@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     today_date_weight: float = Field(
         default=0.1, ge=0, description="Weight of the gentle recency prior when no `as_of` is given (today)."
     )
+    question_date_boost: float = Field(
+        default=1.5,
+        ge=1.0,
+        description="Score factor for articles inside a date the question names ('this week', 'in 2023').",
+    )
     cross_encoder: str | None = Field(
         default=None,
         description="Optional sentence-transformers CrossEncoder (name or path on disk) to rerank candidates.",

@@ -1,0 +1,184 @@
+"""Evaluation harness on real news QA (RealTimeQA), every retrieval mode on the same index.
+
+    python -m assistant.eval --corpus ../shared/eval/realtimeqa_eval_corpus.jsonl.gz \\
+        --questions ../shared/eval/realtimeqa_dev_questions.jsonl --db data/eval-chroma --json eval.json
+
+Indexes the corpus into ``--db`` (incrementally: a second run embeds nothing), then asks every
+question with its text only, once without a date and once with ``as_of`` = its question date, in
+every mode, and reports hit@1/5/10 and MRR@10 (article level), the share of questions whose cited
+passages or answer text contain the gold answer, and p50/p95 seconds per question. ``--limit N``
+takes the first N questions; ``--articles M`` indexes only their evidence plus M other articles,
+for quick checks (figures from such runs are optimistic: fewer distractors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from assistant.answering import ExtractiveAnswerer
+from assistant.metrics import QuestionResult, article_ranking, by_tier, contains_answer, first_hit_rank
+from assistant.retrieval import MODES, PassageRetriever
+from index.articles import Article, parse_date
+from index.build import build_index
+from index.settings import Settings
+from index.store import ArticleStore
+
+logger = logging.getLogger(__name__)
+
+RANK_DEPTH = 10  # articles needed for hit@10 / MRR@10
+
+
+def load_questions(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    questions = []
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                questions.append(json.loads(line))
+            if limit is not None and len(questions) >= limit:
+                break
+    return questions
+
+
+def _subset(questions: Sequence[dict[str, Any]], others: int) -> Any:
+    """Keep every evidence article of ``questions`` plus the first ``others`` other articles."""
+    evidence = {doc_id for q in questions for doc_id in q["evidence_doc_ids"]}
+    kept_others = 0
+
+    def keep(article: Article) -> bool:
+        nonlocal kept_others
+        if article.id in evidence:
+            return True
+        kept_others += 1
+        return kept_others <= others
+
+    return keep
+
+
+def evaluate_mode(
+    store: ArticleStore,
+    settings: Settings,
+    mode: str,
+    questions: Sequence[dict[str, Any]],
+    *,
+    dated: bool,
+    show_progress: bool = True,
+) -> list[QuestionResult]:
+    """Ask every question in one mode; with ``dated``, as of its question date."""
+    depth = max(settings.top_k, RANK_DEPTH * settings.per_article)
+    retriever = PassageRetriever.from_settings(store, settings, mode=mode, k=depth)
+    answerer = ExtractiveAnswerer(
+        store.embeddings,
+        min_relevance=settings.min_relevance,
+        min_answer_score=settings.min_answer_score,
+        max_sentences=settings.max_answer_sentences,
+        query_vector=store.query_vector,
+    )
+    results = []
+    label = f"{mode}{'+asof' if dated else ''}"
+    for question in tqdm(questions, desc=label, unit=" q", disable=not show_progress):
+        as_of = date.fromisoformat(parse_date(question["question_date"]) or "") if dated else None
+        started = time.perf_counter()
+        passages = retriever.search(question["question"], as_of=as_of)
+        retrieved = time.perf_counter()
+        answer = answerer.invoke({"question": question["question"], "passages": passages[: settings.top_k]})
+        finished = time.perf_counter()
+        ranked = article_ranking(str(p.metadata.get("article_id")) for p in passages)
+        cited = " ".join(c.passage for c in answer.citations)
+        results.append(
+            QuestionResult(
+                tier=str(question.get("tier", "")),
+                rank=first_hit_rank(ranked[:RANK_DEPTH], question["evidence_doc_ids"]),
+                answer_in_citations=contains_answer(cited, question["answer"]),
+                answer_in_text=contains_answer(answer.text, question["answer"]),
+                seconds=finished - started,
+                retrieval_seconds=retrieved - started,
+            )
+        )
+    return results
+
+
+def run(
+    store: ArticleStore,
+    settings: Settings,
+    questions: Sequence[dict[str, Any]],
+    modes: Sequence[str],
+    show_progress: bool = True,
+) -> dict[str, Any]:
+    """The report: every mode with and without dates, on the same index."""
+    report: dict[str, Any] = {"modes": {}}
+    for mode in modes:
+        for dated in (False, True):
+            name = f"{mode}+asof" if dated else mode
+            results = evaluate_mode(store, settings, mode, questions, dated=dated, show_progress=show_progress)
+            report["modes"][name] = by_tier(results)
+    report["default_mode"] = f"{settings.retrieval_mode}+asof"
+    report["no_date_mode"] = max(modes, key=lambda m: report["modes"][m]["all"]["mrr@10"])
+    report["questions"] = len(questions)
+    report["chunks"] = store.count()
+    return report
+
+
+COLUMNS = ("hit@1", "hit@5", "hit@10", "mrr@10", "answer_in_citations", "answer_in_text", "p50_seconds", "p95_seconds")
+
+
+def format_table(report: dict[str, Any]) -> str:
+    """Mode by metric, per tier, for the terminal (and the README)."""
+    header = "| mode | tier | n | " + " | ".join(COLUMNS) + " |"
+    lines = [header, "|" + "---|" * (len(COLUMNS) + 3)]
+    for name, tiers in report["modes"].items():
+        for tier in ("all", "gold", "silver"):
+            row = tiers[tier]
+            if not row.get("n"):
+                continue
+            values = " | ".join(f"{row[c]:.3f}" for c in COLUMNS)
+            lines.append(f"| {name} | {tier} | {row['n']} | {values} |")
+    return "\n".join(lines)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant.eval", description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, required=True, help="articles (.jsonl.gz) to index")
+    parser.add_argument("--questions", type=Path, required=True, help="questions (.jsonl)")
+    parser.add_argument("--db", type=Path, default=Path("data/eval-chroma"), help="index folder (reused)")
+    parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated, of: {', '.join(MODES)}")
+    parser.add_argument("--limit", type=int, help="only the first N questions")
+    parser.add_argument("--articles", type=int, help="index only the evidence plus this many other articles")
+    parser.add_argument("--json", type=Path, help="write the report as JSON here")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown:
+        print(f"error: unknown mode(s) {', '.join(unknown)}; choose from {', '.join(MODES)}", file=sys.stderr)
+        return 2
+    settings = Settings(db_path=args.db)
+    questions = load_questions(args.questions, args.limit)
+    store = ArticleStore.open(settings)
+    keep = _subset(questions, args.articles) if args.articles is not None else None
+    build = build_index(store, [args.corpus], show_progress=not args.quiet, keep=keep)
+    print(f"index: {build.summary()}", file=sys.stderr)
+    report = run(store, settings, questions, modes, show_progress=not args.quiet)
+    print(format_table(report))
+    print(f"default mode: {report['default_mode']}; best without dates: {report['no_date_mode']}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
