@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
 _MONTH_PATTERN = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 _IN_MONTH_YEAR = re.compile(rf"\b(?:in|during)\s+({_MONTH_PATTERN})\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
