@@ -41,6 +41,8 @@ _DUPLICATE_SIMILARITY = 0.88
 _MIN_SENTENCE_CHARS = 25
 _SENTENCE_CACHE_SIZE = 50_000
 _MAX_EMBEDDED_SENTENCES = 16
+# How much the asking sentence of a multi-sentence question counts against its context.
+_FOCUS_WEIGHT = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,16 +108,17 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         return np.stack([known[s] for s in sentences])
 
     def _choose(self, question: str, candidates: list[_Candidate]) -> list[_Candidate]:
-        question_words = content_words(question)
-        overlaps = [len(question_words & content_words(c.sentence)) / max(1, len(question_words)) for c in candidates]
+        focus = question_focus(question)
+        overlaps = [_overlap(question, focus, content_words(c.sentence)) for c in candidates]
         # Only the sentences sharing most words with the question are embedded: that is most of the
         # cost of an answer, and a sentence sharing none rarely wins.
         shortlist = sorted(range(len(candidates)), key=lambda i: -overlaps[i])[:_MAX_EMBEDDED_SENTENCES]
         candidates = [candidates[i] for i in sorted(shortlist)]
         overlaps = [overlaps[i] for i in sorted(shortlist)]
-        question_vector = self.query_vector(question)
         sentence_vectors = self._sentence_vectors([c.sentence for c in candidates])
-        semantic = sentence_vectors @ question_vector
+        semantic = sentence_vectors @ self.query_vector(question)
+        if focus != question:
+            semantic = (1 - _FOCUS_WEIGHT) * semantic + _FOCUS_WEIGHT * (sentence_vectors @ self.query_vector(focus))
         scores = []
         for candidate, similarity, overlap in zip(candidates, semantic, overlaps, strict=True):
             passage_score = float(candidate.passage.metadata.get("similarity", 0.0))
@@ -133,6 +136,30 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
                 continue
             picked.append(int(index))
         return _in_reading_order([candidates[i] for i in picked])
+
+
+def question_focus(question: str) -> str:
+    """The sentence that asks, in a question with context before it.
+
+    Quiz-style questions set the scene first ("Oreo is celebrating its 110th birthday on March 6.
+    What brand new flavor will it release?"): retrieval wants all of it, but the answer is the
+    sentence that matches the asking part.
+    """
+    spans = split_sentences(question)
+    if len(spans) < 2:
+        return question
+    asking = [question[start:end] for start, end in spans if question[start:end].rstrip().endswith("?")]
+    return asking[-1] if asking else question[spans[-1][0] : spans[-1][1]]
+
+
+def _overlap(question: str, focus: str, sentence_words: set[str]) -> float:
+    """Share of the question's words in a sentence, the asking part's words counting most."""
+    question_words = content_words(question)
+    whole = len(question_words & sentence_words) / max(1, len(question_words))
+    if focus == question:
+        return whole
+    focus_words = content_words(focus)
+    return (1 - _FOCUS_WEIGHT) * whole + _FOCUS_WEIGHT * len(focus_words & sentence_words) / max(1, len(focus_words))
 
 
 def _in_reading_order(chosen: list[_Candidate]) -> list[_Candidate]:
