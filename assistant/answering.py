@@ -25,7 +25,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant.citations import cite_sentences
-from assistant.text import content_words
+from assistant.text import content_words, question_focus
 from assistant.types import Answer, not_in_articles
 from index.chunking import split_sentences
 
@@ -136,20 +136,6 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
                 continue
             picked.append(int(index))
         return _in_reading_order([candidates[i] for i in picked])
-
-
-def question_focus(question: str) -> str:
-    """The sentence that asks, in a question with context before it.
-
-    Quiz-style questions set the scene first ("Oreo is celebrating its 110th birthday on March 6.
-    What brand new flavor will it release?"): retrieval wants all of it, but the answer is the
-    sentence that matches the asking part.
-    """
-    spans = split_sentences(question)
-    if len(spans) < 2:
-        return question
-    asking = [question[start:end] for start, end in spans if question[start:end].rstrip().endswith("?")]
-    return asking[-1] if asking else question[spans[-1][0] : spans[-1][1]]
 
 
 def _overlap(question: str, focus: str, sentence_words: set[str]) -> float:

@@ -52,7 +52,7 @@ class RetrievalOptions:
     mode: str = "hybrid"
     k: int = 10
     candidates: int = 50
-    per_article: int = 2
+    per_article: int = 3
     recency_days: float = 14.0
     future_grace_days: int = 3
     date_weight: float = 1.0

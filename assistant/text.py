@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from index.chunking import split_sentences
+
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOPWORDS = frozenset(
     """a an the and or but of to in on at for from by with about as is are was were be been being do does
@@ -23,3 +25,17 @@ def content_words(text: str) -> set[str]:
             continue
         words.add(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
     return words
+
+
+def question_focus(question: str) -> str:
+    """The sentence that asks, in a question with context before it.
+
+    Quiz-style questions set the scene first ("Oreo is celebrating its 110th birthday on March 6.
+    What brand new flavor will it release?"): retrieval wants all of it, but the answer is the
+    sentence that matches the asking part.
+    """
+    spans = split_sentences(question)
+    if len(spans) < 2:
+        return question
+    asking = [question[start:end] for start, end in spans if question[start:end].rstrip().endswith("?")]
+    return asking[-1] if asking else question[spans[-1][0] : spans[-1][1]]

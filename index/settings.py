@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         description="dense, bm25, hybrid (both fused by reciprocal rank) or hybrid-rerank; see assistant.retrieval.",
     )
     candidates: int = Field(default=50, ge=1, description="Passages each search contributes before fusion.")
-    per_article: int = Field(default=2, ge=1, description="Passages one article may place in the results.")
+    per_article: int = Field(default=3, ge=1, description="Passages one article may place in the results.")
     recency_days: float = Field(
         default=14.0, gt=0, description="Half-life, in days before the reference date, of the recency boost."
     )
