@@ -128,12 +128,14 @@ class PassageRetriever(BaseRetriever):
     ) -> list[Document]:
         """Ranked passages for ``question`` (see the module docstring for the stages)."""
         reference = as_of or today or date.today()
-        if as_of is not None:  # "as of" that day: nothing published after it (beyond a few days' grace)
-            grace_end = as_of + timedelta(days=self.options.future_grace_days)
-            until = min(until, grace_end) if until else grace_end
+        # "As of" that day: nothing published after it (beyond a few days' grace). Applied after the
+        # search, not as a Chroma filter: a metadata filter made each dense query ~10x slower here.
+        not_after = as_of + timedelta(days=self.options.future_grace_days) if as_of else None
         explicit = DateWindow(since, until) if (since or until) else None
         asked = window_from_question(question, reference) if self.options.question_dates else None
-        return self._ranked(question, reference, as_of is not None, explicit, sources=sources, asked=asked)
+        return self._ranked(
+            question, reference, not_after is not None, explicit, sources=sources, asked=asked, not_after=not_after
+        )
 
     def _ranked(
         self,
@@ -144,6 +146,7 @@ class PassageRetriever(BaseRetriever):
         *,
         sources: Sequence[str] | None,
         asked: DateWindow | None,
+        not_after: date | None = None,
     ) -> list[Document]:
         """Candidates from each search (hard ``window`` and ``sources`` filters), fused, dated, capped.
 
@@ -154,10 +157,12 @@ class PassageRetriever(BaseRetriever):
         options = self.options
         query_vector = self.store.query_vector(question)
         candidates: dict[str, _Candidate] = {}
+        # Over-fetch when later articles will be dropped, so as many candidates remain.
+        fetch = options.candidates * (2 if not_after else 1)
         if options.mode != "bm25":
             where = _chroma_where(window, sources)
             for rank, (document, similarity) in enumerate(
-                self.store.search_by_vector(query_vector, options.candidates, where), start=1
+                self.store.search_by_vector(query_vector, fetch, where), start=1
             ):
                 candidate = candidates.setdefault(str(document.id), _Candidate(str(document.id)))
                 candidate.document, candidate.similarity = document, similarity
@@ -165,13 +170,16 @@ class PassageRetriever(BaseRetriever):
         if options.mode != "dense":
             date_range = _int_range(window)
             for rank, (chunk_id, _score) in enumerate(
-                self.store.keyword_index.search(question, options.candidates, date_range=date_range, sources=sources),
+                self.store.keyword_index.search(question, fetch, date_range=date_range, sources=sources),
                 start=1,
             ):
                 candidates.setdefault(chunk_id, _Candidate(chunk_id)).ranks["bm25"] = rank
         if not candidates:
             return []
         self._complete(candidates, query_vector)
+        if not_after is not None:
+            for chunk_id in [c.chunk_id for c in candidates.values() if _published_after(c, not_after)]:
+                del candidates[chunk_id]
         weight = options.date_weight if dated else options.today_date_weight
         for candidate in candidates.values():
             fused = sum(1.0 / (_RRF_K + rank) for rank in candidate.ranks.values())
@@ -203,6 +211,11 @@ class PassageRetriever(BaseRetriever):
                 candidate.similarity = float(np.asarray(vector) @ query_vector)
         for chunk_id in [c.chunk_id for c in candidates.values() if c.document is None]:
             del candidates[chunk_id]  # in the keyword index but not (yet) in Chroma: never shown
+
+
+def _published_after(candidate: _Candidate, day: date) -> bool:
+    published = parse_iso(candidate.document.metadata.get("date")) if candidate.document else None
+    return published is not None and published > day
 
 
 def _capped(ranked: Sequence[Any], per_article: int, k: int) -> list[Document]:
