@@ -49,7 +49,7 @@ _RRF_K = 60
 class RetrievalOptions:
     """How one search is done; every field but ``mode`` comes from settings by default."""
 
-    mode: str = "hybrid"
+    mode: str = "hybrid-rerank"
     k: int = 10
     candidates: int = 50
     per_article: int = 3

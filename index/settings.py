@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=200, ge=0, description="Characters of context repeated between chunks.")
     top_k: int = Field(default=5, ge=1, description="Passages handed to the answerer.")
     retrieval_mode: str = Field(
-        default="hybrid",
+        default="hybrid-rerank",
         description="dense, bm25, hybrid (both fused by reciprocal rank) or hybrid-rerank; see assistant.retrieval.",
     )
     candidates: int = Field(default=50, ge=1, description="Passages each search contributes before fusion.")

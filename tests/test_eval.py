@@ -25,7 +25,7 @@ def test_harness_reports_every_mode_with_and_without_dates(tmp_path: Path, capsy
         assert set(tiers) == {"all", "gold", "silver"}
         assert tiers["all"]["n"] == 2 and tiers["gold"]["n"] == 1 and tiers["silver"]["n"] == 1
         assert set(tiers["all"]) >= METRICS
-    assert report["default_mode"] == "hybrid+asof"
+    assert report["default_mode"] == "hybrid-rerank+asof"
     assert report["no_date_mode"] in MODES
 
     gold = {name: tiers["gold"] for name, tiers in report["modes"].items()}
