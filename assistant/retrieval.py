@@ -129,7 +129,7 @@ class PassageRetriever(BaseRetriever):
         """Ranked passages for ``question`` (see the module docstring for the stages)."""
         reference = as_of or today or date.today()
         # "As of" that day: nothing published after it (beyond a few days' grace). Applied after the
-        # search, not as a Chroma filter: a metadata filter made each dense query ~10x slower here.
+        # search, not as a Chroma filter: that filter added ~0.5 s to each dense query here.
         not_after = as_of + timedelta(days=self.options.future_grace_days) if as_of else None
         explicit = DateWindow(since, until) if (since or until) else None
         asked = window_from_question(question, reference) if self.options.question_dates else None
