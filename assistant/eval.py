@@ -86,7 +86,7 @@ def evaluate_mode(
 ) -> list[QuestionResult]:
     """Ask every question in one mode; with ``dated``, as of its question date."""
     depth = max(settings.top_k, RANK_DEPTH * settings.per_article)
-    retriever = PassageRetriever.from_settings(store, settings, mode=mode, k=depth)
+    retriever = PassageRetriever.from_settings(store, settings, k=depth, retrieval_mode=mode)
     answerer = ExtractiveAnswerer(
         store.embeddings,
         min_relevance=settings.min_relevance,

@@ -10,9 +10,7 @@ article's *title* covers. A sentence-transformers ``CrossEncoder`` named in
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
-
-from langchain_core.embeddings import Embeddings
+from typing import Any
 
 from assistant.text import content_words
 from index.chunking import split_sentences
@@ -24,16 +22,10 @@ SENTENCE_WEIGHT = 0.6
 TITLE_WEIGHT = 0.4
 
 
-class _Scored(Protocol):
-    fused: float
-    document: Any
-
-
 class Reranker:
     """Reorders the first ``TOP_N`` candidates; the rest keep their order below them."""
 
-    def __init__(self, embeddings: Embeddings, cross_encoder: str | None = None, top_n: int = TOP_N) -> None:
-        self.embeddings = embeddings
+    def __init__(self, cross_encoder: str | None = None, top_n: int = TOP_N) -> None:
         self.top_n = top_n
         self.cross_encoder = _load_cross_encoder(cross_encoder) if cross_encoder else None
 

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -36,47 +36,13 @@ from pydantic import ConfigDict
 from assistant.dates import DateWindow, parse_iso, recency_prior, window_from_question
 from assistant.rerank import Reranker
 from index.articles import date_as_int
-from index.settings import Settings
+from index.settings import RetrievalMode, Settings
 from index.store import ArticleStore
 
 logger = logging.getLogger(__name__)
 
-MODES = ("dense", "bm25", "hybrid", "hybrid-rerank")
+MODES: tuple[RetrievalMode, ...] = get_args(RetrievalMode)
 _RRF_K = 60
-
-
-@dataclass(frozen=True, slots=True)
-class RetrievalOptions:
-    """How one search is done; every field but ``mode`` comes from settings by default."""
-
-    mode: str = "hybrid-rerank"
-    k: int = 10
-    candidates: int = 50
-    per_article: int = 3
-    recency_days: float = 14.0
-    future_grace_days: int = 3
-    date_weight: float = 1.0
-    today_date_weight: float = 0.1
-    question_dates: bool = True
-    question_date_boost: float = 1.5
-
-    @classmethod
-    def from_settings(cls, settings: Settings, **overrides: Any) -> RetrievalOptions:
-        values: dict[str, Any] = {
-            "mode": settings.retrieval_mode,
-            "k": settings.top_k,
-            "candidates": settings.candidates,
-            "per_article": settings.per_article,
-            "recency_days": settings.recency_days,
-            "future_grace_days": settings.future_grace_days,
-            "date_weight": settings.date_weight,
-            "today_date_weight": settings.today_date_weight,
-            "question_date_boost": settings.question_date_boost,
-        }
-        values.update(overrides)
-        if values["mode"] not in MODES:
-            raise ValueError(f"unknown retrieval mode {values['mode']!r}; choose one of {', '.join(MODES)}")
-        return cls(**values)
 
 
 @dataclass
@@ -94,14 +60,20 @@ class PassageRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     store: ArticleStore
-    options: RetrievalOptions = RetrievalOptions()
+    settings: Settings
+    k: int
     reranker: Reranker | None = None
 
     @classmethod
-    def from_settings(cls, store: ArticleStore, settings: Settings, **overrides: Any) -> PassageRetriever:
-        options = RetrievalOptions.from_settings(settings, **overrides)
-        reranker = Reranker(store.embeddings, settings.cross_encoder) if options.mode == "hybrid-rerank" else None
-        return cls(store=store, options=options, reranker=reranker)
+    def from_settings(
+        cls, store: ArticleStore, settings: Settings, *, k: int | None = None, **overrides: Any
+    ) -> PassageRetriever:
+        """A retriever returning ``k`` passages (default ``top_k``); ``overrides`` are settings fields,
+        validated like the environment's (``retrieval_mode="bm25"``, ``per_article=2``)."""
+        if overrides:
+            settings = type(settings)(**{**settings.model_dump(), **overrides})
+        reranker = Reranker(settings.cross_encoder) if settings.retrieval_mode == "hybrid-rerank" else None
+        return cls(store=store, settings=settings, k=k or settings.top_k, reranker=reranker)
 
     def _get_relevant_documents(
         self,
@@ -130,9 +102,9 @@ class PassageRetriever(BaseRetriever):
         reference = as_of or today or date.today()
         # "As of" that day: nothing published after it (beyond a few days' grace). Applied after the
         # search, not as a Chroma filter: that filter added ~0.5 s to each dense query here.
-        not_after = as_of + timedelta(days=self.options.future_grace_days) if as_of else None
+        not_after = as_of + timedelta(days=self.settings.future_grace_days) if as_of else None
         explicit = DateWindow(since, until) if (since or until) else None
-        asked = window_from_question(question, reference) if self.options.question_dates else None
+        asked = window_from_question(question, reference)
         return self._ranked(
             question, reference, not_after is not None, explicit, sources=sources, asked=asked, not_after=not_after
         )
@@ -154,12 +126,12 @@ class PassageRetriever(BaseRetriever):
         RealTimeQA, filtering on it lost questions like "73 monuments were removed in 2021. How
         many remain?", answered by an article of 2022.
         """
-        options = self.options
+        options = self.settings
         query_vector = self.store.query_vector(question)
         candidates: dict[str, _Candidate] = {}
         # Over-fetch when later articles will be dropped, so as many candidates remain.
         fetch = options.candidates * (2 if not_after else 1)
-        if options.mode != "bm25":
+        if options.retrieval_mode != "bm25":
             where = _chroma_where(window, sources)
             for rank, (document, similarity) in enumerate(
                 self.store.search_by_vector(query_vector, fetch, where), start=1
@@ -167,7 +139,7 @@ class PassageRetriever(BaseRetriever):
                 candidate = candidates.setdefault(str(document.id), _Candidate(str(document.id)))
                 candidate.document, candidate.similarity = document, similarity
                 candidate.ranks["dense"] = rank
-        if options.mode != "dense":
+        if options.retrieval_mode != "dense":
             date_range = _int_range(window)
             for rank, (chunk_id, _score) in enumerate(
                 self.store.keyword_index.search(question, fetch, date_range=date_range, sources=sources),
@@ -196,7 +168,7 @@ class PassageRetriever(BaseRetriever):
         ranked = sorted(candidates.values(), key=lambda c: c.fused, reverse=True)
         if self.reranker is not None:
             ranked = self.reranker.rerank(question, ranked)
-        return _capped(ranked, options.per_article, options.k)
+        return _capped(ranked, options.per_article, self.k)
 
     def _complete(self, candidates: dict[str, _Candidate], query_vector: np.ndarray) -> None:
         """Fetch passages found only by keywords, with their vectors for the cosine similarity."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +22,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+RetrievalMode = Literal["dense", "bm25", "hybrid", "hybrid-rerank"]
 
 
 class Settings(BaseSettings):
@@ -52,7 +56,7 @@ class Settings(BaseSettings):
     chunk_size: int = Field(default=1000, ge=200, description="Target characters per chunk.")
     chunk_overlap: int = Field(default=200, ge=0, description="Characters of context repeated between chunks.")
     top_k: int = Field(default=5, ge=1, description="Passages handed to the answerer.")
-    retrieval_mode: str = Field(
+    retrieval_mode: RetrievalMode = Field(
         default="hybrid-rerank",
         description="dense, bm25, hybrid (both fused by reciprocal rank) or hybrid-rerank; see assistant.retrieval.",
     )

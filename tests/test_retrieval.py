@@ -26,7 +26,7 @@ def cargo_store(make_store, tmp_path: Path) -> tuple[ArticleStore, Path]:
 
 
 def article_ranks(store: ArticleStore, mode: str, question: str, **kwargs) -> list[str]:
-    retriever = PassageRetriever.from_settings(store, store.settings, mode=mode, k=30)
+    retriever = PassageRetriever.from_settings(store, store.settings, k=30, retrieval_mode=mode)
     return list(dict.fromkeys(d.metadata["article_id"] for d in retriever.search(question, **kwargs)))
 
 
@@ -72,7 +72,7 @@ def test_one_article_takes_at_most_per_article_slots(make_store, tmp_path: Path)
     feed = tmp_path / "long.jsonl"
     feed.write_text(json.dumps({"doc_id": "long", "title": "Harbour strike", "text": long_text}) + "\n")
     build_index(store, [feed], show_progress=False)
-    retriever = PassageRetriever.from_settings(store, store.settings, mode="hybrid", k=10)
+    retriever = PassageRetriever.from_settings(store, store.settings, k=10, retrieval_mode="hybrid")
     assert len(retriever.search("harbour strike dockers")) == 2
 
 
