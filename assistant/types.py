@@ -30,7 +30,10 @@ class Answer:
     """An answer whose every ``[n]`` has exactly one citation, and every citation is referred to.
 
     ``answered`` is False when the articles don't cover the question; then ``citations`` is empty.
-    ``backend`` names what wrote the text (``extractive`` for the sentence selector).
+    ``backend`` names what wrote the text (``extractive`` for the sentence selector, else the model,
+    e.g. ``smollm2``). ``fallback`` is True when a model was asked but its answer failed the grounding
+    check (or the model could not be reached), so the extractive answer is shown instead; ``removed``
+    lists the model's sentences that no cited passage supported, and ``notice`` says what happened.
     """
 
     question: str
@@ -38,6 +41,9 @@ class Answer:
     answered: bool
     citations: list[Citation] = field(default_factory=list)
     backend: str = "extractive"
+    fallback: bool = False
+    removed: list[str] = field(default_factory=list)
+    notice: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,8 +51,15 @@ class Answer:
             "answer": self.text,
             "answered": self.answered,
             "backend": self.backend,
+            "fallback": self.fallback,
+            "removed": list(self.removed),
+            "notice": self.notice,
             "citations": [citation.to_dict() for citation in self.citations],
         }
+
+
+# What Assistant.stream() yields: the draft text so far (str), then the final, checked Answer.
+AnswerUpdate = str | Answer
 
 
 def not_in_articles(question: str, backend: str = "extractive") -> Answer:

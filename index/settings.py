@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Offline is not optional here: nothing may reach a model hub at run time, and Chroma and
@@ -96,6 +96,44 @@ class Settings(BaseSettings):
     )
     chat_concurrency: int = Field(default=4, ge=1, description="Questions the chat answers at the same time.")
     max_answer_sentences: int = Field(default=3, ge=1, le=10, description="Sentences in an extractive answer.")
+    llm: str = Field(
+        default="extractive",
+        description=(
+            "What writes the answer: 'extractive' (no model: article sentences), 'smollm2' (SmolLM2-135M-Instruct, "
+            "offline), 'ollama:<model>' or 'openai:<model>' (any OpenAI-compatible server)."
+        ),
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        description="Base URL of the OpenAI-compatible server (vLLM, llama.cpp, LM Studio); unset means OpenAI.",
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, description="API key for 'openai:<model>' (falls back to OPENAI_API_KEY; local servers: any)."
+    )
+    ollama_base_url: str = Field(default="http://127.0.0.1:11434", description="Address of the Ollama server.")
+    llm_passages: int = Field(default=4, ge=1, description="Passages shown to the language model.")
+    llm_focus_sentences: int = Field(
+        default=3,
+        ge=0,
+        description="Sentences of each passage the model reads (those best matching the question); 0: whole passages.",
+    )
+    llm_max_tokens: int = Field(default=160, ge=16, description="Longest answer a language model may write, in tokens.")
+    llm_timeout: float = Field(default=120.0, gt=0, description="Seconds to wait for a remote model.")
+    min_support: float = Field(
+        default=0.6,
+        description=(
+            "Support score (similarity to the cited passage's best sentence, plus shared words) an answer "
+            "sentence needs to stay; unsupported sentences are removed."
+        ),
+    )
+    min_supported_share: float = Field(
+        default=0.5,
+        description="Share of a model's answer that must survive the check, else the extractive answer is used.",
+    )
+    model_cache_dir: Path = Field(
+        default=Path.home() / ".cache" / "news-assistant",
+        description="Where converted local models are kept (SmolLM2 as safetensors, made once from its GGUF).",
+    )
 
     @model_validator(mode="after")
     def _overlap_smaller_than_chunk(self) -> Settings:

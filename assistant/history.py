@@ -1,0 +1,104 @@
+"""Earlier turns of a conversation, and follow-up questions made standalone.
+
+"What does Turkey demand in Libya?" then "And what did it say about France?": the second question
+alone retrieves nothing about Turkey. With a language model the follow-up is rewritten into a
+standalone question (LangChain's history-aware retriever pattern, in :mod:`assistant.service`);
+without one, the key terms of the previous questions are appended to it. Either way only questions
+that read as follow-ups are touched, so a new topic is never dragged back to the old one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+
+from assistant.text import content_words
+
+# A question that leans on the previous turn: opens with a connective, or points back with a pronoun.
+_CONNECTIVE_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|what else)\b", re.IGNORECASE)
+_POINTING_WORD = re.compile(
+    r"\b(it|its|they|them|their|he|him|his|she|her|that|this|those|these|there|the same)\b", re.IGNORECASE
+)
+_MAX_CARRIED_TERMS = 8
+_TURNS_LOOKED_BACK = 2
+_ASSISTANT_CHARS = 400  # of an earlier answer shown to the rewriting model: its gist, not its sources
+
+
+def history_turns(history: Sequence[Any] | None) -> list[dict[str, str]]:
+    """Any history we are handed → ``[{"role", "content"}]``.
+
+    Accepts Gradio 6 messages (content a string or a list of blocks), ``{"role", "content"}``
+    dicts, LangChain messages, and ``(user, assistant)`` pairs.
+    """
+    turns: list[dict[str, str]] = []
+    for message in history or []:
+        if isinstance(message, tuple | list) and len(message) == 2:
+            user, assistant = message
+            turns += [{"role": "user", "content": _text(user)}, {"role": "assistant", "content": _text(assistant)}]
+            continue
+        if isinstance(message, BaseMessage):
+            role = {"human": "user", "ai": "assistant"}.get(message.type, message.type)
+            content: Any = message.content
+        elif isinstance(message, dict):
+            role, content = message.get("role"), message.get("content")
+        else:
+            role, content = getattr(message, "role", None), getattr(message, "content", None)
+        text = _text(content)
+        if role and text:
+            turns.append({"role": str(role), "content": text})
+    return [turn for turn in turns if turn["content"]]
+
+
+def _text(content: Any) -> str:
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text", ""))
+    if isinstance(content, list | tuple):
+        return " ".join(_text(block) for block in content).strip()
+    return str(content)
+
+
+def looks_like_followup(question: str) -> bool:
+    """Does ``question`` lean on what was asked before?"""
+    return (
+        bool(_CONNECTIVE_START.match(question) or _POINTING_WORD.search(question)) or len(content_words(question)) <= 1
+    )
+
+
+def with_previous_terms(question: str, turns: Sequence[dict[str, str]]) -> str:
+    """A follow-up plus the key terms of the last questions asked, for retrieval without a model."""
+    if not looks_like_followup(question):
+        return question
+    present = content_words(question)
+    carried: list[str] = []
+    previous = [turn["content"] for turn in turns if turn["role"] == "user"][-_TURNS_LOOKED_BACK:]
+    for earlier in reversed(previous):
+        for word in _ordered_content_words(earlier):
+            if word not in present and word not in carried:
+                carried.append(word)
+    if not carried:
+        return question
+    return f"{question} ({' '.join(carried[:_MAX_CARRIED_TERMS])})"
+
+
+def _ordered_content_words(text: str) -> list[str]:
+    """Content words in the order they are written (``content_words`` gives a set)."""
+    return list(dict.fromkeys(word for token in text.split() for word in sorted(content_words(token))))
+
+
+def as_messages(turns: Sequence[dict[str, str]]) -> list[BaseMessage]:
+    """Turns as LangChain messages for a rewriting prompt; long answers are cut to their gist."""
+    messages: list[BaseMessage] = []
+    for turn in turns:
+        if turn["role"] == "user":
+            messages.append(HumanMessage(turn["content"]))
+        elif turn["role"] == "assistant":
+            gist = turn["content"].split("**Sources**")[0].strip()[:_ASSISTANT_CHARS]
+            messages.append(AIMessage(gist))
+    return messages
