@@ -57,3 +57,16 @@ def articles_dir(tmp_path: Path) -> Path:
     target = tmp_path / "articles"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def followup_assistant(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Assistant:
+    """The seeds plus an article about France that a follow-up must not drift to."""
+    from .followup_corpus import write_followup_corpus  # noqa: PLC0415
+
+    root = tmp_path_factory.mktemp("followup")
+    settings = Settings(db_path=root / "db")
+    store = ArticleStore.open(settings, embeddings=embeddings)
+    report = build_index(store, [write_followup_corpus(root / "articles")], show_progress=False)
+    assert report.added == 2 and not report.errors
+    return Assistant(settings, store=store)

@@ -65,6 +65,15 @@ def test_chat_answers_the_seed_question_with_its_sources(chat_url: str) -> None:
     assert "Turkey on Saturday announced" in reply  # the article's title and passage
 
 
+def test_chat_streams_the_answer_then_shows_the_sources(chat_url: str) -> None:
+    job = Client(chat_url, verbose=False).submit("What did Turkey say about France?", api_name="/chat")
+    final = job.result(timeout=120)
+    outputs = job.outputs()
+    assert len(outputs) >= 2, "the reply arrived in one piece"
+    assert "Sources" not in outputs[0] and "France" in outputs[0]
+    assert outputs[-1] == final and "**Sources**" in final
+
+
 def test_chat_refuses_an_off_topic_question(chat_url: str) -> None:
     reply = Client(chat_url, verbose=False).predict("What is the boiling point of tungsten?", api_name="/chat")
     assert "not in the articles" in reply

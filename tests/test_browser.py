@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from .followup_corpus import FIRST_QUESTION, FOLLOW_UP, write_followup_corpus
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these Chromium waits on network services that a closed network never answers.
@@ -36,7 +38,7 @@ CHROMIUM_FLAGS = [
 SERVE_TIMEOUT_S = 120  # the app loads the embedding model before it listens
 REPLY_TIMEOUT_MS = 90_000
 UI_TIMEOUT_MS = 30_000
-QUESTION = "What does Turkey demand in Libya?"
+QUESTION = FIRST_QUESTION
 EXAMPLE = "What did Turkey say about France?"  # one of app.EXAMPLES
 
 
@@ -71,12 +73,13 @@ def chromium() -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real index of seeds/ and ``app.py`` serving it on a free port, stopped afterwards."""
+    """A real index of seeds/ (plus an article about France) and ``app.py`` serving it, stopped afterwards."""
     tmp = tmp_path_factory.mktemp("browser")
     db = tmp / "db"
+    articles = write_followup_corpus(tmp / "articles")
     env = _offline_env()
     build = subprocess.run(
-        [sys.executable, "-m", "index", "build", "seeds", "--db", str(db), "--quiet"],
+        [sys.executable, "-m", "index", "build", str(articles), "--db", str(db), "--quiet"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -194,5 +197,24 @@ def test_example_button_asks_and_gets_cited_answer(page: Page, page_errors: list
     expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
     expect(reply).to_contain_text("France")
     expect(reply).to_contain_text("2020-06-20")
+    _expect_cited(reply)
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+@pytest.mark.browser
+def test_follow_up_question_is_understood_from_the_conversation(page: Page, page_errors: list[str]) -> None:
+    box = page.get_by_role("textbox")
+    box.fill(QUESTION)
+    box.press("Enter")
+    expect(_last_reply(page)).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+
+    box.fill(FOLLOW_UP)
+    box.press("Enter")
+    expect(page.get_by_test_id("user").last).to_contain_text(FOLLOW_UP, timeout=REPLY_TIMEOUT_MS)
+    expect(page.get_by_test_id("bot")).to_have_count(2, timeout=REPLY_TIMEOUT_MS)
+    reply = _last_reply(page)
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(reply).to_contain_text("NATO")  # what Turkey said about France, not the article on French wine
+    expect(reply).not_to_contain_text("wine")
     _expect_cited(reply)
     assert not page_errors, f"JavaScript errors on the page: {page_errors}"
