@@ -50,6 +50,7 @@ class QuestionResult:
     answer_in_text: bool
     seconds: float
     retrieval_seconds: float
+    answer_in_top5: bool = False  # in the top 5 retrieved passages, cited or not: the citations' ceiling
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -80,6 +81,7 @@ def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
         "mrr@10": round(statistics.fmean(1.0 / rank if rank and rank <= 10 else 0.0 for rank in ranks), 4),
         "answer_in_citations": share(r.answer_in_citations for r in results),
         "answer_in_text": share(r.answer_in_text for r in results),
+        "answer_in_top5": share(r.answer_in_top5 for r in results),
         "p50_seconds": round(percentile(seconds, 0.5), 4),
         "p95_seconds": round(percentile(seconds, 0.95), 4),
         "retrieval_p50_seconds": round(percentile(retrieval, 0.5), 4),
