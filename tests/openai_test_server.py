@@ -1,8 +1,9 @@
-"""A TEST SERVER: a minimal OpenAI-compatible ``/v1/chat/completions`` serving the real SmolLM2.
+"""A TEST SERVER serving the real SmolLM2 behind two chat APIs: OpenAI's and Ollama's.
 
-It exists so the ``openai:<model>`` backend can be tested through the real ``langchain-openai``
-client, offline. It implements only what that client uses here (chat completions, plain and
-streamed as server-sent events); it is not part of the product.
+``/v1/chat/completions`` (OpenAI-compatible) and ``/api/chat`` (Ollama's) exist so that the
+``openai:<model>`` and ``ollama:<model>`` backends can be tested through the real ``langchain-openai``
+and ``langchain-ollama`` clients, offline. Only what those clients use here is implemented (plain
+and streamed chat); it is not part of the product.
 """
 
 from __future__ import annotations
@@ -80,6 +81,36 @@ def make_app(model: BaseChatModel, model_name: str) -> FastAPI:
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
             }
         )
+
+    @app.post("/api/chat")
+    async def ollama_chat(request: Request) -> Any:
+        body = await request.json()
+        messages = _messages(body)
+        model_name_asked = body.get("model", model_name)
+
+        def line(content: str, done: bool) -> str:
+            payload: dict[str, Any] = {
+                "model": model_name_asked,
+                "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "message": {"role": "assistant", "content": content},
+                "done": done,
+            }
+            if done:
+                payload["done_reason"] = "stop"
+            return json.dumps(payload) + "\n"
+
+        if body.get("stream", True):
+
+            def lines() -> Iterator[str]:
+                with lock:
+                    for chunk in model.stream(messages):
+                        yield line(chunk.text, False)
+                yield line("", True)
+
+            return StreamingResponse(lines(), media_type="application/x-ndjson")
+        with lock:
+            text = model.invoke(messages).text
+        return JSONResponse(json.loads(line(text, True)))
 
     return app
 

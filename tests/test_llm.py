@@ -181,7 +181,7 @@ def test_smollm2_streams_token_by_token(smollm2: Assistant) -> None:
 
 
 @pytest.fixture(scope="module")
-def openai_server(smollm2: Assistant) -> Iterator[str]:
+def chat_api_server(smollm2: Assistant) -> Iterator[str]:
     from .openai_test_server import TestServer, make_app  # noqa: PLC0415
 
     assert smollm2.chat_model is not None
@@ -195,9 +195,9 @@ def openai_server(smollm2: Assistant) -> Iterator[str]:
 
 
 @pytest.mark.llm
-def test_openai_compatible_backend_through_the_real_client(openai_server: str, seed_db: Path, embeddings) -> None:
+def test_openai_compatible_backend_through_the_real_client(chat_api_server: str, seed_db: Path, embeddings) -> None:
     pytest.importorskip("langchain_openai")
-    settings = Settings(db_path=seed_db, llm="openai:smollm2", openai_base_url=openai_server)
+    settings = Settings(db_path=seed_db, llm="openai:smollm2", openai_base_url=chat_api_server)
     bot = Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings))
     assert type(bot.chat_model).__name__ == "ChatOpenAI"
     updates = list(bot.stream(QUESTION))
@@ -206,6 +206,18 @@ def test_openai_compatible_backend_through_the_real_client(openai_server: str, s
     assert answer.backend == "openai:smollm2" and not answer.fallback
     assert "Sirte" in answer.text and citations_are_consistent(answer.text, answer.citations)
     assert len([u for u in updates if isinstance(u, str)]) > 5  # streamed over HTTP
+
+
+@pytest.mark.llm
+def test_ollama_backend_through_the_real_client(chat_api_server: str, seed_db: Path, embeddings) -> None:
+    pytest.importorskip("langchain_ollama")
+    base_url = chat_api_server.removesuffix("/v1")  # the same test server also speaks Ollama's /api/chat
+    settings = Settings(db_path=seed_db, llm="ollama:smollm2", ollama_base_url=base_url)
+    bot = Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings))
+    assert type(bot.chat_model).__name__ == "ChatOllama"
+    answer = bot.ask(QUESTION)
+    assert answer.backend == "ollama:smollm2" and not answer.fallback
+    assert "Sirte" in answer.text and citations_are_consistent(answer.text, answer.citations)
 
 
 def test_unknown_backend_is_refused_clearly(seed_db: Path, embeddings) -> None:
