@@ -12,6 +12,7 @@ same seam.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections import OrderedDict
@@ -35,8 +36,10 @@ _PASSAGE_WEIGHT = 0.15
 # A sentence opening with a pronoun ("They are also ...") means little out of its article.
 _DANGLING_START = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|her|their|its)\b", re.IGNORECASE)
 _DANGLING_PENALTY = 0.08
-# A further sentence must come close to the best one, and must not repeat a chosen one.
-_FOLLOWER_MARGIN = 0.07
+# A further sentence must come close to the best one, and must not repeat a chosen one; a repeat
+# from another article is cited beside the chosen sentence instead (two sources for one claim).
+_CORROBORATE = True
+_FOLLOWER_MARGIN = 0.15
 _DUPLICATE_SIMILARITY = 0.88
 _MIN_SENTENCE_CHARS = 25
 _SENTENCE_CACHE_SIZE = 50_000
@@ -50,6 +53,7 @@ class _Candidate:
     sentence: str
     passage: Document
     offset: int  # where the sentence starts in its article: answers read in article order
+    corroborating: tuple[Document, ...] = ()  # passages of other articles saying the same
 
 
 class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
@@ -84,7 +88,7 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         chosen = self._choose(question, candidates)
         if not chosen:
             return not_in_articles(question)
-        text, citations = cite_sentences([(c.sentence, c.passage) for c in chosen])
+        text, citations = cite_sentences([(c.sentence, [c.passage, *c.corroborating]) for c in chosen])
         return Answer(question=question, text=text, answered=True, citations=citations, backend="extractive")
 
     def updates(self, input: dict[str, Any], config: RunnableConfig | None = None) -> Iterator[AnswerUpdate]:
@@ -162,13 +166,24 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         if best < self.min_answer_score:
             return []
         picked: list[int] = []
+        corroborating: dict[int, list[Document]] = {}
         for index in order:
-            if len(picked) == self.max_sentences or scores[index] < best - _FOLLOWER_MARGIN:
+            if scores[index] < best - _FOLLOWER_MARGIN:
                 break
-            if any(float(sentence_vectors[index] @ sentence_vectors[j]) > _DUPLICATE_SIMILARITY for j in picked):
+            twin = next(
+                (j for j in picked if float(sentence_vectors[index] @ sentence_vectors[j]) > _DUPLICATE_SIMILARITY),
+                None,
+            )
+            if twin is None:
+                if len(picked) < self.max_sentences:
+                    picked.append(int(index))
                 continue
-            picked.append(int(index))
-        return _in_reading_order([candidates[i] for i in picked])
+            # The same statement in another article: not repeated, but cited beside the first.
+            also = corroborating.setdefault(twin, [])
+            if _CORROBORATE and _article(candidates[index]) != _article(candidates[twin]) and len(also) < 2:
+                also.append(candidates[index].passage)
+        chosen = [dataclasses.replace(candidates[i], corroborating=tuple(corroborating.get(i, []))) for i in picked]
+        return _in_reading_order(chosen)
 
 
 def _overlap(question: str, focus: str, sentence_words: set[str]) -> float:
@@ -179,6 +194,10 @@ def _overlap(question: str, focus: str, sentence_words: set[str]) -> float:
         return whole
     focus_words = content_words(focus)
     return (1 - _FOCUS_WEIGHT) * whole + _FOCUS_WEIGHT * len(focus_words & sentence_words) / max(1, len(focus_words))
+
+
+def _article(candidate: _Candidate) -> str:
+    return str(candidate.passage.metadata.get("article_id"))
 
 
 def _in_reading_order(chosen: list[_Candidate]) -> list[_Candidate]:
