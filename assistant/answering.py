@@ -39,6 +39,7 @@ _DANGLING_PENALTY = 0.08
 # A further sentence must come close to the best one, and must not repeat a chosen one; a repeat
 # from another article is cited beside the chosen sentence instead (two sources for one claim).
 _CORROBORATE = True
+_MAX_CORROBORATING = 2
 _FOLLOWER_MARGIN = 0.15
 _DUPLICATE_SIMILARITY = 0.88
 _MIN_SENTENCE_CHARS = 25
@@ -179,10 +180,17 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
                     picked.append(int(index))
                 continue
             # The same statement in another article: not repeated, but cited beside the first.
-            also = corroborating.setdefault(twin, [])
-            if _CORROBORATE and _article(candidates[index]) != _article(candidates[twin]) and len(also) < 2:
+            also = corroborating.setdefault(twin, list(candidates[twin].corroborating))
+            if (
+                _CORROBORATE
+                and _article(candidates[index]) != _article(candidates[twin])
+                and len(also) < _MAX_CORROBORATING
+            ):
                 also.append(candidates[index].passage)
-        chosen = [dataclasses.replace(candidates[i], corroborating=tuple(corroborating.get(i, []))) for i in picked]
+        chosen = [
+            dataclasses.replace(candidates[i], corroborating=tuple(corroborating.get(i, candidates[i].corroborating)))
+            for i in picked
+        ]
         return _in_reading_order(chosen)
 
 
@@ -211,17 +219,26 @@ def _in_reading_order(chosen: list[_Candidate]) -> list[_Candidate]:
 def _candidates(passages: list[Document]) -> list[_Candidate]:
     """Each distinct sentence once, credited to the best-ranked passage that holds it whole.
 
-    Overlapping chunks repeat sentences; the answer must not.
+    Overlapping chunks repeat sentences; the answer must not. The same sentence in another article
+    (a wire story run by two outlets) is kept as a corroborating source of the first.
     """
-    seen: set[str] = set()
-    candidates = []
+    first: dict[str, int] = {}
+    candidates: list[_Candidate] = []
     for passage in passages:
         text = passage.page_content
         for start, end in split_sentences(text):
             sentence = " ".join(text[start:end].split())
             key = sentence.lower()
-            if len(sentence) < _MIN_SENTENCE_CHARS or key in seen:
+            if len(sentence) < _MIN_SENTENCE_CHARS:
                 continue
-            seen.add(key)
+            if key in first:
+                earlier = candidates[first[key]]
+                other_article = str(passage.metadata.get("article_id")) != _article(earlier)
+                if _CORROBORATE and other_article and len(earlier.corroborating) < _MAX_CORROBORATING:
+                    candidates[first[key]] = dataclasses.replace(
+                        earlier, corroborating=(*earlier.corroborating, passage)
+                    )
+                continue
+            first[key] = len(candidates)
             candidates.append(_Candidate(sentence, passage, int(passage.metadata.get("start", 0)) + start))
     return candidates

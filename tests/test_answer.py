@@ -89,3 +89,25 @@ def test_a_newly_added_article_is_answered_after_a_build(make_store, tmp_path: P
     result = bot.ask(question)
     assert result.answered and "Grindavik" in result.text
     assert result.citations[0].date == "2023-11-11"
+
+
+def test_a_statement_two_articles_make_is_cited_to_both(make_store, tmp_path: Path) -> None:
+    wire = "The central bank raised its main interest rate by half a percentage point on Thursday to fight inflation."
+    articles = tmp_path / "wire"
+    articles.mkdir()
+    (articles / "daily.txt").write_text(
+        f"date 2023-03-02\n{wire}\n\nShops in the capital reported fewer customers over the weekend.\n"
+    )
+    (articles / "herald.txt").write_text(
+        f"date 2023-03-02\nMarkets were calm in early trading.\n\n{wire}\n\nThe currency rose against the dollar.\n"
+    )
+    (articles / "other.txt").write_text("date 2023-03-01\nThe football club signed a new goalkeeper for the season.\n")
+    store = make_store()
+    build_index(store, [articles], show_progress=False)
+    result = Assistant(store.settings, store=store).ask("By how much did the central bank raise its interest rate?")
+    assert result.answered
+    assert "[1][2]" in result.text, result.text  # one claim, two sources
+    assert result.text.count("half a percentage point") == 1  # not repeated
+    cited = {c.article_id.rsplit("/", 1)[-1] for c in result.citations}
+    assert {"daily.txt", "herald.txt"} <= cited and "other.txt" not in cited
+    assert citations_are_consistent(result.text, result.citations)
