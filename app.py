@@ -32,6 +32,7 @@ EXAMPLES = [
     "What did Turkey say about France?",
     "Who is the head of the GNA?",
 ]
+_ESCAPED_MARKERS = re.compile(r"(?:\\\[\d+\\\])+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
 
@@ -65,7 +66,9 @@ def render_answer(answer: Answer) -> str:
     if not answer.answered:
         return escape_markdown(answer.text)
     text = escape_markdown(answer.text)
-    text = re.sub(r"\\\[(\d+)\\\]", r"**[\1]**", text)  # keep the citation markers visible and bold
+    # Citation markers stay visible and bold; a run of them ("[1][2]": one claim, two sources) is spaced,
+    # since "**[1]****[2]**" is not valid emphasis in markdown.
+    text = _ESCAPED_MARKERS.sub(lambda run: " ".join(f"**[{n}]**" for n in re.findall(r"\d+", run.group(0))), text)
     blocks = [text]
     if answer.notice:
         blocks += ["", f"*{escape_markdown(answer.notice)}*"]

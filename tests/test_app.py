@@ -100,3 +100,13 @@ def test_history_from_gradio_blocks_becomes_plain_turns() -> None:
         {"role": "user", "content": "What does Turkey demand?"},
         {"role": "assistant", "content": "Withdrawal from Sirte [1]"},
     ]
+
+
+def test_a_claim_with_two_sources_shows_both_markers_bold() -> None:
+    from assistant.types import Answer, Citation  # noqa: PLC0415
+
+    passage = "The bank raised rates by half a point."
+    citations = [Citation(n, f"a{n}", f"Title {n}", "2023-03-02", "wire", "", passage, 0.5) for n in (1, 2)]
+    markdown = render_answer(Answer("q", f"{passage} [1][2]", True, citations))
+    assert markdown.startswith(f"{escape_markdown(passage)} **[1]** **[2]**")
+    assert markdown.count("<mark>") == 2  # the sentence is highlighted in both sources
