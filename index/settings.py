@@ -69,7 +69,7 @@ class Settings(BaseSettings):
         default=3, ge=0, description="Articles up to this many days after `as_of` still count as current."
     )
     date_weight: float = Field(
-        default=1.0, ge=0, description="Weight of the date prior with an explicit `as_of` (0 turns it off)."
+        default=3.0, ge=0, description="Weight of the date prior with an explicit `as_of` (0 turns it off)."
     )
     today_date_weight: float = Field(
         default=0.1, ge=0, description="Weight of the gentle recency prior when no `as_of` is given (today)."
