@@ -69,7 +69,7 @@ class GroundedLLMAnswerer(Runnable[dict[str, Any], Answer]):
         if not extractive.answered:
             yield dataclasses.replace(extractive, backend=self.backend)
             return
-        shown, model_view = self._shown_passages(question, input["passages"])
+        shown, model_view = self.shown_passages(question, input["passages"])
         draft = ""
         try:
             for chunk in self.chain.stream({"question": question, "passages": format_passages(model_view)}, config):
@@ -83,7 +83,7 @@ class GroundedLLMAnswerer(Runnable[dict[str, Any], Answer]):
             return
         yield self._checked(question, draft, shown, extractive)
 
-    def _shown_passages(self, question: str, passages: list[Document]) -> tuple[list[Document], list[Document]]:
+    def shown_passages(self, question: str, passages: list[Document]) -> tuple[list[Document], list[Document]]:
         """The passages ``[1]..[n]`` refer to, and what the model reads of each (the same, or focused).
 
         With ``focus_sentences``, the model reads only each passage's sentences that best answer the

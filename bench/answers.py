@@ -102,7 +102,7 @@ def _count_raw_support(bot: Assistant, question: str, draft: str, as_of: date | 
     if not isinstance(answerer, GroundedLLMAnswerer) or not draft:
         return
     passages = bot.retriever.invoke(question, as_of=as_of)
-    shown, _ = answerer._shown_passages(question, passages)
+    shown, _ = answerer.shown_passages(question, passages)
     claims = claim_sentences(draft)
     checked = check_answer(draft, shown, answerer.extractive.sentence_vectors, min_support=answerer.min_support)
     tally.raw_sentences += len(claims)
