@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.history import history_turns
 from assistant.service import Assistant
 from assistant.types import Answer, Citation
 from index.chunking import split_sentences
@@ -92,7 +91,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.ChatInterface:
     import gradio as gr  # noqa: PLC0415
 
     def respond(message: str, history: list[Any]) -> Iterator[str]:
-        for update in assistant.stream(message, history_turns(history)):
+        for update in assistant.stream(message, history):  # the assistant reads Gradio's history as it is
             yield render_answer(update) if isinstance(update, Answer) else render_draft(update)
 
     count = assistant.store.count()

@@ -30,8 +30,7 @@ from typing import Any
 
 from assistant import Answer, Assistant
 from assistant.eval import _subset, load_questions
-from assistant.generative import GroundedLLMAnswerer
-from assistant.grounding import check_answer, claim_sentences
+from assistant.grounding import claim_sentences
 from assistant.metrics import contains_answer
 from index.articles import parse_date
 from index.build import build_index
@@ -96,17 +95,14 @@ def _timed(bot: Assistant, question: str, as_of: date | None) -> tuple[Answer, s
     return final, draft, time.perf_counter() - started
 
 
-def _count_raw_support(bot: Assistant, question: str, draft: str, as_of: date | None, tally: Tally) -> None:
-    """How many of the model's own sentences the check finds supported by a shown passage."""
-    answerer = bot.answerer
-    if not isinstance(answerer, GroundedLLMAnswerer) or not draft:
-        return
-    passages = bot.retriever.invoke(question, as_of=as_of)
-    shown, _ = answerer.shown_passages(question, passages)
-    claims = claim_sentences(draft)
-    checked = check_answer(draft, shown, answerer.extractive.sentence_vectors, min_support=answerer.min_support)
-    tally.raw_sentences += len(claims)
-    tally.raw_supported += len(claims) - len(checked.removed) if not checked.refused else 0
+def _count_raw_support(final: Answer, draft: str, tally: Tally) -> None:
+    """How many of the model's own sentences the check kept: those it did not list in ``removed``.
+
+    Derived from the answer the check already produced, so nothing is retrieved or checked twice.
+    """
+    claims = len(claim_sentences(draft)) if draft else 0
+    tally.raw_sentences += claims
+    tally.raw_supported += claims - len(final.removed) if final.answered else 0
 
 
 def measure(bot: Assistant, questions: list[tuple[str, str, date | None]], off_topic: list[str]) -> Tally:
@@ -122,7 +118,7 @@ def measure(bot: Assistant, questions: list[tuple[str, str, date | None]], off_t
             tally.raw_sentences += sentences
             tally.raw_supported += sentences
         else:
-            _count_raw_support(bot, question, draft, as_of, tally)
+            _count_raw_support(final, draft, tally)
     for question in off_topic:
         final, _, seconds = _timed(bot, question, None)
         tally.off_topic += 1

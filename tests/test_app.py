@@ -13,9 +13,10 @@ import httpx
 import pytest
 from gradio_client import Client
 
-from app import escape_markdown, history_turns, render_answer
+from app import escape_markdown, render_answer
 from assistant import Assistant
 from assistant.citations import markers_in
+from assistant.history import history_turns
 
 from .conftest import ROOT
 
