@@ -2,8 +2,9 @@
 
 No cross-encoder can be had offline here, so the default reranker is lexical and cheap (no model
 call): a passage is re-scored by how much of the question its *best sentence* covers (a whole
-passage's vector dilutes the one sentence that answers) and by how much of the question its
-article's *title* covers. A sentence-transformers ``CrossEncoder`` named in
+passage's vector dilutes the one sentence that answers), by how much of the question its
+article's *title* covers, and by how many of the question's *phrases* (neighbouring content words)
+its title and text repeat. A sentence-transformers ``CrossEncoder`` named in
 ``ASSISTANT_CROSS_ENCODER`` (a path on disk, since nothing is downloaded) replaces it when set.
 """
 
@@ -12,14 +13,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from assistant.text import content_words
+from assistant.text import content_phrases, content_words
 from index.chunking import split_sentences
 
 logger = logging.getLogger(__name__)
 
 TOP_N = 20
-SENTENCE_WEIGHT = 0.6
-TITLE_WEIGHT = 0.4
+# Measured on the RealTimeQA dev questions (whole corpus, no dates; paired against 0.6/0.4 without
+# phrases): MRR@10 0.668 -> 0.677, 61 questions ranked better and 37 worse; with dates unchanged.
+SENTENCE_WEIGHT = 1.2
+TITLE_WEIGHT = 0.8
+PHRASE_WEIGHT = 0.5
 
 
 class Reranker:
@@ -38,9 +42,10 @@ class Reranker:
             for candidate, score in zip(head, scores, strict=True):
                 candidate.fused = float(score)
         else:
-            words = content_words(question)
+            words, phrases = content_words(question), content_phrases(question)
             for candidate in head:
-                candidate.fused *= 1.0 + lexical_boost(words, candidate.document)
+                document = candidate.document
+                candidate.fused *= 1.0 + lexical_boost(words, document) + phrase_boost(phrases, document)
         head.sort(key=lambda c: c.fused, reverse=True)
         return head + tail
 
@@ -55,6 +60,15 @@ def lexical_boost(question_words: set[str], document: Any) -> float:
     )
     title = len(question_words & content_words(str(document.metadata.get("title", ""))))
     return (SENTENCE_WEIGHT * best_sentence + TITLE_WEIGHT * title) / len(question_words)
+
+
+def phrase_boost(question_phrases: set[tuple[str, str]], document: Any) -> float:
+    """Share of the question's phrases in the title (in full) and in the passage (half), weighted."""
+    if not question_phrases:
+        return 0.0
+    in_title = len(question_phrases & content_phrases(str(document.metadata.get("title", ""))))
+    in_text = len(question_phrases & content_phrases(document.page_content))
+    return PHRASE_WEIGHT * (in_title + 0.5 * in_text) / len(question_phrases)
 
 
 def _load_cross_encoder(name: str) -> Any:

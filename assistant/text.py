@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from index.chunking import split_sentences
@@ -16,15 +17,27 @@ _STOPWORDS = frozenset(
 )
 
 
-def content_words(text: str) -> set[str]:
-    """Lower-cased words minus stop words, with a crude plural strip (Turkey's → turkey)."""
-    words = set()
+def content_word_sequence(text: str) -> list[str]:
+    """Lower-cased words minus stop words, in order, with a crude plural strip (Turkey's → turkey)."""
+    words = []
     for raw_word in _WORD.findall(text.lower()):
         word = raw_word.removesuffix("'s")
         if word in _STOPWORDS:
             continue
-        words.add(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
+        words.append(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
     return words
+
+
+def content_words(text: str) -> set[str]:
+    """The distinct words of :func:`content_word_sequence`."""
+    return set(content_word_sequence(text))
+
+
+def content_phrases(text: str) -> set[tuple[str, str]]:
+    """Pairs of neighbouring content words ("toxic masculinity", "atmospheric river"): a phrase of the
+    question found in a passage is stronger evidence than its two words found apart."""
+    words = content_word_sequence(text)
+    return set(itertools.pairwise(words))
 
 
 def question_focus(question: str) -> str:

@@ -1,0 +1,39 @@
+"""The offline reranker: what it promotes among candidates the searches scored alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from langchain_core.documents import Document
+
+from assistant.rerank import Reranker
+from assistant.text import content_phrases
+
+
+@dataclass
+class Scored:
+    document: Document
+    fused: float = 1.0
+
+
+def test_a_passage_repeating_the_questions_phrase_outranks_one_with_the_words_apart() -> None:
+    # Both sentences hold all four of the question's words; only one says "toxic masculinity".
+    apart = Scored(Document(page_content="Masculinity is toxic, Putin's war shows.", id="apart"))
+    phrase = Scored(Document(page_content="Putin's war shows toxic masculinity.", id="phrase"))
+    ranked = Reranker().rerank("Is Putin's war about toxic masculinity?", [apart, phrase])
+    assert [c.document.id for c in ranked] == ["phrase", "apart"]
+
+
+def test_title_words_lift_a_passage() -> None:
+    plain = Scored(Document(page_content="The council met on Tuesday.", metadata={"title": "Council notes"}))
+    titled = Scored(Document(page_content="The council met on Tuesday.", metadata={"title": "Harbour strike ends"}))
+    ranked = Reranker().rerank("When did the harbour strike end?", [plain, titled])
+    assert ranked[0] is titled
+
+
+def test_phrases_are_neighbouring_content_words() -> None:
+    assert content_phrases("the atmospheric river hit California") == {
+        ("atmospheric", "river"),
+        ("river", "hit"),
+        ("hit", "california"),
+    }
