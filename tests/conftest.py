@@ -1,9 +1,16 @@
-"""Shared fixtures: real Chroma in temp dirs, the real embedding model (loaded once per session)."""
+"""Shared fixtures: real Chroma (embedded in temp dirs, and a real `chroma run` server), the real
+embedding model (loaded once per session)."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,12 +31,61 @@ def embeddings():
     return load_embeddings(Settings().embedding_model)
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """A real Chroma server (the `chroma run` command chromadb ships) on a free loopback port,
+    started for the session on first use and stopped at its end."""
+    root = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(root / "data")]
+    with (root / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            [*command, "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"chroma run did not start: {(root / 'server.log').read_text()[-2000:]}")
+                time.sleep(0.2)
+        yield "127.0.0.1", port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(params=["embedded", "server"])
+def store_mode(request: pytest.FixtureRequest) -> dict[str, object]:
+    """Every test using ``make_store`` runs twice: on an embedded Chroma and on a real Chroma server."""
+    if request.param == "embedded":
+        return {}
+    host, port = request.getfixturevalue("chroma_server")
+    return {"chroma_host": host, "chroma_port": port}
+
+
 @pytest.fixture
-def make_store(tmp_path: Path, embeddings) -> Callable[..., ArticleStore]:
-    """Open a real Chroma store in a fresh folder; extra keyword arguments become settings."""
+def make_store(tmp_path: Path, embeddings, store_mode: dict[str, object]) -> Callable[..., ArticleStore]:
+    """Open a real Chroma store in a fresh folder (or a fresh collection on the server); extra keyword
+    arguments become settings."""
+    collections: dict[str, str] = {}
 
     def _make(name: str = "db", **overrides: object) -> ArticleStore:
-        settings = Settings(db_path=tmp_path / name, **overrides)
+        if store_mode:  # one server for the session: a collection of its own per store name and test
+            overrides.setdefault("collection", collections.setdefault(name, f"news-{uuid.uuid4().hex[:12]}"))
+        settings = Settings(db_path=tmp_path / name, **{**store_mode, **overrides})
         return ArticleStore.open(settings, embeddings=embeddings)
 
     return _make

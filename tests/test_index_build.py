@@ -153,7 +153,7 @@ def test_batches_larger_than_the_write_size_are_split(make_store, tmp_path: Path
 def test_opening_with_another_model_is_a_clear_error(make_store, tmp_path: Path, embeddings) -> None:
     store = make_store()
     build_index(store, [write_feed(tmp_path / "feed.jsonl", STORIES)], show_progress=False)
-    other = Settings(db_path=store.settings.db_path, embedding_model="some-other-model")
+    other = store.settings.model_copy(update={"embedding_model": "some-other-model"})
     with pytest.raises(EmbeddingModelMismatchError) as raised:
         ArticleStore.open(other, embeddings=embeddings)
     message = str(raised.value)
