@@ -35,6 +35,7 @@ MODEL_KEY = "embedding_model"
 DIMENSION_KEY = "embedding_dimension"
 INPUT_KEY = "embedding_input"
 EMBEDDING_INPUT = "title+passage"  # what embedding_text() builds; a change means re-embedding
+ARTICLES_NAMESPACE_SUFFIX = "/articles"
 
 
 class EmbeddingModelMismatchError(RuntimeError):
@@ -115,6 +116,7 @@ class ArticleStore:
         self.client = client
         self.vector_store = vector_store
         self.record_manager = record_manager
+        self.article_records = _record_manager(settings, ARTICLES_NAMESPACE_SUFFIX)
         self.embeddings = embeddings
 
     @classmethod
@@ -137,9 +139,7 @@ class ArticleStore:
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
         vector_store.keyword_index = KeywordIndex(settings.db_path / "keyword")
-        record_manager = SQLRecordManager(namespace=f"chroma/{settings.collection}", db_url=settings.record_manager_url)
-        record_manager.create_schema()
-        store = cls(settings, client, vector_store, record_manager, embeddings)
+        store = cls(settings, client, vector_store, _record_manager(settings), embeddings)
         try:
             store.reconcile_keyword_index()
         except ValueError as error:  # tantivy's writer lock: another process is writing right now
@@ -313,8 +313,18 @@ def reset_store(settings: Settings) -> None:
         client.delete_collection(settings.collection)
     except NotFoundError:
         logger.info("no collection %r to delete", settings.collection)
-    record_manager = SQLRecordManager(namespace=f"chroma/{settings.collection}", db_url=settings.record_manager_url)
+    for suffix in ("", ARTICLES_NAMESPACE_SUFFIX):
+        record_manager = _record_manager(settings, suffix)
+        keys = record_manager.list_keys()
+        if keys:
+            record_manager.delete_keys(keys)
+
+
+def _record_manager(settings: Settings, suffix: str = "") -> SQLRecordManager:
+    """LangChain's record manager for the collection's chunks (``suffix=""``) or, in a namespace of
+    its own that LangChain's cleanup never touches, for the articles' fingerprints."""
+    record_manager = SQLRecordManager(
+        namespace=f"chroma/{settings.collection}{suffix}", db_url=settings.record_manager_url
+    )
     record_manager.create_schema()
-    keys = record_manager.list_keys()
-    if keys:
-        record_manager.delete_keys(keys)
+    return record_manager

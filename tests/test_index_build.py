@@ -11,7 +11,6 @@ from langchain_core.embeddings import Embeddings
 from index.build import build_index, chunk_key
 from index.chunking import article_documents
 from index.loaders import iter_articles
-from index.settings import Settings
 from index.store import ArticleStore, EmbeddingModelMismatchError
 
 
@@ -81,6 +80,18 @@ def test_a_changed_article_replaces_exactly_its_chunks(make_store, tmp_path: Pat
     assert rates == [changed["rates"]], "only the new text of the changed article is left"
     [(top, _)] = store.search("Did the central bank raise rates?", k=1)
     assert "cut interest rates" in top.page_content
+
+
+def test_new_chunk_settings_rechunk_every_article(make_store, tmp_path: Path) -> None:
+    feed = write_feed(tmp_path / "feed.jsonl", {"long": " ".join([STORIES["volcano"]] * 12), **STORIES})
+    first = build_index(make_store(), [feed], show_progress=False)
+    smaller = make_store(chunk_size=300, chunk_overlap=0)
+    report = build_index(smaller, [feed], show_progress=False)
+    # The long article is cut anew; the short ones are one chunk either way, the same as before.
+    assert (report.unchanged, report.updated) == (3, 1)
+    assert report.chunks_embedded > 0 and smaller.count() > first.chunks_total
+    again = build_index(smaller, [feed], show_progress=False)
+    assert (again.unchanged, again.chunks_embedded) == (4, 0)
 
 
 def test_prune_removes_articles_no_longer_present(make_store, tmp_path: Path) -> None:
