@@ -33,6 +33,12 @@ from index.chunking import split_sentences
 # Weights of the sentence score: meaning first, shared words and passage rank as tie-breakers.
 _LEXICAL_WEIGHT = 0.25
 _PASSAGE_WEIGHT = 0.15
+# Quiz-like questions ask for something they do not name ("Which country...?", "How much...?"): a
+# sentence naming a person, place or number the question doesn't is likelier to be the answer.
+# Measured on the RealTimeQA dev questions (whole corpus, with dates): gold answer in the answer
+# text 0.568 -> 0.597, in the cited passages 0.829 -> 0.834.
+_NEW_NAME_BONUS = 0.1
+_NAME_OR_NUMBER = re.compile(r"\b(?:[A-Z][a-zA-Z]+|\d[\d,.]*)\b")
 # A sentence opening with a pronoun ("They are also ...") means little out of its article.
 _DANGLING_START = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|her|their|its)\b", re.IGNORECASE)
 _DANGLING_PENALTY = 0.08
@@ -133,11 +139,15 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         semantic = sentence_vectors @ self.query_vector(question)
         if focus != question:
             semantic = (1 - _FOCUS_WEIGHT) * semantic + _FOCUS_WEIGHT * (sentence_vectors @ self.query_vector(focus))
+        question_names = _names_and_numbers(question)
         scores = []
         for candidate, similarity, overlap in zip(candidates, semantic, overlaps, strict=True):
             passage_score = float(candidate.passage.metadata.get("similarity", 0.0))
             penalty = _DANGLING_PENALTY if _DANGLING_START.match(candidate.sentence) else 0.0
-            scores.append(float(similarity) + _LEXICAL_WEIGHT * overlap + _PASSAGE_WEIGHT * passage_score - penalty)
+            bonus = _NEW_NAME_BONUS if _names_something_new(candidate.sentence, question_names) else 0.0
+            scores.append(
+                float(similarity) + _LEXICAL_WEIGHT * overlap + _PASSAGE_WEIGHT * passage_score + bonus - penalty
+            )
         return candidates, scores, sentence_vectors
 
     def focused_passages(
@@ -202,6 +212,16 @@ def _overlap(question: str, focus: str, sentence_words: set[str]) -> float:
         return whole
     focus_words = content_words(focus)
     return (1 - _FOCUS_WEIGHT) * whole + _FOCUS_WEIGHT * len(focus_words & sentence_words) / max(1, len(focus_words))
+
+
+def _names_and_numbers(text: str) -> set[str]:
+    return {word.lower() for word in _NAME_OR_NUMBER.findall(text)}
+
+
+def _names_something_new(sentence: str, question_names: set[str]) -> bool:
+    """Whether the sentence names a person, place or number the question doesn't (its first word,
+    capitalised anyway, does not count)."""
+    return bool(_names_and_numbers(sentence[1:].split(" ", 1)[-1]) - question_names)
 
 
 def _article(candidate: _Candidate) -> str:
