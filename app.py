@@ -20,6 +20,7 @@ from assistant.service import Assistant
 from assistant.types import Answer, Citation
 from index.chunking import split_sentences
 from index.settings import Settings, default_settings  # also sets the offline, no-telemetry env
+from index.store import StoreBusyError, claim_store
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -126,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings.model_copy(update={"db_path": args.db})
     if args.llm:
         settings = settings.model_copy(update={"llm": args.llm})
+    try:
+        claim_store(settings)
+    except StoreBusyError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     assistant = Assistant(settings)  # load the model and store before the first question
     logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
     build_app(assistant, settings).launch(server_name=args.host, server_port=args.port, share=False)

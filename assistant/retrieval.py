@@ -140,6 +140,7 @@ class PassageRetriever(BaseRetriever):
                 candidate.document, candidate.similarity = document, similarity
                 candidate.ranks["dense"] = rank
         if options.retrieval_mode != "dense":
+            self.store.keep_keyword_index_current()
             date_range = _int_range(window)
             for rank, (chunk_id, _score) in enumerate(
                 self.store.keyword_index.search(question, fetch, date_range=date_range, sources=sources),

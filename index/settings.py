@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         description="Host of a Chroma server; when set, the store talks HTTP instead of using db_path.",
     )
     chroma_port: int = Field(default=8000, description="Port of the Chroma server.")
+    keyword_sync_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="With a Chroma server: how often the local keyword index catches up with other indexers.",
+    )
     collection: str = Field(default="news", description="Chroma collection name.")
     embedding_model: str = Field(
         default="all-MiniLM-L6-v2",

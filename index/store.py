@@ -10,10 +10,15 @@ setting alone; everything above this module sees a LangChain ``VectorStore`` and
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import logging
+import os
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import chromadb
@@ -36,6 +41,43 @@ DIMENSION_KEY = "embedding_dimension"
 INPUT_KEY = "embedding_input"
 EMBEDDING_INPUT = "title+passage"  # what embedding_text() builds; a change means re-embedding
 ARTICLES_NAMESPACE_SUFFIX = "/articles"
+
+
+class StoreBusyError(RuntimeError):
+    """An embedded index is already owned by another process (the chat, or another build)."""
+
+
+_CLAIMED: dict[Path, int] = {}  # embedded stores this process owns: path -> open lock file descriptor
+
+
+def claim_store(settings: Settings) -> None:
+    """Own the embedded index at ``settings.db_path`` for the life of this process, or refuse.
+
+    An embedded Chroma (a SQLite file and HNSW segments in a folder) is safe with one process at a
+    time, so the chat and ``index build`` claim it first; a second claimant gets a clear error that
+    says how to share instead: a Chroma server. A server needs no claim (it serialises writes), and
+    a process may claim the same folder more than once. The lock goes with the process, even killed.
+    """
+    if settings.chroma_host:
+        return
+    folder = settings.db_path.resolve()
+    if folder in _CLAIMED:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder / "owner.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        owner = os.read(descriptor, 64).decode(errors="replace").strip() or "unknown"
+        os.close(descriptor)
+        raise StoreBusyError(
+            f"The index at {folder} is in use by another process (pid {owner}: the chat, or another build). "
+            "An embedded index belongs to one process at a time: stop that process, or share the index through "
+            "a Chroma server (chroma run --path DIR, then set ASSISTANT_CHROMA_HOST and ASSISTANT_CHROMA_PORT)."
+        ) from None
+    os.ftruncate(descriptor, 0)
+    os.write(descriptor, str(os.getpid()).encode())
+    _CLAIMED[folder] = descriptor
 
 
 class EmbeddingModelMismatchError(RuntimeError):
@@ -118,6 +160,8 @@ class ArticleStore:
         self.record_manager = record_manager
         self.article_records = _record_manager(settings, ARTICLES_NAMESPACE_SUFFIX)
         self.embeddings = embeddings
+        self._keyword_synced_at = time.monotonic()
+        self._keyword_sync_lock = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings, embeddings: Embeddings | None = None) -> ArticleStore:
@@ -150,6 +194,23 @@ class ArticleStore:
     def keyword_index(self) -> KeywordIndex:
         assert self.vector_store.keyword_index is not None
         return self.vector_store.keyword_index
+
+    def keep_keyword_index_current(self) -> None:
+        """On a Chroma server, others may index too: catch up with them every ``keyword_sync_seconds``.
+
+        The keyword index is local to each machine; its count is compared with the server's, and
+        only a difference costs more (the ids are compared and the difference fetched).
+        """
+        if not self.settings.chroma_host:
+            return  # embedded: this process owns the store, every write went through it
+        with self._keyword_sync_lock:
+            if time.monotonic() - self._keyword_synced_at < self.settings.keyword_sync_seconds:
+                return
+            self._keyword_synced_at = time.monotonic()
+            try:
+                self.reconcile_keyword_index()
+            except ValueError as error:  # tantivy's writer lock: a build on this machine is writing it
+                logger.info("keyword index not reconciled now (%s)", error)
 
     def reconcile_keyword_index(self) -> None:
         """Make the keyword index hold exactly Chroma's chunks.

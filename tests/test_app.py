@@ -111,3 +111,18 @@ def test_a_claim_with_two_sources_shows_both_markers_bold() -> None:
     markdown = render_answer(Answer("q", f"{passage} [1][2]", True, citations))
     assert markdown.startswith(f"{escape_markdown(passage)} **[1]** **[2]**")
     assert markdown.count("<mark>") == 2  # the sentence is highlighted in both sources
+
+
+def test_a_build_refuses_clearly_while_the_chat_owns_the_embedded_index(chat_url: str, seed_db: Path) -> None:
+    build = subprocess.run(
+        [sys.executable, "-m", "index", "build", "seeds", "--db", str(seed_db), "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert build.returncode == 2
+    assert "in use by another process" in build.stderr and "ASSISTANT_CHROMA_HOST" in build.stderr
+    reply = Client(chat_url, verbose=False).predict("What does Turkey demand in Libya?", api_name="/chat")
+    assert "Sirte" in reply, "the chat goes on answering"

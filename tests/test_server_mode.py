@@ -1,0 +1,56 @@
+"""Chroma server mode: the chat and an indexing run in another process, at the same time."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from assistant import Assistant
+from assistant.retrieval import PassageRetriever
+from index.settings import Settings
+from index.store import ArticleStore
+
+from .conftest import ROOT, SEEDS
+
+VOLCANO = "The Fagradalsfjall volcano erupted again on Monday, sending lava towards the town of Grindavik."
+
+
+def test_an_article_indexed_by_another_process_is_answered_by_the_running_assistant(
+    chroma_server: tuple[str, int], tmp_path: Path, embeddings
+) -> None:
+    host, port = chroma_server
+    server = {"chroma_host": host, "chroma_port": port, "collection": f"news-{uuid.uuid4().hex[:12]}"}
+    # The chat's machine: its own folder for the local keyword index and records.
+    chat_settings = Settings(db_path=tmp_path / "chat", keyword_sync_seconds=0, **server)
+    chat = Assistant(chat_settings, store=ArticleStore.open(chat_settings, embeddings=embeddings))
+    assert not chat.ask("Which volcano erupted near Grindavik?").answered
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"doc_id": "volcano", "title": "Iceland eruption", "text": VOLCANO}) + "\n")
+    environment = {
+        **os.environ,
+        "ASSISTANT_CHROMA_HOST": host,
+        "ASSISTANT_CHROMA_PORT": str(port),
+        "ASSISTANT_COLLECTION": server["collection"],
+    }
+    built = subprocess.run(
+        [sys.executable, "-m", "index", "build", str(SEEDS), str(feed), "--db", str(tmp_path / "indexer"), "--quiet"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    assert "2 added" in built.stdout
+
+    result = chat.ask("Which volcano erupted near Grindavik?")
+    assert result.answered and "Fagradalsfjall" in result.text
+    keyword_only = PassageRetriever.from_settings(chat.store, chat_settings, retrieval_mode="bm25")
+    hits = keyword_only.search("Fagradalsfjall Grindavik")
+    assert hits and hits[0].metadata["article_id"] == "volcano", "the chat's keyword index caught up"
