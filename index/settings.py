@@ -47,6 +47,15 @@ class Settings(BaseSettings):
         description="With a Chroma server: how often the local keyword index catches up with other indexers.",
     )
     collection: str = Field(default="news", description="Chroma collection name.")
+    hnsw_max_neighbors: int = Field(
+        default=16, ge=2, description="HNSW links per vector (Chroma's M); fixed when the collection is created."
+    )
+    hnsw_ef_construction: int = Field(
+        default=100, ge=1, description="HNSW candidates explored while inserting; fixed at creation."
+    )
+    hnsw_ef_search: int = Field(
+        default=100, ge=1, description="HNSW candidates explored per query (at least the candidates asked for)."
+    )
     embedding_model: str = Field(
         default="all-MiniLM-L6-v2",
         description=(

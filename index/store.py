@@ -180,8 +180,17 @@ class ArticleStore:
                 DIMENSION_KEY: dimension,
                 INPUT_KEY: EMBEDDING_INPUT,
             },
-            collection_configuration={"hnsw": {"space": "cosine"}},
+            # Explicit, not Chroma's defaults by accident: these decide recall and insert speed at scale.
+            collection_configuration={
+                "hnsw": {
+                    "space": "cosine",
+                    "max_neighbors": settings.hnsw_max_neighbors,
+                    "ef_construction": settings.hnsw_ef_construction,
+                    "ef_search": _ef_search(settings),
+                }
+            },
         )
+        _apply_ef_search(vector_store._collection, settings)
         vector_store.keyword_index = KeywordIndex(settings.db_path / "keyword")
         store = cls(settings, client, vector_store, _record_manager(settings), embeddings)
         try:
@@ -326,6 +335,18 @@ class ArticleStore:
         if self.settings.chroma_host:
             return f"http://{self.settings.chroma_host}:{self.settings.chroma_port}"
         return str(self.settings.db_path)
+
+
+def _ef_search(settings: Settings) -> int:
+    """HNSW explores at least as many candidates as a query asks for (twice ``candidates`` with ``as_of``)."""
+    return max(settings.hnsw_ef_search, 2 * settings.candidates)
+
+
+def _apply_ef_search(collection: chromadb.Collection, settings: Settings) -> None:
+    """``ef_search`` is the one HNSW setting Chroma can change after creation: follow the setting."""
+    hnsw = (collection.configuration or {}).get("hnsw") or {}
+    if hnsw.get("ef_search") not in (None, _ef_search(settings)):
+        collection.modify(configuration={"hnsw": {"ef_search": _ef_search(settings)}})
 
 
 def _make_client(settings: Settings) -> chromadb.ClientAPI:

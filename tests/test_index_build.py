@@ -170,3 +170,16 @@ def test_opening_with_another_model_is_a_clear_error(make_store, tmp_path: Path,
     message = str(raised.value)
     assert "all-MiniLM-L6-v2" in message and "some-other-model" in message
     assert "python -m index build --rebuild" in message
+
+
+def test_hnsw_settings_are_explicit_and_ef_search_follows_the_setting(make_store) -> None:
+    store = make_store()
+    hnsw = store.collection.configuration["hnsw"]
+    assert (hnsw["space"], hnsw["max_neighbors"], hnsw["ef_construction"], hnsw["ef_search"]) == (
+        "cosine",
+        16,
+        100,
+        100,
+    )
+    reopened = make_store(hnsw_ef_search=180)
+    assert reopened.collection.configuration["hnsw"]["ef_search"] == 180
