@@ -219,9 +219,17 @@ def _names_and_numbers(text: str) -> set[str]:
 
 
 def _names_something_new(sentence: str, question_names: set[str]) -> bool:
-    """Whether the sentence names a person, place or number the question doesn't (its first word,
-    capitalised anyway, does not count)."""
-    return bool(_names_and_numbers(sentence[1:].split(" ", 1)[-1]) - question_names)
+    """Whether the sentence names a person or place the question doesn't, or a number while keeping
+    every number the question names (its first word, capitalised anyway, does not count).
+
+    A question about "shipment QR-1107" is not answered by a look-alike sentence about QR-1177:
+    a different number where the question gave one is a mismatch, not news.
+    """
+    new = _names_and_numbers(sentence[1:].split(" ", 1)[-1]) - question_names
+    if any(not word[0].isdigit() for word in new):
+        return True
+    question_numbers = {word for word in question_names if word[0].isdigit()}
+    return bool(new) and question_numbers <= _names_and_numbers(sentence)
 
 
 def _article(candidate: _Candidate) -> str:

@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 MODES: tuple[RetrievalMode, ...] = get_args(RetrievalMode)
 _RRF_K = 60
+_POST_FILTER_FACTOR = 4
 
 
 @dataclass
@@ -132,9 +133,8 @@ class PassageRetriever(BaseRetriever):
         # Over-fetch when later articles will be dropped, so as many candidates remain.
         fetch = options.candidates * (2 if not_after else 1)
         if options.retrieval_mode != "bm25":
-            where = _chroma_where(window, sources)
             for rank, (document, similarity) in enumerate(
-                self.store.search_by_vector(query_vector, fetch, where), start=1
+                self._dense_search(query_vector, fetch, window, sources), start=1
             ):
                 candidate = candidates.setdefault(str(document.id), _Candidate(str(document.id)))
                 candidate.document, candidate.similarity = document, similarity
@@ -171,6 +171,25 @@ class PassageRetriever(BaseRetriever):
             ranked = self.reranker.rerank(question, ranked)
         return _capped(ranked, options.per_article, self.k)
 
+    def _dense_search(
+        self, query_vector: np.ndarray, fetch: int, window: DateWindow | None, sources: Sequence[str] | None
+    ) -> list[tuple[Document, float]]:
+        """The ``fetch`` nearest passages inside the date window and sources.
+
+        Chroma's metadata filter is slow at scale (measured: a date-range filter took a query from
+        ~20 ms to ~2.2 s on 200,000 chunks), so the filter is applied to an unfiltered search of
+        ``_POST_FILTER_FACTOR`` times as many passages, and Chroma filters only when that leaves
+        too few (a narrow window or a rare source).
+        """
+        where = _chroma_where(window, sources)
+        if where is None:
+            return self.store.search_by_vector(query_vector, fetch)
+        wide = self.store.search_by_vector(query_vector, fetch * _POST_FILTER_FACTOR)
+        kept = [(d, s) for d, s in wide if _inside(d, window, sources)]
+        if len(kept) >= fetch or len(wide) < fetch * _POST_FILTER_FACTOR:
+            return kept[:fetch]  # enough, or the whole collection was searched
+        return self.store.search_by_vector(query_vector, fetch, where)
+
     def _complete(self, candidates: dict[str, _Candidate], query_vector: np.ndarray) -> None:
         """Fetch passages found only by keywords, with their vectors for the cosine similarity."""
         missing = [c.chunk_id for c in candidates.values() if c.document is None]
@@ -184,6 +203,17 @@ class PassageRetriever(BaseRetriever):
                 candidate.similarity = float(np.asarray(vector) @ query_vector)
         for chunk_id in [c.chunk_id for c in candidates.values() if c.document is None]:
             del candidates[chunk_id]  # in the keyword index but not (yet) in Chroma: never shown
+
+
+def _inside(document: Document, window: DateWindow | None, sources: Sequence[str] | None) -> bool:
+    """The Chroma filter of ``_chroma_where``, applied to a found passage."""
+    metadata = document.metadata
+    if sources and metadata.get("source") not in sources:
+        return False
+    if window is None:
+        return True
+    low, high = _int_range(window) or (1, 99991231)
+    return low <= int(metadata.get("date_int") or 0) <= high
 
 
 def _published_after(candidate: _Candidate, day: date) -> bool:

@@ -85,6 +85,16 @@ def test_since_until_and_sources_are_hard_filters(cargo_store) -> None:
     assert from_cnn and all(int(doc_id[-2:]) % 2 == 1 for doc_id in from_cnn)
 
 
+def test_a_narrow_filter_still_finds_its_articles_when_few_candidates_are_fetched(cargo_store) -> None:
+    """Filters are applied to a wider unfiltered search first; when that leaves too few, Chroma filters."""
+    store, _ = cargo_store
+    retriever = PassageRetriever.from_settings(store, store.settings, k=10, retrieval_mode="dense", candidates=1)
+    found = retriever.search("What did the shipment contain?", since=date(2023, 3, 10), until=date(2023, 3, 10))
+    assert [d.metadata["article_id"] for d in found] == ["cargo-09"]
+    unfiltered = retriever.search("What did the shipment contain?")
+    assert "cargo-09" not in {d.metadata["article_id"] for d in unfiltered}, "the filter did the finding"
+
+
 def test_as_of_prefers_articles_just_before_the_date(cargo_store) -> None:
     store, _ = cargo_store
     question = "What did the customs officers find in the container?"
