@@ -31,6 +31,16 @@ def embeddings():
     return load_embeddings(Settings().embedding_model)
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Terminate a server a test started; kill it if it does not stop in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -60,11 +70,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
                 time.sleep(0.2)
         yield "127.0.0.1", port
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_process(server)
 
 
 @pytest.fixture(params=["embedded", "server"])

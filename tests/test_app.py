@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -18,13 +17,7 @@ from assistant import Assistant
 from assistant.citations import markers_in
 from assistant.history import history_turns
 
-from .conftest import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from .conftest import ROOT, free_port, stop_process
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +45,7 @@ def chat_url(seed_db: Path) -> Iterator[str]:
             pytest.fail("app.py did not start serving within 180 s")
         yield url
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_process(server, timeout=30)
 
 
 def test_chat_answers_the_seed_question_with_its_sources(chat_url: str) -> None:

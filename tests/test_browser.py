@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from .conftest import free_port, stop_process
 from .followup_corpus import FIRST_QUESTION, FOLLOW_UP, write_followup_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,12 +40,6 @@ REPLY_TIMEOUT_MS = 90_000
 UI_TIMEOUT_MS = 30_000
 QUESTION = FIRST_QUESTION
 EXAMPLE = "What did Turkey say about France?"  # one of app.EXAMPLES
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -89,7 +83,7 @@ def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     )
     assert build.returncode == 0, f"index build failed:\n{build.stdout}\n{build.stderr}"
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log = tmp / "app.log"
     with log.open("w", encoding="utf-8") as out:
@@ -117,12 +111,7 @@ def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             time.sleep(0.5)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)
 
 
 @pytest.fixture(scope="module")

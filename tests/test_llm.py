@@ -21,8 +21,8 @@ from assistant.prompts import format_passages
 from index.settings import Settings
 from index.store import ArticleStore
 
+from .conftest import free_port
 from .followup_corpus import FIRST_QUESTION, FOLLOW_UP
-from .test_app import free_port
 
 QUESTION = "What does Turkey demand in Libya?"
 
