@@ -338,7 +338,8 @@ class ArticleStore:
 
 
 def _ef_search(settings: Settings) -> int:
-    """HNSW explores at least as many candidates as a query asks for (twice ``candidates`` with ``as_of``)."""
+    """At least the passages an ordinary query asks for (twice ``candidates`` with ``as_of``); the wider
+    searches behind date and source filters ask for more, and HNSW then explores as many as asked."""
     return max(settings.hnsw_ef_search, 2 * settings.candidates)
 
 
