@@ -41,6 +41,14 @@ class Settings(BaseSettings):
         description="Host of a Chroma server; when set, the store talks HTTP instead of using db_path.",
     )
     chroma_port: int = Field(default=8000, description="Port of the Chroma server.")
+    record_manager_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of LangChain's record manager (which articles and chunks are indexed); default: a "
+            "SQLite file in db_path. With a Chroma server, give every indexing machine the same database "
+            "(e.g. postgresql://..., its driver installed) so none re-embeds what another indexed."
+        ),
+    )
     keyword_sync_seconds: float = Field(
         default=30.0,
         ge=0,
@@ -163,9 +171,9 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def record_manager_url(self) -> str:
-        """SQLite file of LangChain's record manager, kept beside the Chroma data."""
-        return f"sqlite:///{(self.db_path / 'record_manager.sqlite').resolve()}"
+    def record_manager_database(self) -> str:
+        """Where LangChain's record manager lives: the configured URL, or a SQLite file beside the Chroma data."""
+        return self.record_manager_url or f"sqlite:///{(self.db_path / 'record_manager.sqlite').resolve()}"
 
 
 @lru_cache(maxsize=1)

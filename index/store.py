@@ -407,7 +407,7 @@ def _record_manager(settings: Settings, suffix: str = "") -> SQLRecordManager:
     """LangChain's record manager for the collection's chunks (``suffix=""``) or, in a namespace of
     its own that LangChain's cleanup never touches, for the articles' fingerprints."""
     record_manager = SQLRecordManager(
-        namespace=f"chroma/{settings.collection}{suffix}", db_url=settings.record_manager_url
+        namespace=f"chroma/{settings.collection}{suffix}", db_url=settings.record_manager_database
     )
     record_manager.create_schema()
     return record_manager

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assistant import Assistant
 from assistant.retrieval import PassageRetriever
+from index.build import build_index
 from index.settings import Settings
 from index.store import ArticleStore
 
@@ -54,3 +55,30 @@ def test_an_article_indexed_by_another_process_is_answered_by_the_running_assist
     keyword_only = PassageRetriever.from_settings(chat.store, chat_settings, retrieval_mode="bm25")
     hits = keyword_only.search("Fagradalsfjall Grindavik")
     assert hits and hits[0].metadata["article_id"] == "volcano", "the chat's keyword index caught up"
+
+
+def test_machines_sharing_a_record_manager_replace_each_others_articles(
+    chroma_server: tuple[str, int], tmp_path: Path, embeddings
+) -> None:
+    """One machine indexes an article, another indexes its corrected version: with the record manager
+    shared (``ASSISTANT_RECORD_MANAGER_URL``), the second build knows the first version's chunks and
+    removes them, so the old wording is never retrieved again."""
+    host, port = chroma_server
+    shared = {
+        "chroma_host": host,
+        "chroma_port": port,
+        "collection": f"news-{uuid.uuid4().hex[:12]}",
+        "record_manager_url": f"sqlite:///{tmp_path / 'shared-records.sqlite'}",
+    }
+    first_version = "The Fagradalsfjall volcano erupted on Monday, sending lava towards the town of Vogar."
+    for machine, text in (("first", first_version), ("second", VOLCANO)):
+        feed = tmp_path / machine / "feed.jsonl"
+        feed.parent.mkdir()
+        feed.write_text(json.dumps({"doc_id": "volcano", "title": "Iceland eruption", "text": text}) + "\n")
+        store = ArticleStore.open(Settings(db_path=tmp_path / machine, **shared), embeddings=embeddings)
+        report = build_index(store, [feed], show_progress=False)
+
+    assert (report.added, report.updated) == (0, 1), report.summary()
+    assert store.count() == 1, "the first machine's chunk of the old version is gone"
+    hits = PassageRetriever.from_settings(store, store.settings).search("Which town did the lava flow towards?")
+    assert [hit.page_content for hit in hits] == [VOLCANO]
