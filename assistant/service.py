@@ -27,9 +27,10 @@ from assistant.generative import GroundedLLMAnswerer
 from assistant.history import as_messages, history_turns, looks_like_followup, with_previous_terms
 from assistant.llm import backend_name, chat_model_for
 from assistant.prompts import CONDENSE_PROMPT
+from assistant.questions import EMPTY_QUESTION, clean_question
 from assistant.retrieval import PassageRetriever
 from assistant.text import content_words
-from assistant.types import Answer, AnswerUpdate, not_in_articles
+from assistant.types import Answer, AnswerUpdate
 from index.settings import Settings, default_settings
 from index.store import ArticleStore
 
@@ -118,14 +119,13 @@ class Assistant:
                 logger.warning("could not rewrite the follow-up with %s: %s", self.backend, error)
         return with_previous_terms(question, turns)
 
-    def _inputs(self, question: str, history: History | None, filters: dict[str, Any]) -> dict[str, Any] | None:
-        question = " ".join(question.split())
-        if not question:
-            return None
+    def _inputs(self, question: str, history: History | None, filters: dict[str, Any]) -> dict[str, Any]:
+        cleaned = clean_question(question, self.settings.max_question_chars)
         sources = filters.get("sources")
         return {
-            "question": self.standalone_question(question, history),
-            "asked": question,
+            "question": self.standalone_question(cleaned.text, history) if cleaned.text else "",
+            "asked": cleaned.text,
+            "notice": cleaned.notice,
             "as_of": filters.get("as_of"),
             "since": filters.get("since"),
             "until": filters.get("until"),
@@ -151,9 +151,9 @@ class Assistant:
         publication dates; ``sources`` keeps only those sources (e.g. ``["cnn.com"]``).
         """
         inputs = self._inputs(question, history, {"as_of": as_of, "since": since, "until": until, "sources": sources})
-        if inputs is None:
-            return not_in_articles(question, backend=self.backend)
-        return dataclasses.replace(self.chain.invoke(inputs), question=inputs["asked"])
+        if not inputs["asked"]:
+            return self._empty_question()
+        return _as_asked(self.chain.invoke(inputs), inputs)
 
     def stream(
         self,
@@ -171,14 +171,23 @@ class Assistant:
         show the draft as provisional and replace it with the final one.
         """
         inputs = self._inputs(question, history, {"as_of": as_of, "since": since, "until": until, "sources": sources})
-        if inputs is None:
-            yield not_in_articles(question, backend=self.backend)
+        if not inputs["asked"]:
+            yield self._empty_question()
             return
         inputs["passages"] = self._retrieve(inputs)
         updates = getattr(self.answerer, "updates", None)
         stream: Iterator[AnswerUpdate] = updates(inputs) if updates else iter([self.answerer.invoke(inputs)])
         for update in stream:
-            yield dataclasses.replace(update, question=inputs["asked"]) if isinstance(update, Answer) else update
+            yield _as_asked(update, inputs) if isinstance(update, Answer) else update
+
+    def _empty_question(self) -> Answer:
+        return Answer(question="", text=EMPTY_QUESTION, answered=False, backend=self.backend)
+
+
+def _as_asked(answer: Answer, inputs: dict[str, Any]) -> Answer:
+    """The answer under the question as the user asked it (cleaned), with any notice about that question."""
+    notice = " ".join(part for part in (inputs["notice"], answer.notice) if part)
+    return dataclasses.replace(answer, question=inputs["asked"], notice=notice)
 
 
 _default_lock = threading.Lock()

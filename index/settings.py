@@ -121,6 +121,9 @@ class Settings(BaseSettings):
         ),
     )
     chat_concurrency: int = Field(default=4, ge=1, description="Questions the chat answers at the same time.")
+    max_question_chars: int = Field(
+        default=2000, ge=50, description="Longer questions are cut at a word boundary here, with a notice saying so."
+    )
     max_answer_sentences: int = Field(default=3, ge=1, le=10, description="Sentences in an extractive answer.")
     llm: str = Field(
         default="extractive",
