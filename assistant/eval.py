@@ -29,7 +29,8 @@ from assistant.answering import ExtractiveAnswerer
 from assistant.metrics import QuestionResult, article_ranking, by_tier, contains_answer, first_hit_rank
 from assistant.retrieval import MODES, PassageRetriever
 from index.articles import Article, parse_date
-from index.build import build_index
+from index.build import build_index, text_digest
+from index.loaders import iter_articles
 from index.settings import Settings
 from index.store import ArticleStore
 
@@ -62,6 +63,26 @@ def _subset(questions: Sequence[dict[str, Any]], others: int) -> Any:
         return kept_others <= others
 
     return keep
+
+
+def with_copies_as_evidence(questions: Sequence[dict[str, Any]], corpus: Path) -> list[dict[str, Any]]:
+    """The questions with, beside each evidence article, the article whose very text it repeats.
+
+    The build indexes a text once, under the first id that carries it (the corpus holds the same
+    text under several ids), so that id is the evidence article as far as retrieval can tell.
+    """
+    first_with_text: dict[str, str] = {}
+    same_as: dict[str, str] = {}
+    for article in iter_articles([corpus], []):
+        original = first_with_text.setdefault(text_digest(article), article.id)
+        if original != article.id:
+            same_as[article.id] = original
+    widened = []
+    for question in questions:
+        evidence = question["evidence_doc_ids"]
+        copies = [same_as[doc_id] for doc_id in evidence if doc_id in same_as]
+        widened.append({**question, "evidence_doc_ids": list(dict.fromkeys([*evidence, *copies]))})
+    return widened
 
 
 def _with_indexed_evidence(store: ArticleStore, questions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -194,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: unknown mode(s) {', '.join(unknown)}; choose from {', '.join(MODES)}", file=sys.stderr)
         return 2
     settings = Settings(db_path=args.db)
-    questions = load_questions(args.questions, args.limit)
+    questions = with_copies_as_evidence(load_questions(args.questions, args.limit), args.corpus)
     store = ArticleStore.open(settings)
     if args.no_build:
         questions = _with_indexed_evidence(store, questions)

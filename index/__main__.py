@@ -51,7 +51,7 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
     store = ArticleStore.open(settings)
     report = build_index(store, args.paths or DEFAULT_PATHS, prune=args.prune, show_progress=not args.quiet)
     for error in report.errors:
-        print(f"skipped {error}", file=sys.stderr)
+        print(f"{'skipped' if error.skipped else 'warning:'} {error}", file=sys.stderr)
     print(report.summary())
     return 0
 

@@ -27,11 +27,16 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class LoadError:
-    """A broken item: reported by file and line, and skipped, so the rest still gets indexed."""
+    """A broken item: reported by file and line, and skipped, so the rest still gets indexed.
+
+    ``skipped`` is False for an item that was indexed after all but not as written (text that was
+    not UTF-8, read as Windows-1252): a warning the user should still see.
+    """
 
     path: str
     line: int | None
     message: str
+    skipped: bool = True
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path

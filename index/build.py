@@ -60,8 +60,14 @@ class BuildReport:
             f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.removed} removed articles; {self.chunks_embedded} chunks embedded, "
             f"{self.chunks_deleted} deleted, {self.chunks_total} in the index; "
-            f"{len(self.errors)} errors; {self.seconds:.1f} s"
+            f"{self.skipped_count} items skipped, {len(self.errors) - self.skipped_count} warnings; "
+            f"{self.seconds:.1f} s"
         )
+
+    @property
+    def skipped_count(self) -> int:
+        """Broken items left out (``errors`` also holds warnings about items indexed after all)."""
+        return sum(error.skipped for error in self.errors)
 
 
 def chunk_key(document: Document) -> str:
@@ -83,6 +89,11 @@ def article_key(article: Article, chunk_size: int, chunk_overlap: int) -> str:
         [dataclasses.astuple(article), chunk_size, chunk_overlap, _chunker_digest()], ensure_ascii=False
     )
     return f"{hashlib.sha256(payload.encode('utf-8')).hexdigest()}:{article.id}"
+
+
+def text_digest(article: Article) -> str:
+    """Hash of an article's text, whitespace aside: two articles with one digest are one story."""
+    return hashlib.sha256(" ".join(article.text.split()).encode("utf-8")).hexdigest()
 
 
 def _article_of_key(key: str) -> str:
@@ -123,7 +134,7 @@ def build_index(
     report.chunks_total = store.count()
     report.seconds = time.perf_counter() - started
     for error in report.errors:
-        logger.warning("skipped %s", error)
+        logger.warning("%s %s", "skipped" if error.skipped else "warning:", error)
     logger.info("index build: %s", report.summary())
     return report
 
@@ -173,9 +184,20 @@ def _prune(store: ArticleStore, seen: set[str], report: BuildReport) -> None:
 
 
 def _first_of_each_id(articles: Iterable[Article], seen: set[str], report: BuildReport) -> Iterator[Article]:
+    """Each article once: a second article with an id already seen, or with the very text of another
+    (the same story saved under two names), is reported and left out.
+
+    Duplicates are recognised among the articles of one build; the copy's id is not counted as seen,
+    so ``--prune`` removes a copy an earlier build had indexed.
+    """
+    first_with_text: dict[str, str] = {}
     for article in articles:
         if article.id in seen:
             report.errors.append(LoadError(article.id, None, "duplicate article id; the first one is kept"))
+            continue
+        original = first_with_text.setdefault(text_digest(article), article.id)
+        if original != article.id:
+            report.errors.append(LoadError(article.id, None, f"the same text as {original}, which is indexed once"))
             continue
         seen.add(article.id)
         yield article

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, ClassVar, TextIO
+from typing import Any, BinaryIO, ClassVar
 
 from index.articles import Article, ArticleFormatError, LoadError, parse_date
 from index.chunking import split_sentences
@@ -28,6 +28,11 @@ logger = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".jsonl.gz")
 
+# A NUL byte in the first kilobytes: an image, a PDF or an archive given a text name, not text.
+_BINARY_MARK = b"\x00"
+_BINARY_PROBE = 8192
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SEED_HEADER = re.compile(r"\A\s*date\s+(\S+)[ \t]*\n?", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _MD_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -54,16 +59,18 @@ def iter_articles(paths: Iterable[Path | str], errors: list[LoadError]) -> Itera
 def _load_file(path: Path, errors: list[LoadError]) -> Iterator[Article]:
     suffix = _suffix(path)
     try:
+        if path.stat().st_size == 0:
+            raise ArticleFormatError("an empty file")
         if suffix in (".jsonl", ".jsonl.gz"):
             yield from _load_jsonl(path, errors)
         elif suffix == ".json":
             yield from _load_json(path, errors)
         elif suffix in (".html", ".htm"):
-            yield _load_html(path)
+            yield _load_html(path, errors)
         elif suffix in (".md", ".markdown"):
-            yield _load_markdown(path)
+            yield _load_markdown(path, errors)
         elif suffix == ".txt":
-            yield _load_seed_text(path)
+            yield _load_seed_text(path, errors)
         else:
             errors.append(LoadError(str(path), None, f"unsupported file type {suffix or '(none)'}"))
     except ArticleFormatError as error:
@@ -94,8 +101,25 @@ def file_article_id(path: Path) -> str:
         return resolved.as_posix()
 
 
-def _read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8-sig")
+def _read_text(path: Path, errors: list[LoadError]) -> str:
+    """A file's text: UTF-8, or else read as Windows-1252 (with a warning), never a binary file."""
+    data = path.read_bytes()
+    if data.startswith(_UTF16_BOMS):  # Windows' "Unicode" text: NUL bytes, but text
+        return _decode(data, str(path), 1, errors, "utf-16")
+    if _BINARY_MARK in data[:_BINARY_PROBE]:
+        raise ArticleFormatError("a binary file, not text")
+    return _decode(data, str(path), 1, errors, "utf-8-sig")
+
+
+def _decode(data: bytes, path: str, first_line: int, errors: list[LoadError], encoding: str = "utf-8") -> str:
+    """``data`` as UTF-8; text saved in another encoding (Latin-1, Windows-1252) is read best-effort as
+    Windows-1252 rather than lost, and reported by file and line as a warning."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = first_line + data[: error.start].count(b"\n")
+        errors.append(LoadError(path, line, "not UTF-8 text: read as Windows-1252", skipped=False))
+        return data.decode("cp1252", errors="replace")
 
 
 def _require_text(text: str, path: Path) -> str:
@@ -105,9 +129,9 @@ def _require_text(text: str, path: Path) -> str:
     return text
 
 
-def _load_seed_text(path: Path) -> Article:
+def _load_seed_text(path: Path, errors: list[LoadError]) -> Article:
     """The seed format: optional whitespace, ``date YYYY-MM-DD``, the article (same or next line)."""
-    content = _read_text(path)
+    content = _read_text(path, errors)
     header = _SEED_HEADER.match(content)
     article_date = None
     if header:
@@ -123,9 +147,9 @@ def _load_seed_text(path: Path) -> Article:
     )
 
 
-def _load_markdown(path: Path) -> Article:
+def _load_markdown(path: Path, errors: list[LoadError]) -> Article:
     """Markdown: optional YAML-ish front matter (``title:``, ``date:``, ``source:``, ``url:``)."""
-    content = _read_text(path)
+    content = _read_text(path, errors)
     fields: dict[str, str] = {}
     front = _FRONT_MATTER.match(content)
     if front:
@@ -196,9 +220,9 @@ class _HtmlText(HTMLParser):
         return "\n\n".join(p.replace("\n", " ") for p in paragraphs if p)
 
 
-def _load_html(path: Path) -> Article:
+def _load_html(path: Path, errors: list[LoadError]) -> Article:
     parser = _HtmlText()
-    parser.feed(_read_text(path))
+    parser.feed(_read_text(path, errors))
     parser.close()
     text = _require_text(parser.text(), path)
     meta = parser.meta
@@ -233,16 +257,21 @@ def article_from_record(record: Any, fallback_id: str) -> Article:
     )
 
 
-def _open_lines(path: Path) -> TextIO:
+def _open_lines(path: Path) -> BinaryIO:
+    """The file's lines as bytes: each is decoded on its own, so one badly encoded line costs only itself."""
     if _suffix(path) == ".jsonl.gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8-sig")
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
 
 
 def _load_jsonl(path: Path, errors: list[LoadError]) -> Iterator[Article]:
     base_id = file_article_id(path)
     with _open_lines(path) as lines:
-        for number, line in enumerate(lines, start=1):
+        for number, raw in enumerate(lines, start=1):
+            if _BINARY_MARK in raw:
+                errors.append(LoadError(str(path), number, "binary data, not a JSON line"))
+                continue
+            line = _decode(raw.removeprefix(_UTF8_BOM) if number == 1 else raw, str(path), number, errors)
             if not line.strip():
                 continue
             try:
@@ -256,7 +285,7 @@ def _load_jsonl(path: Path, errors: list[LoadError]) -> Iterator[Article]:
 
 def _load_json(path: Path, errors: list[LoadError]) -> Iterator[Article]:
     try:
-        data = json.loads(_read_text(path))
+        data = json.loads(_read_text(path, errors))
     except json.JSONDecodeError as error:
         errors.append(LoadError(str(path), error.lineno, f"invalid JSON: {error.msg}"))
         return

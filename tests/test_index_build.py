@@ -132,6 +132,32 @@ def test_duplicate_article_ids_keep_the_first_and_say_so(make_store, tmp_path: P
     ]
 
 
+def test_the_same_article_under_two_names_is_indexed_once(make_store, tmp_path: Path) -> None:
+    store = make_store()
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "bridge.txt").write_text(f"date 2023-03-01\n{STORIES['volcano']}")
+    (folder / "copy of bridge.txt").write_text(f"date 2023-03-01\n\n{STORIES['volcano']}  \n")
+    report = build_index(store, [folder], show_progress=False)
+    assert report.added == 1 and report.skipped_count == 1
+    [error] = report.errors
+    assert Path(error.path).name == "copy of bridge.txt" and "same text as" in error.message
+    hits = store.search("Which volcano erupted?", k=5)
+    assert len({doc.metadata["article_id"] for doc, _ in hits}) == 1, "one copy answers, not two"
+
+
+def test_a_very_long_article_is_indexed_whole(make_store, tmp_path: Path) -> None:
+    filler = " ".join(f"Paragraph {n} of the council minutes records routine business." for n in range(600))
+    ending = "Finally the council voted to rename the harbour after Admiral Grace Okafor."
+    store = make_store()
+    report = build_index(
+        store, [write_feed(tmp_path / "long.jsonl", {"minutes": f"{filler} {ending}"})], show_progress=False
+    )
+    assert report.added == 1 and report.chunks_embedded > 30
+    [(best, _)] = store.search("Who was the harbour renamed after?", k=1)
+    assert ending in best.page_content
+
+
 def test_an_interrupted_build_resumes_without_duplicates(make_store, tmp_path: Path) -> None:
     """Simulate a crash after the Chroma write but before the record-manager write."""
     store = make_store()

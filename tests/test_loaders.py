@@ -133,9 +133,60 @@ def test_folders_are_read_recursively_skipping_hidden_and_unknown_files(tmp_path
     assert not errors
 
 
-def test_missing_path_and_undecodable_file_are_reported(tmp_path: Path) -> None:
-    (tmp_path / "latin.txt").write_bytes("date 2020-01-01 Caf\xe9".encode("latin-1"))
-    articles, errors = load(tmp_path / "nope", tmp_path / "latin.txt")
-    assert articles == []
-    assert [Path(e.path).name for e in errors] == ["nope", "latin.txt"]
-    assert "no such file" in errors[0].message and "cannot read" in errors[1].message
+def test_a_missing_path_is_reported(tmp_path: Path) -> None:
+    articles, [error] = load(tmp_path / "nope")
+    assert articles == [] and Path(error.path).name == "nope" and "no such file" in error.message
+
+
+def test_text_in_another_encoding_is_read_best_effort_with_a_warning_naming_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "latin.txt").write_bytes("date 2020-01-01\nLe café de la gare a fermé.".encode("latin-1"))
+    [article], [warning] = load(tmp_path / "latin.txt")
+    assert "café" in article.text and "fermé" in article.text
+    assert (Path(warning.path).name, warning.line, warning.skipped) == ("latin.txt", 2, False)
+    assert "not UTF-8" in warning.message
+
+
+def test_utf16_text_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    (tmp_path / "windows.txt").write_text("date 2020-01-01 Zürich voted on Sunday.", encoding="utf-16")
+    [article], errors = load(tmp_path / "windows.txt")
+    assert article.text == "Zürich voted on Sunday." and not errors
+
+
+def test_binary_and_empty_files_are_skipped_by_name_and_the_rest_is_read(tmp_path: Path) -> None:
+    (tmp_path / "a-photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (tmp_path / "b-empty.md").write_bytes(b"")
+    (tmp_path / "c-blank.html").write_text("  \n\t\n")
+    (tmp_path / "d-empty.jsonl").write_bytes(b"")
+    (tmp_path / "e-good.txt").write_text("date 2021-05-01 The bridge reopened.")
+    articles, errors = load(tmp_path)
+    assert [a.text for a in articles] == ["The bridge reopened."]
+    assert {Path(e.path).name: e.message for e in errors} == {
+        "a-photo.txt": "a binary file, not text",
+        "b-empty.md": "an empty file",
+        "c-blank.html": "the article has no text",
+        "d-empty.jsonl": "an empty file",
+    }
+    assert all(e.skipped for e in errors)
+
+
+def test_a_badly_encoded_or_binary_json_line_costs_only_that_line(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"doc_id": "a", "text": "First story."}).encode(),
+        json.dumps({"doc_id": "b", "text": "Caf\u00e9 story."}, ensure_ascii=False).encode("latin-1"),
+        b"\x00\x01\x02 binary junk",
+        json.dumps({"doc_id": "c", "text": "Third story."}).encode(),
+    ]
+    feed.write_bytes(b"\n".join(lines) + b"\n")
+    articles, errors = load(feed)
+    assert [(a.id, a.text) for a in articles] == [("a", "First story."), ("b", "Café story."), ("c", "Third story.")]
+    assert [(e.line, e.skipped) for e in errors] == [(2, False), (3, True)]
+
+
+def test_a_json_line_with_no_text_is_reported_and_the_others_kept(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "\n".join(json.dumps(r) for r in [{"doc_id": "x", "text": "  "}, {"doc_id": "y", "text": "Kept."}]) + "\n"
+    )
+    articles, [error] = load(feed)
+    assert [a.id for a in articles] == ["y"] and (error.line, error.message) == (1, "missing or empty 'text'")
