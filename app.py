@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from assistant.service import Assistant
 from assistant.types import Answer, Citation
 from index.chunking import split_sentences
+from index.embeddings import EmbeddingModelUnavailableError
 from index.settings import Settings, default_settings  # also sets the offline, no-telemetry env
-from index.store import StoreBusyError, claim_store
+from index.store import StoreError, claim_store
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -129,10 +130,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings.model_copy(update={"llm": args.llm})
     try:
         claim_store(settings)
-    except StoreBusyError as error:
+        assistant = Assistant(settings)  # load the model and store before the first question
+    except (StoreError, EmbeddingModelUnavailableError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    assistant = Assistant(settings)  # load the model and store before the first question
     logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
     build_app(assistant, settings).launch(server_name=args.host, server_port=args.port, share=False)
     return 0

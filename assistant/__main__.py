@@ -13,7 +13,7 @@ from assistant.service import get_assistant
 from assistant.smollm2 import LocalModelUnavailableError
 from assistant.types import Answer
 from index.embeddings import EmbeddingModelUnavailableError
-from index.store import EmbeddingModelMismatchError
+from index.store import StoreError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         result = get_assistant(args.db, args.llm).ask(args.question, as_of=args.as_of)
-    except (EmbeddingModelMismatchError, EmbeddingModelUnavailableError, LocalModelUnavailableError) as error:
+    except (StoreError, EmbeddingModelUnavailableError, LocalModelUnavailableError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else render(result))

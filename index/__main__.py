@@ -11,7 +11,7 @@ from pathlib import Path
 from index.build import build_index
 from index.embeddings import EmbeddingModelUnavailableError
 from index.settings import Settings
-from index.store import ArticleStore, EmbeddingModelMismatchError, StoreBusyError, claim_store, reset_store
+from index.store import ArticleStore, StoreError, claim_store, reset_store
 
 DEFAULT_PATHS = [Path("seeds")]
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             return _build(settings, args)
         return _stats(settings, args)
-    except (EmbeddingModelMismatchError, EmbeddingModelUnavailableError, StoreBusyError) as error:
+    except (StoreError, EmbeddingModelUnavailableError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

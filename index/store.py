@@ -14,15 +14,18 @@ import fcntl
 import functools
 import logging
 import os
+import re
+import shutil
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import chromadb
 import numpy as np
+from chromadb.api.client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
@@ -41,10 +44,19 @@ DIMENSION_KEY = "embedding_dimension"
 INPUT_KEY = "embedding_input"
 EMBEDDING_INPUT = "title+passage"  # what embedding_text() builds; a change means re-embedding
 ARTICLES_NAMESPACE_SUFFIX = "/articles"
+_T = TypeVar("_T")
 
 
-class StoreBusyError(RuntimeError):
+class StoreError(RuntimeError):
+    """A problem with the index that the user can fix; the message says how (shown without a traceback)."""
+
+
+class StoreBusyError(StoreError):
     """An embedded index is already owned by another process (the chat, or another build)."""
+
+
+class StoreUnreadableError(StoreError):
+    """The index folder is damaged (or not an index), or the Chroma server cannot be reached."""
 
 
 _CLAIMED: dict[Path, int] = {}  # embedded stores this process owns: path -> open lock file descriptor
@@ -80,7 +92,7 @@ def claim_store(settings: Settings) -> None:
     _CLAIMED[folder] = descriptor
 
 
-class EmbeddingModelMismatchError(RuntimeError):
+class EmbeddingModelMismatchError(StoreError):
     """The collection was built with another model: its vectors are not comparable to ours."""
 
 
@@ -167,7 +179,7 @@ class ArticleStore:
     def open(cls, settings: Settings, embeddings: Embeddings | None = None) -> ArticleStore:
         """Open (or create) the collection; refuse one built with another embedding model."""
         client = _make_client(settings)
-        _check_model(client, settings, dimension=None)  # fail fast, before loading any model
+        _readable(lambda: _check_model(client, settings, dimension=None), settings)  # before loading any model
         embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_batch_size)
         dimension = embedding_dimension(embeddings)  # type: ignore[arg-type]
         _check_model(client, settings, dimension)
@@ -353,9 +365,33 @@ def _apply_ef_search(collection: chromadb.Collection, settings: Settings) -> Non
 def _make_client(settings: Settings) -> chromadb.ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        return _readable(
+            lambda: chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings),
+            settings,
+        )
     settings.db_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.db_path), settings=chroma_settings)
+    return _readable(lambda: chromadb.PersistentClient(path=str(settings.db_path), settings=chroma_settings), settings)
+
+
+def _readable(open_: Callable[[], _T], settings: Settings) -> _T:
+    """``open_()``, with Chroma's low-level failures to open turned into a message that says what to do."""
+    try:
+        return open_()
+    except StoreError:
+        raise
+    except Exception as error:  # Chroma raises its own, SQLite's, and connection errors here
+        if settings.chroma_host:
+            raise StoreUnreadableError(
+                f"The Chroma server at http://{settings.chroma_host}:{settings.chroma_port} cannot be used "
+                f"({type(error).__name__}: {error}). Start it (chroma run --path DIR --port "
+                f"{settings.chroma_port}) or correct ASSISTANT_CHROMA_HOST and ASSISTANT_CHROMA_PORT."
+            ) from error
+        raise StoreUnreadableError(
+            f"The index at {settings.db_path} cannot be read ({type(error).__name__}: {error}): it is damaged "
+            "or not an index. Rebuild it from your articles with python -m index build --rebuild [PATH ...] "
+            "(this replaces the index in that folder; your article files are not touched), or point "
+            "ASSISTANT_DB_PATH at another folder."
+        ) from error
 
 
 def _check_model(client: chromadb.ClientAPI, settings: Settings, dimension: int | None) -> None:
@@ -390,8 +426,18 @@ def _check_model(client: chromadb.ClientAPI, settings: Settings, dimension: int 
 
 
 def reset_store(settings: Settings) -> None:
-    """Delete the collection and its records without loading any model (for ``--rebuild``)."""
-    client = _make_client(settings)
+    """Delete the collection and its records without loading any model (for ``--rebuild``).
+
+    An embedded index too damaged to open is removed file by file instead (only what Chroma, the
+    keyword index and the record manager keep there), so that a rebuild can always start afresh.
+    """
+    try:
+        client = _make_client(settings)
+    except StoreUnreadableError:
+        if settings.chroma_host:
+            raise
+        _remove_embedded_index(settings.db_path)
+        return
     try:
         client.delete_collection(settings.collection)
     except NotFoundError:
@@ -411,3 +457,19 @@ def _record_manager(settings: Settings, suffix: str = "") -> SQLRecordManager:
     )
     record_manager.create_schema()
     return record_manager
+
+
+_CHROMA_FILES = ("chroma.sqlite3", "chroma.sqlite3-wal", "chroma.sqlite3-shm", "record_manager.sqlite")
+_UUID_FOLDER = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _remove_embedded_index(folder: Path) -> None:
+    """Delete what an embedded index keeps in ``folder`` (Chroma's SQLite file and segment folders, the
+    keyword index, the record manager) and nothing else: the folder may hold the user's own files."""
+    logger.warning("the index at %s cannot be opened; removing its files to rebuild it", folder)
+    for name in _CHROMA_FILES:
+        (folder / name).unlink(missing_ok=True)
+    for child in folder.iterdir():
+        if child.is_dir() and (_UUID_FOLDER.match(child.name) or child.name == "keyword"):
+            shutil.rmtree(child)
+    SharedSystemClient.clear_system_cache()  # else this process keeps the failed client for the path

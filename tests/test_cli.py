@@ -58,3 +58,27 @@ def test_model_mismatch_exits_with_a_message_on_how_to_rebuild(seed_db: Path, tm
     )
     assert result.returncode != 0
     assert "python -m index build --rebuild" in result.stderr
+
+
+def test_a_damaged_index_is_a_clear_error_and_rebuild_recovers_it_keeping_other_files(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "chroma.sqlite3").write_bytes(os.urandom(40_000))
+    (db / "my-notes.txt").write_text("not the index's")
+    for command in (["-m", "index", "stats"], ["-m", "assistant", "ask", "What does Turkey demand?"], ["app.py"]):
+        refused = run(*command, "--db", str(db))
+        assert refused.returncode == 2, (command, refused.stderr[-2000:])
+        assert "cannot be read" in refused.stderr and "python -m index build --rebuild" in refused.stderr
+        assert "Traceback" not in refused.stderr
+
+    rebuilt = run("-m", "index", "build", str(SEEDS), "--db", str(db), "--rebuild", "--quiet")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "1 added" in rebuilt.stdout and (db / "my-notes.txt").read_text() == "not the index's"
+    asked = run("-m", "assistant", "ask", "What does Turkey demand in Libya?", "--db", str(db), "--json")
+    assert json.loads(asked.stdout)["answered"] is True
+
+
+def test_a_missing_seeds_folder_is_reported_and_the_build_still_completes(tmp_path: Path) -> None:
+    built = run("-m", "index", "build", "--db", str(tmp_path / "db"), "--quiet", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "seeds: no such file or folder" in built.stderr and "0 added" in built.stdout
