@@ -9,12 +9,14 @@ Analytics are off, no share link is ever made, and it listens on 127.0.0.1 unles
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
 
 from assistant.service import Assistant
 from assistant.types import Answer, Citation
@@ -40,6 +42,15 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 def escape_markdown(text: str) -> str:
     """Article text is data: show its characters, never let them format or inject HTML."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def safe_link(url: str) -> str | None:
+    """``url`` as a markdown link target when it is http(s), else None: an article's ``javascript:`` or
+    ``data:`` URL must never become a link, and brackets or spaces must not end the link early."""
+    url = url.strip()
+    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
+        return None
+    return quote(url, safe=":/?#@!$&'*+,;=%-._~")
 
 
 def _highlighted_passage(citation: Citation, answer_text: str) -> str:
@@ -79,8 +90,9 @@ def render_answer(answer: Answer) -> str:
     for citation in answer.citations:
         facts = " · ".join(escape_markdown(part) for part in (citation.date, citation.source) if part)
         title = escape_markdown(citation.title or citation.article_id)
-        if citation.url:
-            title = f"[{title}]({citation.url})"
+        link = safe_link(citation.url)
+        if link:
+            title = f"[{title}]({link})"
         blocks += ["", f"**[{citation.n}]** {title}" + (f" — {facts}" if facts else ""), ""]
         blocks.append(_highlighted_passage(citation, answer.text))
     return "\n".join(blocks)
@@ -115,9 +127,47 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.ChatInterface:
     )
 
 
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host`` (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def chat_auth(settings: Settings, host: str, no_auth: bool) -> tuple[str, str] | None:
+    """The user and password the chat asks for, or None; refuses to serve other machines without them.
+
+    On this machine only (the default) no login is needed. On any other address the chat serves
+    the index to whoever can reach it, so a user and password are required unless ``--no-auth``
+    says that is intended (logged as a warning).
+    """
+    if settings.chat_user and settings.chat_password:
+        return settings.chat_user, settings.chat_password.get_secret_value()
+    if is_loopback(host):
+        return None
+    if no_auth:
+        logger.warning("serving on %s without a login (--no-auth): anyone who can reach it can use the chat", host)
+        return None
+    raise UnsafeServeError(
+        f"Serving on {host} would let other machines use the chat without a login. Set "
+        "ASSISTANT_CHAT_USER and ASSISTANT_CHAT_PASSWORD, or pass --no-auth if that is what you want, "
+        "or serve on 127.0.0.1 (the default)."
+    )
+
+
+class UnsafeServeError(RuntimeError):
+    """The chat was asked to serve other machines without a login."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the news assistant chat.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--no-auth", action="store_true", help="serve another address without a login (logged as a warning)"
+    )
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
     parser.add_argument("--llm", help="what writes answers: extractive, smollm2, ollama:<model>, openai:<model>")
@@ -129,13 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.llm:
         settings = settings.model_copy(update={"llm": args.llm})
     try:
+        auth = chat_auth(settings, args.host, args.no_auth)
         claim_store(settings)
         assistant = Assistant(settings)  # load the model and store before the first question
-    except (StoreError, EmbeddingModelUnavailableError) as error:
+    except (UnsafeServeError, StoreError, EmbeddingModelUnavailableError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
-    build_app(assistant, settings).launch(server_name=args.host, server_port=args.port, share=False)
+    build_app(assistant, settings).launch(server_name=args.host, server_port=args.port, share=False, auth=auth)
     return 0
 
 

@@ -120,6 +120,10 @@ class Settings(BaseSettings):
             "for the question to be answered; below it the answer is 'not in the articles'."
         ),
     )
+    chat_user: str | None = Field(default=None, description="User name the chat asks for (with chat_password).")
+    chat_password: SecretStr | None = Field(
+        default=None, description="Password the chat asks for; required to serve on an address other than loopback."
+    )
     chat_concurrency: int = Field(default=4, ge=1, description="Questions the chat answers at the same time.")
     max_question_chars: int = Field(
         default=2000, ge=50, description="Longer questions are cut at a word boundary here, with a notice saying so."

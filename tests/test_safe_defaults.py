@@ -1,0 +1,111 @@
+"""Safe by default: the chat serves this machine only unless a login guards it, and links are http(s) only."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from gradio_client import Client
+
+from app import chat_auth, is_loopback, render_answer, safe_link
+from assistant.types import Answer, Citation
+from index.settings import Settings
+
+from .conftest import ROOT, free_port, stop_process
+
+
+@contextmanager
+def serving(db: Path, env: dict[str, str]) -> Iterator[str]:
+    """``python app.py`` on a free loopback port with ``env`` added, stopped afterwards."""
+    port = free_port()
+    log = db.parent / f"app-{port}.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port), "--db", str(db)],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 180
+        while not _serves(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"app.py did not serve: {log.read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        stop_process(server, timeout=30)
+
+
+def _serves(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def test_serving_another_address_without_a_login_is_refused_before_anything_loads(tmp_path: Path) -> None:
+    refused = subprocess.run(
+        [sys.executable, "app.py", "--host", "0.0.0.0", "--db", str(tmp_path / "db")],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_CHAT_")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert "ASSISTANT_CHAT_PASSWORD" in refused.stderr and "--no-auth" in refused.stderr
+    assert not (tmp_path / "db").exists(), "refused before opening any index"
+
+
+def test_no_auth_serves_other_addresses_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert chat_auth(Settings(), "0.0.0.0", no_auth=True) is None
+    assert "without a login" in caplog.text
+    assert chat_auth(Settings(), "127.0.0.1", no_auth=False) is None
+    assert chat_auth(Settings(chat_user="ann", chat_password="s3cret"), "::1", no_auth=False) == ("ann", "s3cret")
+    assert [is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "192.168.1.5", "example.org")] == [
+        True, True, True, False, False, False,
+    ]  # fmt: skip
+
+
+def test_with_a_password_set_the_chat_answers_only_after_login(seed_db: Path) -> None:
+    with serving(seed_db, {"ASSISTANT_CHAT_USER": "ann", "ASSISTANT_CHAT_PASSWORD": "s3cret"}) as url:
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client's error for a login page varies
+            Client(url, verbose=False).predict("What does Turkey demand in Libya?", api_name="/chat")
+        with pytest.raises(Exception):  # noqa: B017
+            Client(url, auth=("ann", "wrong"), verbose=False)
+        reply = Client(url, auth=("ann", "s3cret"), verbose=False).predict(
+            "What does Turkey demand in Libya?", api_name="/chat"
+        )
+        assert "Sirte" in reply
+
+
+@pytest.mark.parametrize(
+    ("url", "link"),
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("http://example.org/x (1)", "http://example.org/x%20%281%29"),
+        ("javascript:alert(1)", None),
+        ("JAVASCRIPT:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("//evil.example/x", None),
+        ("", None),
+    ],
+)
+def test_only_http_links_are_made_and_they_cannot_break_out(url: str, link: str | None) -> None:
+    assert safe_link(url) == link
+    citation = Citation(1, "a", "Title", "2020-01-01", "src", url, "The passage text.", 0.9)
+    rendered = render_answer(Answer("q", "The passage text. [1]", True, [citation]))
+    assert ("](" in rendered) == (link is not None)
