@@ -6,6 +6,7 @@ no Playwright-managed browser is ever downloaded. Run only these with ``pytest -
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -42,6 +43,21 @@ QUESTION = FIRST_QUESTION
 EXAMPLE = "What did Turkey say about France?"  # one of app.EXAMPLES
 
 
+# An article whose title, text and URL try to run script in the page: all of it must show as text.
+HOSTILE_ARTICLE = {
+    "doc_id": "hostile",
+    "title": "<img src=x onerror=\"window.__xss='title'\">Zorblat harbour festival",
+    "publish_date": "2020/06/22",
+    "url": "javascript:window.__xss='url'",
+    "text": (
+        "The Zorblat harbour festival drew 40,000 visitors on Sunday, the organisers said. "
+        "<script>window.__xss='text'</script> A float carried the sign <img src=x onerror=\"window.__xss='img'\"> "
+        "past the harbour. [click me](javascript:window.__xss='markdown')"
+    ),
+}
+HOSTILE_QUESTION = "How many visitors did the Zorblat harbour festival draw?"
+
+
 def _tail(path: Path, lines: int = 40) -> str:
     text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     return "\n".join(text.splitlines()[-lines:])
@@ -71,6 +87,7 @@ def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     tmp = tmp_path_factory.mktemp("browser")
     db = tmp / "db"
     articles = write_followup_corpus(tmp / "articles")
+    (articles / "hostile.jsonl").write_text(json.dumps(HOSTILE_ARTICLE) + "\n", encoding="utf-8")
     env = _offline_env()
     build = subprocess.run(
         [sys.executable, "-m", "index", "build", str(articles), "--db", str(db), "--quiet"],
@@ -207,3 +224,26 @@ def test_follow_up_question_is_understood_from_the_conversation(page: Page, page
     expect(reply).not_to_contain_text("wine")
     _expect_cited(reply)
     assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+@pytest.mark.browser
+def test_an_article_carrying_html_and_script_is_shown_as_text_and_runs_nothing(
+    page: Page, page_errors: list[str]
+) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    box = page.get_by_role("textbox")
+    box.fill(HOSTILE_QUESTION)
+    box.press("Enter")
+    reply = _last_reply(page)
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(reply).to_contain_text("40,000")
+    expect(reply).to_contain_text("<script>window.__xss='text'</script>")  # shown, as characters
+    expect(reply).to_contain_text("<img src=x onerror=")
+    assert reply.locator("img, script, iframe").count() == 0, "markup from the article became elements"
+    hrefs = reply.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href') || '')")
+    assert all(href.startswith(("http://", "https://")) for href in hrefs), hrefs
+    for link in reply.locator("a").all():
+        link.click(modifiers=["ControlOrMeta"])  # in a background tab: nothing runs in this page
+    assert page.evaluate("window.__xss") is None, "article script ran in the page"
+    assert not dialogs and not page_errors, (dialogs, page_errors)
