@@ -23,32 +23,44 @@ VOLCANO = "The Fagradalsfjall volcano erupted again on Monday, sending lava towa
 def test_an_article_indexed_by_another_process_is_answered_by_the_running_assistant(
     chroma_server: tuple[str, int], tmp_path: Path, embeddings
 ) -> None:
+    """The chat keeps answering while another process indexes through the server, and answers the
+    new article once that build has finished."""
     host, port = chroma_server
     server = {"chroma_host": host, "chroma_port": port, "collection": f"news-{uuid.uuid4().hex[:12]}"}
     # The chat's machine: its own folder for the local keyword index and records.
     chat_settings = Settings(db_path=tmp_path / "chat", keyword_sync_seconds=0, **server)
     chat = Assistant(chat_settings, store=ArticleStore.open(chat_settings, embeddings=embeddings))
+    build_index(chat.store, [SEEDS], show_progress=False)
     assert not chat.ask("Which volcano erupted near Grindavik?").answered
 
     feed = tmp_path / "feed.jsonl"
-    feed.write_text(json.dumps({"doc_id": "volcano", "title": "Iceland eruption", "text": VOLCANO}) + "\n")
+    with feed.open("w") as out:
+        for n in range(40):  # enough to keep the other build busy while the chat answers
+            text = f"Council minutes {n}: the harbour board of Port {n} approved budget line {n} for road repairs."
+            out.write(json.dumps({"doc_id": f"minutes-{n}", "title": f"Minutes {n}", "text": text}) + "\n")
+        out.write(json.dumps({"doc_id": "volcano", "title": "Iceland eruption", "text": VOLCANO}) + "\n")
     environment = {
         **os.environ,
         "ASSISTANT_CHROMA_HOST": host,
         "ASSISTANT_CHROMA_PORT": str(port),
         "ASSISTANT_COLLECTION": server["collection"],
+        "ASSISTANT_INDEX_BATCH_SIZE": "8",
     }
-    built = subprocess.run(
-        [sys.executable, "-m", "index", "build", str(SEEDS), str(feed), "--db", str(tmp_path / "indexer"), "--quiet"],
+    indexer = subprocess.Popen(
+        [sys.executable, "-m", "index", "build", str(feed), "--db", str(tmp_path / "indexer"), "--quiet"],
         cwd=ROOT,
         env=environment,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=300,
-        check=False,
     )
-    assert built.returncode == 0, built.stderr
-    assert "2 added" in built.stdout
+    answers_during = []
+    while indexer.poll() is None:
+        answers_during.append(chat.ask("What does Turkey demand in Libya?"))
+    out, err = indexer.communicate(timeout=300)
+    assert indexer.returncode == 0, err
+    assert "41 added" in out
+    assert answers_during and all(a.answered and "Sirte" in a.text for a in answers_during)
 
     result = chat.ask("Which volcano erupted near Grindavik?")
     assert result.answered and "Fagradalsfjall" in result.text
