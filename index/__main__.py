@@ -1,4 +1,4 @@
-"""Command line: ``python -m index build [PATH ...] [--db DIR] [--prune] [--rebuild]`` and ``stats``."""
+"""Command line: ``python -m index build [PATH ...] [--db DIR] [--prune] [--rebuild]``, ``watch DIR`` and ``stats``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import logging
 import sys
 from pathlib import Path
 
-from index.build import build_index
+from index.build import BuildReport, build_index
 from index.embeddings import EmbeddingModelUnavailableError
 from index.settings import Settings
 from index.store import ArticleStore, StoreError, claim_store, reset_store
+from index.watch import watch
 
 DEFAULT_PATHS = [Path("seeds")]
 
@@ -25,6 +26,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--prune", action="store_true", help="remove articles that are no longer under PATH")
     build.add_argument("--rebuild", action="store_true", help="drop the index first (after a model change)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    watch = commands.add_parser("watch", help="index new and changed files of a folder as they appear (Ctrl-C stops)")
+    watch.add_argument("folder", type=Path, help="the folder to watch (read recursively)")
+    watch.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
+    watch.add_argument("--interval", type=float, default=2.0, help="seconds between looks at the folder (default 2)")
+    watch.add_argument(
+        "--prune", action="store_true", help="remove articles not in the folder (every other article of the index too)"
+    )
     stats = commands.add_parser("stats", help="what the index holds")
     stats.add_argument("--db", type=Path, help="Chroma folder")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -38,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(settings, args)
+        if args.command == "watch":
+            return _watch(settings, args)
         return _stats(settings, args)
     except (StoreError, EmbeddingModelUnavailableError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -53,6 +63,26 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
     for error in report.errors:
         print(f"{'skipped' if error.skipped else 'warning:'} {error}", file=sys.stderr)
     print(report.summary())
+    return 0
+
+
+def _watch(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.folder.is_dir():
+        print(f"error: {args.folder} is not a folder", file=sys.stderr)
+        return 2
+    claim_store(settings)
+    store = ArticleStore.open(settings)
+    print(f"watching {args.folder} every {args.interval:g} s (Ctrl-C stops)", flush=True)
+
+    def report(build: BuildReport) -> None:
+        for error in build.errors:
+            print(f"{'skipped' if error.skipped else 'warning:'} {error}", file=sys.stderr, flush=True)
+        print(build.summary(), flush=True)
+
+    try:
+        watch(store, args.folder, interval=args.interval, prune=args.prune, on_build=report)
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
     return 0
 
 

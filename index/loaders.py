@@ -51,13 +51,13 @@ def iter_articles(paths: Iterable[Path | str], errors: list[LoadError]) -> Itera
             continue
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
-            if path.is_dir() and (_suffix(file) not in SUPPORTED_SUFFIXES or _is_hidden(file, path)):
+            if path.is_dir() and (article_suffix(file) not in SUPPORTED_SUFFIXES or _is_hidden(file, path)):
                 continue
             yield from _load_file(file, errors)
 
 
 def _load_file(path: Path, errors: list[LoadError]) -> Iterator[Article]:
-    suffix = _suffix(path)
+    suffix = article_suffix(path)
     try:
         if path.stat().st_size == 0:
             raise ArticleFormatError("an empty file")
@@ -79,7 +79,7 @@ def _load_file(path: Path, errors: list[LoadError]) -> Iterator[Article]:
         errors.append(LoadError(str(path), None, f"cannot read: {error}"))
 
 
-def _suffix(path: Path) -> str:
+def article_suffix(path: Path) -> str:
     name = path.name.lower()
     return ".jsonl.gz" if name.endswith(".jsonl.gz") else path.suffix.lower()
 
@@ -259,7 +259,7 @@ def article_from_record(record: Any, fallback_id: str) -> Article:
 
 def _open_lines(path: Path) -> BinaryIO:
     """The file's lines as bytes: each is decoded on its own, so one badly encoded line costs only itself."""
-    if _suffix(path) == ".jsonl.gz":
+    if article_suffix(path) == ".jsonl.gz":
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
 
