@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+from articles_tab import articles_tab
 from assistant.service import Assistant
 from assistant.types import Answer, Citation
 from index.chunking import split_sentences
@@ -98,8 +99,8 @@ def render_answer(answer: Answer) -> str:
     return "\n".join(blocks)
 
 
-def build_app(assistant: Assistant, settings: Settings) -> gr.ChatInterface:
-    """The chat UI, calling ``assistant.ask`` for every message."""
+def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
+    """The chat (every message answered by ``assistant.stream``) and the Articles tab that manages the index."""
     # Imported here, after index.settings has set HF_HUB_OFFLINE and the no-telemetry variables:
     # gradio imports huggingface_hub, which reads them once at import time.
     import gradio as gr  # noqa: PLC0415
@@ -115,16 +116,21 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.ChatInterface:
     )
     if count == 0:
         description += " **The index is empty:** add articles with `python -m index build PATH`."
-    return gr.ChatInterface(
-        respond,
-        title="News assistant",
-        description=description,
-        examples=EXAMPLES,
-        cache_examples=False,
-        analytics_enabled=False,
-        concurrency_limit=settings.chat_concurrency,
-        api_name="chat",
-    )
+    with gr.Blocks(title="News assistant", analytics_enabled=False) as app:
+        with gr.Tab("Chat"):
+            gr.ChatInterface(
+                respond,
+                title="News assistant",
+                description=description,
+                examples=EXAMPLES,
+                cache_examples=False,
+                analytics_enabled=False,
+                concurrency_limit=settings.chat_concurrency,
+                api_name="chat",
+            )
+        with gr.Tab("Articles"):
+            articles_tab(assistant.store, settings)
+    return app
 
 
 def is_loopback(host: str) -> bool:

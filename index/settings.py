@@ -163,6 +163,11 @@ class Settings(BaseSettings):
         default=0.5,
         description="Share of a model's answer that must survive the check, else the extractive answer is used.",
     )
+    upload_dir: Path = Field(
+        default=Path("data/articles"),
+        description="Where article files uploaded in the chat's Articles tab are saved (and indexed from).",
+    )
+    max_upload_mb: float = Field(default=20.0, gt=0, description="Largest article file the Articles tab accepts.")
     model_cache_dir: Path = Field(
         default=Path.home() / ".cache" / "news-assistant",
         description="Where converted local models are kept (SmolLM2 as safetensors, made once from its GGUF).",

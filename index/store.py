@@ -20,6 +20,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -45,6 +47,18 @@ INPUT_KEY = "embedding_input"
 EMBEDDING_INPUT = "title+passage"  # what embedding_text() builds; a change means re-embedding
 ARTICLES_NAMESPACE_SUFFIX = "/articles"
 _T = TypeVar("_T")
+
+
+@dataclass(slots=True)
+class IndexedArticle:
+    """One article as the index holds it: what the Articles tab lists."""
+
+    id: str
+    title: str
+    date: str
+    source: str
+    url: str
+    chunks: int
 
 
 class StoreError(RuntimeError):
@@ -317,29 +331,61 @@ class ArticleStore:
             found.update(str(m["article_id"]) for m in metadatas if m and "article_id" in m)
         return found
 
-    def stats(self) -> dict[str, Any]:
-        """What the index holds: articles, chunks, date range, model; read page by page."""
-        articles: set[str] = set()
-        dates: list[str] = []
+    def articles(self) -> list[IndexedArticle]:
+        """Every indexed article with its chunk count, read page by page (newest first)."""
+        found: dict[str, IndexedArticle] = {}
         total = self.count()
         page = self.max_batch_size
         for offset in range(0, total, page):
             metadatas = self.collection.get(include=["metadatas"], limit=page, offset=offset)["metadatas"] or []
             for metadata in metadatas:
-                if metadata and metadata.get("article_id") not in articles:
-                    articles.add(str(metadata.get("article_id")))
-                    if metadata.get("date"):
-                        dates.append(str(metadata["date"]))
+                if not metadata or "article_id" not in metadata:
+                    continue
+                article_id = str(metadata["article_id"])
+                known = found.get(article_id)
+                if known is None:
+                    found[article_id] = IndexedArticle(
+                        id=article_id,
+                        title=str(metadata.get("title") or article_id),
+                        date=str(metadata.get("date") or ""),
+                        source=str(metadata.get("source") or ""),
+                        url=str(metadata.get("url") or ""),
+                        chunks=1,
+                    )
+                else:
+                    known.chunks += 1
+        return sorted(found.values(), key=lambda a: (a.date, a.title), reverse=True)
+
+    def remove_articles(self, article_ids: Sequence[str]) -> int:
+        """Delete the articles' chunks (Chroma, keyword index, records) and fingerprints; returns chunks removed."""
+        keys = self.record_manager.list_keys(group_ids=list(article_ids))
+        self.delete_keys(keys)
+        fingerprints = self.article_records.list_keys(group_ids=list(article_ids))
+        if fingerprints:
+            self.article_records.delete_keys(fingerprints)
+        return len(keys)
+
+    def stats(self) -> dict[str, Any]:
+        """What the index holds: articles, chunks, date range, model, size on disk and last change."""
+        articles = self.articles()
+        dates = [a.date for a in articles if a.date]
         metadata = self.collection.metadata or {}
+        files = [] if self.settings.chroma_host else [f for f in self.settings.db_path.rglob("*") if f.is_file()]
         return {
             "location": self.location,
             "collection": self.settings.collection,
             "articles": len(articles),
-            "chunks": total,
+            "chunks": self.count(),
             "first_date": min(dates) if dates else None,
             "last_date": max(dates) if dates else None,
             "embedding_model": metadata.get(MODEL_KEY),
             "embedding_dimension": metadata.get(DIMENSION_KEY),
+            "store_bytes": sum(f.stat().st_size for f in files) if files else None,
+            "last_update": (
+                datetime.fromtimestamp(max(f.stat().st_mtime for f in files), tz=UTC).isoformat(timespec="seconds")
+                if files
+                else None
+            ),
         }
 
     @property

@@ -3,6 +3,7 @@ embedding model (loaded once per session)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -11,8 +12,10 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant.service import Assistant
@@ -132,3 +135,35 @@ def followup_assistant(tmp_path_factory: pytest.TempPathFactory, embeddings) -> 
     report = build_index(store, [write_followup_corpus(root / "articles")], show_progress=False)
     assert report.added == 2 and not report.errors
     return Assistant(settings, store=store)
+
+
+@contextmanager
+def serving(db: Path, env: dict[str, str]) -> Iterator[str]:
+    """``python app.py`` on a free loopback port with ``env`` added, stopped afterwards."""
+    port = free_port()
+    log = db.parent / f"app-{port}.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port), "--db", str(db)],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 180
+        while not _serves(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"app.py did not serve: {log.read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        stop_process(server, timeout=30)
+
+
+def _serves(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -6,12 +6,8 @@ import logging
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 from gradio_client import Client
 
@@ -19,39 +15,7 @@ from app import chat_auth, is_loopback, render_answer, safe_link
 from assistant.types import Answer, Citation
 from index.settings import Settings
 
-from .conftest import ROOT, free_port, stop_process
-
-
-@contextmanager
-def serving(db: Path, env: dict[str, str]) -> Iterator[str]:
-    """``python app.py`` on a free loopback port with ``env`` added, stopped afterwards."""
-    port = free_port()
-    log = db.parent / f"app-{port}.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "app.py", "--port", str(port), "--db", str(db)],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 180
-        while not _serves(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"app.py did not serve: {log.read_text()[-2000:]}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        stop_process(server, timeout=30)
-
-
-def _serves(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
+from .conftest import ROOT, serving
 
 
 def test_serving_another_address_without_a_login_is_refused_before_anything_loads(tmp_path: Path) -> None:
