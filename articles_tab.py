@@ -110,6 +110,7 @@ def articles_tab(store: ArticleStore, settings: Settings) -> None:
                 label="Article files (.txt, .md, .html, .json, .jsonl, .jsonl.gz)",
                 file_count="multiple",
                 type="filepath",
+                elem_id="article-upload",
             )
             index_button = gr.Button("Index these files", variant="primary")
         with gr.Column(scale=1):
@@ -119,7 +120,12 @@ def articles_tab(store: ArticleStore, settings: Settings) -> None:
     summary = gr.Markdown()
     search = gr.Textbox(label="Search the indexed articles", placeholder="title, source or id")
     table = gr.Dataframe(
-        value=article_rows(store), headers=COLUMNS, interactive=False, wrap=True, label="Indexed articles"
+        value=article_rows(store),
+        headers=COLUMNS,
+        interactive=False,
+        wrap=True,
+        column_widths=["46%", "12%", "16%", "8%", "18%"],
+        label="Indexed articles",
     )
 
     def refreshed(message: str, query: str) -> tuple[str, str, list[list[Any]]]:

@@ -36,6 +36,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Screenshots of the main states, kept after the run for people to look at (git-ignored).
+ARTIFACTS = ROOT / "test-artifacts"
 SERVE_TIMEOUT_S = 120  # the app loads the embedding model before it listens
 REPLY_TIMEOUT_MS = 90_000
 UI_TIMEOUT_MS = 30_000
@@ -88,7 +90,7 @@ def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     db = tmp / "db"
     articles = write_followup_corpus(tmp / "articles")
     (articles / "hostile.jsonl").write_text(json.dumps(HOSTILE_ARTICLE) + "\n", encoding="utf-8")
-    env = _offline_env()
+    env = {**_offline_env(), "ASSISTANT_UPLOAD_DIR": str(tmp / "uploads")}
     build = subprocess.run(
         [sys.executable, "-m", "index", "build", str(articles), "--db", str(db), "--quiet"],
         cwd=ROOT,
@@ -160,6 +162,11 @@ def page(browser: Browser, app_url: str, page_errors: list[str]) -> Iterator[Pag
         context.close()
 
 
+def _screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
 def _last_reply(page: Page) -> Locator:
     """The newest bot message. Gradio's pending bubble has no ``data-testid="bot"``, so this is a real reply."""
     reply = page.get_by_test_id("bot").last
@@ -191,6 +198,7 @@ def test_typed_question_gets_cited_answer_with_sources(page: Page, page_errors: 
     expect(reply).to_contain_text("2020-06-20")
     _expect_cited(reply)
     expect(box).to_have_value("")  # the input is cleared for the next question
+    _screenshot(page, "answered-with-sources")
     assert not page_errors, f"JavaScript errors on the page: {page_errors}"
 
 
@@ -240,6 +248,7 @@ def test_an_article_carrying_html_and_script_is_shown_as_text_and_runs_nothing(
     expect(reply).to_contain_text("40,000")
     expect(reply).to_contain_text("<script>window.__xss='text'</script>")  # shown, as characters
     expect(reply).to_contain_text("<img src=x onerror=")
+    _screenshot(page, "hostile-article-shown-as-text")
     assert reply.locator("img, script, iframe").count() == 0, "markup from the article became elements"
     hrefs = reply.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href') || '')")
     assert all(href.startswith(("http://", "https://")) for href in hrefs), hrefs
@@ -247,3 +256,42 @@ def test_an_article_carrying_html_and_script_is_shown_as_text_and_runs_nothing(
         link.click(modifiers=["ControlOrMeta"])  # in a background tab: nothing runs in this page
     assert page.evaluate("window.__xss") is None, "article script ran in the page"
     assert not dialogs and not page_errors, (dialogs, page_errors)
+
+
+@pytest.mark.browser
+def test_an_uploaded_article_is_indexed_then_answered_with_its_citation(
+    page: Page, page_errors: list[str], tmp_path: Path
+) -> None:
+    article = tmp_path / "grindavik-eruption.txt"
+    article.write_text(
+        "date 2024-01-15\nThe Fagradalsfjall volcano erupted again on Monday, sending lava towards Grindavik.",
+        encoding="utf-8",
+    )
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#article-upload input[type=file]").set_input_files(str(article))
+    page.get_by_role("button", name="Index these files").click()
+    expect(page.get_by_text(re.compile(r"1 added"))).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    expect(page.get_by_text("grindavik-eruption.txt").first).to_be_visible()
+    _screenshot(page, "articles-tab-after-upload")
+
+    page.get_by_role("tab", name="Chat").click()
+    box = page.get_by_role("textbox")
+    box.fill("Which volcano erupted near Grindavik?")
+    box.press("Enter")
+    reply = _last_reply(page)
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(reply).to_contain_text("Fagradalsfjall")
+    _expect_cited(reply)
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+@pytest.mark.browser
+def test_an_off_topic_question_gets_the_refusal_and_no_sources(page: Page, page_errors: list[str]) -> None:
+    box = page.get_by_role("textbox")
+    box.fill("What is the boiling point of tungsten?")
+    box.press("Enter")
+    reply = _last_reply(page)
+    expect(reply).to_contain_text("not in the articles", timeout=REPLY_TIMEOUT_MS)
+    expect(reply).not_to_contain_text("Sources")
+    _screenshot(page, "refused-off-topic")
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
