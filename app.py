@@ -14,6 +14,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -36,6 +37,7 @@ EXAMPLES = [
     "What did Turkey say about France?",
     "Who is the head of the GNA?",
 ]
+QUESTION_PLACEHOLDER = "Ask about the news articles…"
 _ESCAPED_MARKERS = re.compile(r"(?:\\\[\d+\\\])+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
@@ -67,6 +69,17 @@ def _highlighted_passage(citation: Citation, answer_text: str) -> str:
         if pieces:
             paragraphs.append("> " + " ".join(pieces))
     return "\n>\n".join(paragraphs)
+
+
+def parse_filter_date(text: str, label: str) -> date | None:
+    """A filter's date as typed (``YYYY-MM-DD``; empty: no bound), or ValueError saying what is wrong."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{label}: “{text}” is not a date; write it as YYYY-MM-DD, e.g. 2020-06-20.") from None
 
 
 def render_draft(draft: str) -> str:
@@ -105,9 +118,17 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     # gradio imports huggingface_hub, which reads them once at import time.
     import gradio as gr  # noqa: PLC0415
 
-    def respond(message: str, history: list[Any]) -> Iterator[str]:
-        for update in assistant.stream(message, history):  # the assistant reads Gradio's history as it is
+    def respond(message: str, history: list[Any], since: str, until: str, sources: list[str] | None) -> Iterator[str]:
+        try:
+            window = {"since": parse_filter_date(since, "From"), "until": parse_filter_date(until, "Until")}
+        except ValueError as error:
+            yield escape_markdown(str(error))
+            return
+        # The assistant reads Gradio's history as it is; the filters narrow the retrieval.
+        for update in assistant.stream(message, history, sources=sources or None, **window):
             yield render_answer(update) if isinstance(update, Answer) else render_draft(update)
+
+    known_sources = sorted({a.source for a in assistant.store.articles() if a.source})
 
     count = assistant.store.count()
     description = (
@@ -122,11 +143,28 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 respond,
                 title="News assistant",
                 description=description,
-                examples=EXAMPLES,
+                examples=[[question, "", "", []] for question in EXAMPLES],
                 cache_examples=False,
                 analytics_enabled=False,
                 concurrency_limit=settings.chat_concurrency,
                 api_name="chat",
+                textbox=gr.Textbox(
+                    placeholder=QUESTION_PLACEHOLDER, show_label=False, elem_id="question", scale=7, render=False
+                ),
+                additional_inputs=[
+                    gr.Textbox(value="", label="From (YYYY-MM-DD)", placeholder="any date", render=False),
+                    gr.Textbox(value="", label="Until (YYYY-MM-DD)", placeholder="any date", render=False),
+                    gr.Dropdown(
+                        value=[],
+                        choices=known_sources,
+                        multiselect=True,
+                        allow_custom_value=True,
+                        label="Sources",
+                        info="only these sources (none chosen: all)",
+                        render=False,
+                    ),
+                ],
+                additional_inputs_accordion=gr.Accordion("Filters: dates and sources", open=False, render=False),
             )
         with gr.Tab("Articles"):
             articles_tab(assistant.store, settings)

@@ -118,3 +118,14 @@ def test_a_build_refuses_clearly_while_the_chat_owns_the_embedded_index(chat_url
     assert "in use by another process" in build.stderr and "ASSISTANT_CHROMA_HOST" in build.stderr
     reply = Client(chat_url, verbose=False).predict("What does Turkey demand in Libya?", api_name="/chat")
     assert "Sirte" in reply, "the chat goes on answering"
+
+
+def test_date_and_source_filters_narrow_what_the_chat_answers_from(chat_url: str) -> None:
+    client = Client(chat_url, verbose=False)
+    question = "What does Turkey demand in Libya?"
+    seed_source = "000_ddd716a611ed0d33.txt"
+    assert "Sirte" in client.predict(question, "2020-06-01", "2020-06-30", [], api_name="/chat")
+    assert "not in the articles" in client.predict(question, "2021-01-01", "", [], api_name="/chat")
+    assert "Sirte" in client.predict(question, "", "", [seed_source], api_name="/chat")
+    assert "not in the articles" in client.predict(question, "", "", ["cnn.com"], api_name="/chat")
+    assert "is not a date" in client.predict(question, "2020-13-45", "", [], api_name="/chat")

@@ -185,7 +185,7 @@ def _expect_cited(reply: Locator) -> None:
 
 @pytest.mark.browser
 def test_typed_question_gets_cited_answer_with_sources(page: Page, page_errors: list[str]) -> None:
-    box = page.get_by_role("textbox")  # strict: the chat input is the only textbox
+    box = page.locator("#question textarea")
     expect(box).to_be_editable()
     box.fill(QUESTION)
     box.press("Enter")
@@ -204,7 +204,10 @@ def test_typed_question_gets_cited_answer_with_sources(page: Page, page_errors: 
 
 @pytest.mark.browser
 def test_example_button_asks_and_gets_cited_answer(page: Page, page_errors: list[str]) -> None:
-    page.get_by_role("button", name=EXAMPLE).click()  # ChatInterface submits an example on click
+    page.get_by_text(EXAMPLE, exact=True).click()  # an example (with its empty filters) fills the question box
+    box = page.locator("#question textarea")
+    expect(box).to_have_value(EXAMPLE)
+    box.press("Enter")
 
     expect(page.get_by_test_id("user").last).to_contain_text(EXAMPLE, timeout=REPLY_TIMEOUT_MS)
     reply = _last_reply(page)
@@ -217,7 +220,7 @@ def test_example_button_asks_and_gets_cited_answer(page: Page, page_errors: list
 
 @pytest.mark.browser
 def test_follow_up_question_is_understood_from_the_conversation(page: Page, page_errors: list[str]) -> None:
-    box = page.get_by_role("textbox")
+    box = page.locator("#question textarea")
     box.fill(QUESTION)
     box.press("Enter")
     expect(_last_reply(page)).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
@@ -240,7 +243,7 @@ def test_an_article_carrying_html_and_script_is_shown_as_text_and_runs_nothing(
 ) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    box = page.get_by_role("textbox")
+    box = page.locator("#question textarea")
     box.fill(HOSTILE_QUESTION)
     box.press("Enter")
     reply = _last_reply(page)
@@ -275,7 +278,7 @@ def test_an_uploaded_article_is_indexed_then_answered_with_its_citation(
     _screenshot(page, "articles-tab-after-upload")
 
     page.get_by_role("tab", name="Chat").click()
-    box = page.get_by_role("textbox")
+    box = page.locator("#question textarea")
     box.fill("Which volcano erupted near Grindavik?")
     box.press("Enter")
     reply = _last_reply(page)
@@ -287,7 +290,7 @@ def test_an_uploaded_article_is_indexed_then_answered_with_its_citation(
 
 @pytest.mark.browser
 def test_an_off_topic_question_gets_the_refusal_and_no_sources(page: Page, page_errors: list[str]) -> None:
-    box = page.get_by_role("textbox")
+    box = page.locator("#question textarea")
     box.fill("What is the boiling point of tungsten?")
     box.press("Enter")
     reply = _last_reply(page)
