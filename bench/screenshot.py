@@ -25,6 +25,9 @@ CHROMIUM_FLAGS = [
 ]
 
 
+_SCROLL_TO_TOP = "log => { for (const el of [log, ...log.querySelectorAll('*')]) el.scrollTop = 0; }"
+
+
 def screenshot(url: str, out: Path, question: str, *, chromium: str, width: int, height: int, timeout_s: float) -> Path:
     """Ask ``question`` in the chat at ``url`` and save a full-page PNG once the reply is shown."""
     timeout_ms = timeout_s * 1000
@@ -35,12 +38,16 @@ def screenshot(url: str, out: Path, question: str, *, chromium: str, width: int,
             page = browser.new_page(viewport={"width": width, "height": height})
             page.set_default_timeout(timeout_ms)
             page.goto(url, wait_until="domcontentloaded")
-            box = page.get_by_role("textbox")
+            box = page.locator("#question textarea")
             expect(box).to_be_editable(timeout=timeout_ms)
             box.fill(question)
             box.press("Enter")
             # The pending bubble is not a data-testid="bot" message, so this waits for the real reply.
             expect(page.get_by_test_id("bot").last).not_to_be_empty(timeout=timeout_ms)
+            # The chat scrolls to the end of a long reply; the picture should open on the answer itself.
+            page.get_by_role("log").evaluate(
+                "log => { for (const el of [log, ...log.querySelectorAll('*')]) el.scrollTop = 0; }"
+            )
             page.mouse.move(0, 0)  # no hover highlight in the picture
             page.wait_for_timeout(500)  # let the markdown settle
             page.screenshot(path=str(out), full_page=True)
