@@ -128,7 +128,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         for update in assistant.stream(message, history, sources=sources or None, **window):
             yield render_answer(update) if isinstance(update, Answer) else render_draft(update)
 
-    known_sources = sorted({a.source for a in assistant.store.articles() if a.source})
+    indexed = assistant.store.articles()  # one pass over the index for both tabs
+    known_sources = sorted({a.source for a in indexed if a.source})
 
     count = assistant.store.count()
     description = (
@@ -167,7 +168,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 additional_inputs_accordion=gr.Accordion("Filters: dates and sources", open=False, render=False),
             )
         with gr.Tab("Articles"):
-            articles_tab(assistant.store, settings)
+            articles_tab(assistant.store, settings, indexed)
     return app
 
 

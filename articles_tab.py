@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from index.build import BuildReport, build_index
 from index.loaders import file_article_id
 from index.settings import Settings
-from index.store import ArticleStore
+from index.store import ArticleStore, IndexedArticle
 from index.uploads import SavedUploads, save_uploads
 
 if TYPE_CHECKING:
@@ -27,8 +27,8 @@ MAX_ROWS = 500
 COLUMNS = ["title", "date", "source", "chunks", "id"]
 
 
-def stats_markdown(store: ArticleStore) -> str:
-    stats = store.stats()
+def stats_markdown(store: ArticleStore, articles: list[IndexedArticle]) -> str:
+    stats = store.stats(articles)
     size = f"{stats['store_bytes'] / 1e6:.1f} MB" if stats.get("store_bytes") else "on the Chroma server"
     return (
         f"**{stats['articles']:,} articles**, {stats['chunks']:,} chunks · {size} · "
@@ -37,11 +37,11 @@ def stats_markdown(store: ArticleStore) -> str:
     )
 
 
-def article_rows(store: ArticleStore, query: str = "") -> list[list[Any]]:
-    """The indexed articles matching ``query`` (title, source or id), newest first, at most ``MAX_ROWS``."""
+def article_rows(articles: list[IndexedArticle], query: str = "") -> list[list[Any]]:
+    """The articles matching ``query`` (title, source or id), newest first, at most ``MAX_ROWS``."""
     needle = query.strip().lower()
     rows = []
-    for article in store.articles():
+    for article in articles:
         if needle and needle not in f"{article.title} {article.source} {article.id}".lower():
             continue
         rows.append([article.title, article.date, article.source, article.chunks, article.id])
@@ -99,11 +99,14 @@ def remove_article(store: ArticleStore, settings: Settings, article_id: str) -> 
     )
 
 
-def articles_tab(store: ArticleStore, settings: Settings) -> None:
+def articles_tab(store: ArticleStore, settings: Settings, indexed: list[IndexedArticle]) -> None:
     """The tab's components and events, inside the caller's ``gr.Blocks``."""
     import gradio as gr  # noqa: PLC0415 - after index.settings set the no-telemetry environment
 
-    stats = gr.Markdown(stats_markdown(store))
+    # One pass over the index per change (it reads every chunk's metadata: seconds at 100k chunks),
+    # kept for the search box, which then filters as you type without touching the store.
+    listing = {"articles": indexed}
+    stats = gr.Markdown(stats_markdown(store, listing["articles"]))
     with gr.Row():
         with gr.Column(scale=2):
             upload = gr.File(
@@ -120,7 +123,7 @@ def articles_tab(store: ArticleStore, settings: Settings) -> None:
     summary = gr.Markdown()
     search = gr.Textbox(label="Search the indexed articles", placeholder="title, source or id")
     table = gr.Dataframe(
-        value=article_rows(store),
+        value=article_rows(listing["articles"]),
         headers=COLUMNS,
         interactive=False,
         wrap=True,
@@ -129,7 +132,8 @@ def articles_tab(store: ArticleStore, settings: Settings) -> None:
     )
 
     def refreshed(message: str, query: str) -> tuple[str, str, list[list[Any]]]:
-        return message, stats_markdown(store), article_rows(store, query)
+        listing["articles"] = store.articles()
+        return message, stats_markdown(store, listing["articles"]), article_rows(listing["articles"], query)
 
     def on_index(files: list[str] | None, query: str, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> Any:  # noqa: B008
         return refreshed(index_uploads(store, settings, files), query)
@@ -148,5 +152,5 @@ def articles_tab(store: ArticleStore, settings: Settings) -> None:
     index_button.click(on_index, [upload, search], outputs, api_name="index_files")
     reindex_button.click(on_reindex, [search], outputs, api_name="reindex_all")
     remove_button.click(on_remove, [selected, search], outputs, api_name="remove_article")
-    search.change(lambda query: article_rows(store, query), [search], [table], api_name="search_articles")
+    search.change(lambda query: article_rows(listing["articles"], query), [search], [table], api_name="search_articles")
     table.select(on_select, [table], [selected])

@@ -365,9 +365,12 @@ class ArticleStore:
             self.article_records.delete_keys(fingerprints)
         return len(keys)
 
-    def stats(self) -> dict[str, Any]:
-        """What the index holds: articles, chunks, date range, model, size on disk and last change."""
-        articles = self.articles()
+    def stats(self, articles: list[IndexedArticle] | None = None) -> dict[str, Any]:
+        """What the index holds: articles, chunks, date range, model, size on disk and last change.
+
+        ``articles`` (from :meth:`articles`) saves a second pass over the index when the caller has it.
+        """
+        articles = self.articles() if articles is None else articles
         dates = [a.date for a in articles if a.date]
         metadata = self.collection.metadata or {}
         files = [] if self.settings.chroma_host else [f for f in self.settings.db_path.rglob("*") if f.is_file()]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from gradio_client import Client
 
@@ -17,35 +15,13 @@ from assistant import Assistant
 from assistant.citations import markers_in
 from assistant.history import history_turns
 
-from .conftest import ROOT, free_port, stop_process
+from .conftest import ROOT, serving
 
 
 @pytest.fixture(scope="module")
 def chat_url(seed_db: Path) -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "app.py", "--port", str(port), "--db", str(seed_db)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 180
-    try:
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                pytest.fail(f"app.py exited: {server.stdout.read() if server.stdout else ''}")
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("app.py did not start serving within 180 s")
+    with serving(seed_db, {}) as url:
         yield url
-    finally:
-        stop_process(server, timeout=30)
 
 
 def test_chat_answers_the_seed_question_with_its_sources(chat_url: str) -> None:
