@@ -44,12 +44,11 @@ def screenshot(url: str, out: Path, question: str, *, chromium: str, width: int,
             box.press("Enter")
             # The pending bubble is not a data-testid="bot" message, so this waits for the real reply.
             expect(page.get_by_test_id("bot").last).not_to_be_empty(timeout=timeout_ms)
-            # The chat scrolls to the end of a long reply; the picture should open on the answer itself.
-            page.get_by_role("log").evaluate(
-                "log => { for (const el of [log, ...log.querySelectorAll('*')]) el.scrollTop = 0; }"
-            )
             page.mouse.move(0, 0)  # no hover highlight in the picture
-            page.wait_for_timeout(500)  # let the markdown settle
+            page.wait_for_timeout(1000)  # let the markdown settle and the chat's own scrolling end
+            # The chat scrolls to the end of a long reply; the picture should open on the answer itself.
+            page.get_by_role("log").evaluate(_SCROLL_TO_TOP)
+            page.wait_for_timeout(200)
             page.screenshot(path=str(out), full_page=True)
         finally:
             browser.close()
