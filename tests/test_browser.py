@@ -167,6 +167,15 @@ def _screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def _ask(page: Page, question: str) -> Locator:
+    """Type ``question`` into the chat and send it; the reply (a locator that waits for it)."""
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    expect(page.get_by_test_id("user").last).to_contain_text(question, timeout=REPLY_TIMEOUT_MS)
+    return _last_reply(page)
+
+
 def _last_reply(page: Page) -> Locator:
     """The newest bot message. Gradio's pending bubble has no ``data-testid="bot"``, so this is a real reply."""
     reply = page.get_by_test_id("bot").last
@@ -220,11 +229,9 @@ def test_example_button_asks_and_gets_cited_answer(page: Page, page_errors: list
 
 @pytest.mark.browser
 def test_follow_up_question_is_understood_from_the_conversation(page: Page, page_errors: list[str]) -> None:
-    box = page.locator("#question textarea")
-    box.fill(QUESTION)
-    box.press("Enter")
-    expect(_last_reply(page)).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(_ask(page, QUESTION)).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
 
+    box = page.locator("#question textarea")
     box.fill(FOLLOW_UP)
     box.press("Enter")
     expect(page.get_by_test_id("user").last).to_contain_text(FOLLOW_UP, timeout=REPLY_TIMEOUT_MS)
@@ -243,10 +250,7 @@ def test_an_article_carrying_html_and_script_is_shown_as_text_and_runs_nothing(
 ) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    box = page.locator("#question textarea")
-    box.fill(HOSTILE_QUESTION)
-    box.press("Enter")
-    reply = _last_reply(page)
+    reply = _ask(page, HOSTILE_QUESTION)
     expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
     expect(reply).to_contain_text("40,000")
     expect(reply).to_contain_text("<script>window.__xss='text'</script>")  # shown, as characters
@@ -278,10 +282,7 @@ def test_an_uploaded_article_is_indexed_then_answered_with_its_citation(
     _screenshot(page, "articles-tab-after-upload")
 
     page.get_by_role("tab", name="Chat").click()
-    box = page.locator("#question textarea")
-    box.fill("Which volcano erupted near Grindavik?")
-    box.press("Enter")
-    reply = _last_reply(page)
+    reply = _ask(page, "Which volcano erupted near Grindavik?")
     expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
     expect(reply).to_contain_text("Fagradalsfjall")
     _expect_cited(reply)
@@ -290,10 +291,7 @@ def test_an_uploaded_article_is_indexed_then_answered_with_its_citation(
 
 @pytest.mark.browser
 def test_an_off_topic_question_gets_the_refusal_and_no_sources(page: Page, page_errors: list[str]) -> None:
-    box = page.locator("#question textarea")
-    box.fill("What is the boiling point of tungsten?")
-    box.press("Enter")
-    reply = _last_reply(page)
+    reply = _ask(page, "What is the boiling point of tungsten?")
     expect(reply).to_contain_text("not in the articles", timeout=REPLY_TIMEOUT_MS)
     expect(reply).not_to_contain_text("Sources")
     _screenshot(page, "refused-off-topic")
