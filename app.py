@@ -149,6 +149,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 analytics_enabled=False,
                 concurrency_limit=settings.chat_concurrency,
                 api_name="chat",
+                # Tall enough for an answer and its first sources without scrolling.
+                chatbot=gr.Chatbot(height=620, label="Answers with their sources", render=False),
                 textbox=gr.Textbox(
                     placeholder=QUESTION_PLACEHOLDER, show_label=False, elem_id="question", scale=7, render=False
                 ),
