@@ -38,6 +38,9 @@ EXAMPLES = [
     "Who is the head of the GNA?",
 ]
 QUESTION_PLACEHOLDER = "Ask about the news articles…"
+# The quoted sentences' highlight: dark text on yellow in both themes (the dark theme's light text on
+# Gradio's yellow could hardly be read).
+CHAT_CSS = "mark { background-color: #ffe58a !important; color: #1b1b1b !important; }"
 _ESCAPED_MARKERS = re.compile(r"(?:\\\[\d+\\\])+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
@@ -233,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
-    build_app(assistant, settings).launch(server_name=args.host, server_port=args.port, share=False, auth=auth)
+    build_app(assistant, settings).launch(
+        server_name=args.host, server_port=args.port, share=False, auth=auth, css=CHAT_CSS
+    )
     return 0
 
 

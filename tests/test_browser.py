@@ -38,7 +38,16 @@ CHROMIUM_FLAGS = [
 ]
 # Screenshots of the main states, kept after the run for people to look at (git-ignored).
 ARTIFACTS = ROOT / "test-artifacts"
-SERVE_TIMEOUT_S = 120  # the app loads the embedding model before it listens
+SERVE_TIMEOUT_S = 120
+# WCAG contrast ratio between an element's text colour and its background colour.
+CONTRAST_OF_TEXT = """el => {
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const linear = x => (x /= 255) <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  const lum = c => { const v = rgb(c).map(linear); return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const style = getComputedStyle(el);
+  const [a, b] = [lum(style.color), lum(style.backgroundColor)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""  # the app loads the embedding model before it listens
 REPLY_TIMEOUT_MS = 90_000
 UI_TIMEOUT_MS = 30_000
 QUESTION = FIRST_QUESTION
@@ -296,3 +305,25 @@ def test_an_off_topic_question_gets_the_refusal_and_no_sources(page: Page, page_
     expect(reply).not_to_contain_text("Sources")
     _screenshot(page, "refused-off-topic")
     assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+@pytest.mark.browser
+def test_a_phone_width_window_in_the_dark_theme_shows_the_cited_answer_without_sideways_scrolling(
+    browser: Browser, app_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        page.goto(f"{app_url}?__theme=dark", wait_until="domcontentloaded")
+        reply = _ask(page, QUESTION)
+        expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+        _expect_cited(reply)
+        assert page.evaluate("document.body.classList.contains('dark')"), "the dark theme is applied"
+        contrast = reply.locator("mark").first.evaluate(CONTRAST_OF_TEXT)
+        assert contrast >= 4.5, f"highlighted sentences have a contrast of {contrast:.1f}:1 in the dark theme"
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page is {overflow} px wider than a phone"
+        _screenshot(page, "phone-dark")
+    finally:
+        context.close()
