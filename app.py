@@ -11,18 +11,17 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
-import re
 import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
 
 from articles_tab import articles_tab
 from assistant.service import Assistant
-from assistant.types import Answer, Citation
-from index.chunking import split_sentences
+from assistant.suggestions import ExampleQuestions
+from assistant.types import Answer
+from chat_render import CHAT_CSS, escape_markdown, render_answer, render_draft
 from index.embeddings import EmbeddingModelUnavailableError
 from index.settings import Settings, default_settings  # also sets the offline, no-telemetry env
 from index.store import StoreError, claim_store
@@ -32,46 +31,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-EXAMPLES = [
-    "What does Turkey demand in Libya?",
-    "What did Turkey say about France?",
-    "Who is the head of the GNA?",
-]
 QUESTION_PLACEHOLDER = "Ask about the news articles…"
-# The quoted sentences' highlight: dark text on yellow in both themes (the dark theme's light text on
-# Gradio's yellow could hardly be read).
-CHAT_CSS = "mark { background-color: #ffe58a !important; color: #1b1b1b !important; }"
-_ESCAPED_MARKERS = re.compile(r"(?:\\\[\d+\\\])+")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
-
-
-def escape_markdown(text: str) -> str:
-    """Article text is data: show its characters, never let them format or inject HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def safe_link(url: str) -> str | None:
-    """``url`` as a markdown link target when it is http(s), else None: an article's ``javascript:`` or
-    ``data:`` URL must never become a link, and brackets or spaces must not end the link early."""
-    url = url.strip()
-    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
-        return None
-    return quote(url, safe=":/?#@!$&'*+,;=%-._~")
-
-
-def _highlighted_passage(citation: Citation, answer_text: str) -> str:
-    """The passage as a quote, with the sentences the answer took from it highlighted."""
-    quoted = " ".join(answer_text.split())
-    paragraphs = []
-    for paragraph in re.split(r"\n\s*\n", citation.passage):
-        pieces = []
-        for start, end in split_sentences(paragraph):
-            sentence = " ".join(paragraph[start:end].split())
-            escaped = escape_markdown(sentence)
-            pieces.append(f"<mark>{escaped}</mark>" if sentence in quoted else escaped)
-        if pieces:
-            paragraphs.append("> " + " ".join(pieces))
-    return "\n>\n".join(paragraphs)
 
 
 def parse_filter_date(text: str, label: str) -> date | None:
@@ -83,36 +43,6 @@ def parse_filter_date(text: str, label: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{label}: “{text}” is not a date; write it as YYYY-MM-DD, e.g. 2020-06-20.") from None
-
-
-def render_draft(draft: str) -> str:
-    """A model's text while it is being written: shown, but marked as not yet checked."""
-    return escape_markdown(draft) + "\n\n*…writing; the citations are checked when it is done.*"
-
-
-def render_answer(answer: Answer) -> str:
-    """Markdown for one reply: the answer, then each cited passage under a heading."""
-    if not answer.answered:
-        return escape_markdown(answer.text)
-    text = escape_markdown(answer.text)
-    # Citation markers stay visible and bold; a run of them ("[1][2]": one claim, two sources) is spaced,
-    # since "**[1]****[2]**" is not valid emphasis in markdown.
-    text = _ESCAPED_MARKERS.sub(lambda run: " ".join(f"**[{n}]**" for n in re.findall(r"\d+", run.group(0))), text)
-    blocks = [text]
-    if answer.notice:
-        blocks += ["", f"*{escape_markdown(answer.notice)}*"]
-    if answer.backend != "extractive" or answer.fallback:
-        blocks += ["", f"<sub>Answer written by {escape_markdown(answer.backend)}.</sub>"]
-    blocks += ["", "**Sources**"]
-    for citation in answer.citations:
-        facts = " · ".join(escape_markdown(part) for part in (citation.date, citation.source) if part)
-        title = escape_markdown(citation.title or citation.article_id)
-        link = safe_link(citation.url)
-        if link:
-            title = f"[{title}]({link})"
-        blocks += ["", f"**[{citation.n}]** {title}" + (f" — {facts}" if facts else ""), ""]
-        blocks.append(_highlighted_passage(citation, answer.text))
-    return "\n".join(blocks)
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
@@ -129,9 +59,14 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             return
         # The assistant reads Gradio's history as it is; the filters narrow the retrieval.
         for update in assistant.stream(message, history, sources=sources or None, **window):
-            yield render_answer(update) if isinstance(update, Answer) else render_draft(update)
+            if isinstance(update, Answer):
+                yield render_answer(update, article_text=assistant.store.article_text)
+            else:
+                yield render_draft(update)
 
     indexed = assistant.store.articles()  # one pass over the index for both tabs
+    examples = ExampleQuestions(assistant, settings.example_questions, settings.example_count)
+    questions = examples.current(indexed)
     known_sources = sorted({a.source for a in indexed if a.source})
 
     count = assistant.store.count()
@@ -143,17 +78,25 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         description += " **The index is empty:** add articles with `python -m index build PATH`."
     with gr.Blocks(title="News assistant", analytics_enabled=False) as app:
         with gr.Tab("Chat"):
+            chatbot = gr.Chatbot(
+                height=620,  # an answer and its first sources fit without scrolling
+                label="Answers with their sources",
+                latex_delimiters=[],  # "$$" in an article is text, not a formula
+                render=False,
+            )
             gr.ChatInterface(
                 respond,
                 title="News assistant",
                 description=description,
-                examples=[[question, "", "", []] for question in EXAMPLES],
+                # Shown inside the empty chat; a click asks the question with the current filters.
+                # Given even when none is answerable yet, so that the click is wired for a later load.
+                examples=[[question, None, None, None] for question in questions or settings.example_questions],
                 cache_examples=False,
+                run_examples_on_click=True,
                 analytics_enabled=False,
                 concurrency_limit=settings.chat_concurrency,
                 api_name="chat",
-                # Tall enough for an answer and its first sources without scrolling.
-                chatbot=gr.Chatbot(height=620, label="Answers with their sources", render=False),
+                chatbot=chatbot,
                 textbox=gr.Textbox(
                     placeholder=QUESTION_PLACEHOLDER, show_label=False, elem_id="question", scale=7, render=False
                 ),
@@ -174,6 +117,13 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             )
         with gr.Tab("Articles"):
             articles_tab(assistant.store, settings, indexed)
+        # Each page load offers the examples the index answers now (articles may have come or gone).
+        app.load(
+            lambda: gr.Chatbot(examples=[{"text": q} for q in examples.current()] or None),
+            None,
+            chatbot,
+            api_visibility="undocumented",
+        )
     return app
 
 

@@ -22,6 +22,9 @@ _CONNECTIVE_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|
 _POINTING_WORD = re.compile(
     r"\b(it|its|they|them|their|he|him|his|she|her|that|this|those|these|there|the same)\b", re.IGNORECASE
 )
+# The chat's citation chips and any other markup in a reply shown earlier.
+_CHIP = re.compile(r"<a [^>]*>\[(\d+)\]</a>")
+_TAG = re.compile(r"<[^>]+>")
 _MAX_CARRIED_TERMS = 8
 _TURNS_LOOKED_BACK = 2
 _ASSISTANT_CHARS = 400  # of an earlier answer shown to the rewriting model: its gist, not its sources
@@ -92,6 +95,13 @@ def _ordered_content_words(text: str) -> list[str]:
     return list(dict.fromkeys(word for token in text.split() for word in sorted(content_words(token))))
 
 
+def reply_gist(reply: str) -> str:
+    """An earlier reply as the chat showed it, cut to its answer: sources, chips' markup and HTML gone."""
+    answer = reply.split('<div class="sources">', maxsplit=1)[0].split("**Sources**", maxsplit=1)[0]
+    answer = _CHIP.sub(r"[\1]", answer)
+    return " ".join(_TAG.sub("", answer).replace("\\", "").split())[:_ASSISTANT_CHARS]
+
+
 def as_messages(turns: Sequence[dict[str, str]]) -> list[BaseMessage]:
     """Turns as LangChain messages for a rewriting prompt; long answers are cut to their gist."""
     messages: list[BaseMessage] = []
@@ -99,6 +109,5 @@ def as_messages(turns: Sequence[dict[str, str]]) -> list[BaseMessage]:
         if turn["role"] == "user":
             messages.append(HumanMessage(turn["content"]))
         elif turn["role"] == "assistant":
-            gist = turn["content"].split("**Sources**")[0].strip()[:_ASSISTANT_CHARS]
-            messages.append(AIMessage(gist))
+            messages.append(AIMessage(reply_gist(turn["content"])))
     return messages

@@ -168,6 +168,18 @@ class Settings(BaseSettings):
         description="Where article files uploaded in the chat's Articles tab are saved (and indexed from).",
     )
     max_upload_mb: float = Field(default=20.0, gt=0, description="Largest article file the Articles tab accepts.")
+    example_questions: list[str] = Field(
+        default=[
+            "What does Turkey demand in Libya?",
+            "What did Turkey say about France?",
+            "Who is the head of the GNA?",
+        ],
+        description=(
+            "Questions the chat offers as examples (a JSON list), shown only when the index answers them; "
+            "questions about the newest indexed articles fill the rest."
+        ),
+    )
+    example_count: int = Field(default=3, ge=0, le=8, description="How many example questions the chat shows.")
     model_cache_dir: Path = Field(
         default=Path.home() / ".cache" / "news-assistant",
         description="Where converted local models are kept (SmolLM2 as safetensors, made once from its GGUF).",

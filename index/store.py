@@ -356,6 +356,30 @@ class ArticleStore:
                     known.chunks += 1
         return sorted(found.values(), key=lambda a: (a.date, a.title), reverse=True)
 
+    def article_text(self, article_id: str) -> str | None:
+        """The article's whole text, put back together from its chunks (None when it is not indexed).
+
+        Chunks carry their character offsets, so overlapping sentences are taken once. The
+        whitespace between two chunks that do not overlap is not stored: one space stands for a
+        short gap, a paragraph break for a longer one.
+        """
+        found = self.collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
+        pieces = sorted(
+            (int(metadata.get("start", 0)), text)
+            for text, metadata in zip(found["documents"] or [], found["metadatas"] or [], strict=True)
+            if metadata is not None and text
+        )
+        if not pieces:
+            return None
+        whole, covered = "", 0
+        for start, text in pieces:
+            if start >= covered:
+                whole += ("" if not whole else " " if start - covered <= 1 else "\n\n") + text
+            elif start + len(text) > covered:
+                whole += text[covered - start :]
+            covered = max(covered, start + len(text))
+        return whole
+
     def remove_articles(self, article_ids: Sequence[str]) -> int:
         """Delete the articles' chunks (Chroma, keyword index, records) and fingerprints; returns chunks removed."""
         keys = self.record_manager.list_keys(group_ids=list(article_ids))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,10 +11,11 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-from app import escape_markdown, render_answer
 from assistant import Assistant
 from assistant.citations import markers_in
 from assistant.history import history_turns
+from assistant.types import Answer, Citation
+from chat_render import escape_markdown, render_answer
 
 from .conftest import ROOT, serving
 
@@ -28,8 +30,8 @@ def test_chat_answers_the_seed_question_with_its_sources(chat_url: str) -> None:
     client = Client(chat_url, verbose=False)
     reply = client.predict("What does Turkey demand in Libya?", api_name="/chat")
     assert "Sirte" in reply
-    assert "**[1]**" in reply
-    assert "**Sources**" in reply
+    assert 'class="cite-chip" href="#source-' in reply  # the [1] chip, leading to its passage
+    assert "<strong>Sources</strong>" in reply
     assert "2020-06-20" in reply
     assert "Turkey on Saturday announced" in reply  # the article's title and passage
 
@@ -40,7 +42,7 @@ def test_chat_streams_the_answer_then_shows_the_sources(chat_url: str) -> None:
     outputs = job.outputs()
     assert len(outputs) >= 2, "the reply arrived in one piece"
     assert "Sources" not in outputs[0] and "France" in outputs[0]
-    assert outputs[-1] == final and "**Sources**" in final
+    assert outputs[-1] == final and "<strong>Sources</strong>" in final
 
 
 def test_chat_refuses_an_off_topic_question(chat_url: str) -> None:
@@ -53,11 +55,16 @@ def test_rendered_reply_highlights_the_quoted_sentences_and_escapes_article_mark
     seed_assistant: Assistant,
 ) -> None:
     answer = seed_assistant.ask("What did Turkey say about France?")
-    markdown = render_answer(answer)
+    reply = render_answer(answer)
     first_sentence = answer.text.split(" [")[0]
-    assert f"<mark>{escape_markdown(first_sentence)}</mark>" in markdown
-    assert markdown.count("<mark>") == len(markers_in(answer.text))
-    assert escape_markdown("<script>*x*</script>") == "\\<script\\>\\*x\\*\\</script\\>"
+    assert f"<mark>{html.escape(first_sentence)}</mark>" in reply
+    assert reply.count("<mark>") == len(markers_in(answer.text))
+    hostile = Citation(1, "a", "<b>t</b>", "", "", "", "<script>*x*</script> A [link](javascript:x).", 0.5)
+    rendered = render_answer(Answer("q", "<script>*x*</script> A [link](javascript:x). [1]", True, [hostile]))
+    answer_part, sources_part = rendered.split('<div class="sources">')
+    assert "<script>" not in rendered and "<b>" not in rendered
+    assert "\\<script\\>\\*x\\*" in answer_part and "[link](javascript" not in answer_part  # escaped markdown
+    assert "&lt;script&gt;*x*" in sources_part  # HTML-escaped text: markdown is not read inside the HTML block
 
 
 def test_history_from_gradio_blocks_becomes_plain_turns() -> None:
@@ -71,14 +78,15 @@ def test_history_from_gradio_blocks_becomes_plain_turns() -> None:
     ]
 
 
-def test_a_claim_with_two_sources_shows_both_markers_bold() -> None:
-    from assistant.types import Answer, Citation  # noqa: PLC0415
-
+def test_a_claim_with_two_sources_shows_both_chips() -> None:
     passage = "The bank raised rates by half a point."
     citations = [Citation(n, f"a{n}", f"Title {n}", "2023-03-02", "wire", "", passage, 0.5) for n in (1, 2)]
-    markdown = render_answer(Answer("q", f"{passage} [1][2]", True, citations))
-    assert markdown.startswith(f"{escape_markdown(passage)} **[1]** **[2]**")
-    assert markdown.count("<mark>") == 2  # the sentence is highlighted in both sources
+    reply = render_answer(Answer("q", f"{passage} [1][2]", True, citations), key="k")
+    assert (
+        reply.startswith(f'{escape_markdown(passage)} <a class="cite-chip" href="#source-k-1"')
+        and '</a> <a class="cite-chip" href="#source-k-2"' in reply
+    )
+    assert reply.count("<mark>") == 2  # the sentence is highlighted in both sources
 
 
 def test_a_build_refuses_clearly_while_the_chat_owns_the_embedded_index(chat_url: str, seed_db: Path) -> None:

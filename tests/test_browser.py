@@ -51,7 +51,7 @@ CONTRAST_OF_TEXT = """el => {
 REPLY_TIMEOUT_MS = 90_000
 UI_TIMEOUT_MS = 30_000
 QUESTION = FIRST_QUESTION
-EXAMPLE = "What did Turkey say about France?"  # one of app.EXAMPLES
+EXAMPLE = "What did Turkey say about France?"  # one of the configured examples, answerable here
 
 
 # An article whose title, text and URL try to run script in the page: all of it must show as text.
@@ -193,11 +193,11 @@ def _last_reply(page: Page) -> Locator:
 
 
 def _expect_cited(reply: Locator) -> None:
-    """A rendered, cited answer: a bold [1] marker, the bold Sources label and the quoted passage."""
-    expect(reply.locator("strong").filter(has_text=re.compile(r"^\[1\]$")).first).to_be_visible()
+    """A rendered, cited answer: a [1] chip, the bold Sources label and the quoted passage highlighted."""
+    expect(reply.locator("a.cite-chip").filter(has_text=re.compile(r"^\[1\]$")).first).to_be_visible()
     expect(reply.locator("strong").filter(has_text=re.compile(r"^Sources$"))).to_be_visible()
-    expect(reply.locator("blockquote").first).to_be_visible()
-    expect(reply.locator("blockquote mark").first).to_be_visible()  # the quoted sentence is highlighted
+    expect(reply.locator("blockquote.passage").first).to_be_visible()
+    expect(reply.locator("blockquote.passage mark").first).to_be_visible()  # the quoted sentence is highlighted
     assert "**" not in reply.inner_text(), "markdown was shown raw instead of rendered"
 
 
@@ -221,11 +221,10 @@ def test_typed_question_gets_cited_answer_with_sources(page: Page, page_errors: 
 
 
 @pytest.mark.browser
-def test_example_button_asks_and_gets_cited_answer(page: Page, page_errors: list[str]) -> None:
-    page.get_by_text(EXAMPLE, exact=True).click()  # an example (with its empty filters) fills the question box
-    box = page.locator("#question textarea")
-    expect(box).to_have_value(EXAMPLE)
-    box.press("Enter")
+def test_an_example_question_drawn_from_the_index_is_asked_with_one_click(page: Page, page_errors: list[str]) -> None:
+    example = page.locator("button.example").filter(has_text=EXAMPLE)
+    expect(example).to_be_visible()  # offered, because the index answers it
+    example.click()
 
     expect(page.get_by_test_id("user").last).to_contain_text(EXAMPLE, timeout=REPLY_TIMEOUT_MS)
     reply = _last_reply(page)
@@ -233,6 +232,48 @@ def test_example_button_asks_and_gets_cited_answer(page: Page, page_errors: list
     expect(reply).to_contain_text("France")
     expect(reply).to_contain_text("2020-06-20")
     _expect_cited(reply)
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+@pytest.mark.browser
+def test_a_chip_opens_and_shows_its_passage_with_sirte_highlighted(page: Page, page_errors: list[str]) -> None:
+    reply = _ask(page, QUESTION)
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    for source in reply.locator("details.source").all():  # a reader folded every source away
+        source.locator("> summary").click()
+    passage = reply.locator("blockquote.passage").first
+    expect(passage).to_be_hidden()
+
+    reply.locator("a.cite-chip").filter(has_text="[1]").first.click()
+
+    expect(passage).to_be_visible()
+    expect(passage).to_be_in_viewport()
+    expect(passage.locator("mark").filter(has_text="Sirte").first).to_be_visible()
+    assert passage.evaluate("el => el.matches(':target')"), "the passage is not the one the chip points at"
+    _screenshot(page, "chip-opened-its-passage")
+
+    reply.get_by_text(re.compile(r"Read the whole article")).first.click()
+    whole = reply.locator(".article-text").first
+    expect(whole).to_be_visible()
+    expect(whole).to_contain_text("Fayez al-Sarraj")  # beyond the quoted sentences: the article itself
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+@pytest.mark.browser
+def test_retry_answers_again_and_clear_starts_a_new_conversation(page: Page, page_errors: list[str]) -> None:
+    expect(_ask(page, QUESTION)).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+
+    page.get_by_role("button", name="Retry").click()
+    expect(page.get_by_test_id("user")).to_have_count(1)
+    reply = _last_reply(page)
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(page.get_by_test_id("bot")).to_have_count(1)
+    _expect_cited(reply)
+
+    page.get_by_role("button", name="Clear").click()
+    expect(page.get_by_test_id("bot")).to_have_count(0)
+    expect(page.get_by_test_id("user")).to_have_count(0)
+    expect(page.locator("button.example").first).to_be_visible()  # the examples are back
     assert not page_errors, f"JavaScript errors on the page: {page_errors}"
 
 
@@ -267,8 +308,9 @@ def test_an_article_carrying_html_and_script_is_shown_as_text_and_runs_nothing(
     _screenshot(page, "hostile-article-shown-as-text")
     assert reply.locator("img, script, iframe").count() == 0, "markup from the article became elements"
     hrefs = reply.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href') || '')")
-    assert all(href.startswith(("http://", "https://")) for href in hrefs), hrefs
-    for link in reply.locator("a").all():
+    # Chips lead to passages in the reply; every other link is http(s).
+    assert all(href.startswith(("http://", "https://", "#source-")) for href in hrefs), hrefs
+    for link in reply.locator("a:not(.cite-chip)").all():
         link.click(modifiers=["ControlOrMeta"])  # in a background tab: nothing runs in this page
     assert page.evaluate("window.__xss") is None, "article script ran in the page"
     assert not dialogs and not page_errors, (dialogs, page_errors)

@@ -1,0 +1,114 @@
+"""Example questions for the chat, drawn from what is indexed.
+
+Fixed examples about Libya are no use on someone's own archive: there they would only ever be
+refused. So the configured questions (``ASSISTANT_EXAMPLE_QUESTIONS``) are offered only when the
+index answers them, and questions about the names the newest articles talk about most fill the
+rest ("What is the latest on Fagradalsfjall?"). Every question offered is first put to the
+extractive answerer (retrieval and sentence selection, about 0.3 s, never a language model), so
+clicking an example never leads to "not in the articles".
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+    from index.store import IndexedArticle
+
+logger = logging.getLogger(__name__)
+
+# A run of capitalised words ("Khalifa Haftar", "NATO", "New York"): a name, unless it opens a sentence.
+_NAME = re.compile(r"[A-Z][\w'’.-]*[A-Za-z](?:\s+[A-Z][\w'’.-]*[A-Za-z])*")
+_SENTENCE_OPENER = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n]\s*)$")
+_NOT_NAMES = frozenset(
+    """the a an and but or so in on at of for to from by with as if he she it they we you i his her its their
+    our this that these those there here when while after before what who why how monday tuesday wednesday
+    thursday friday saturday sunday january february march april may june july august september october
+    november december mr mrs ms dr""".split()
+)
+_ARTICLES_LOOKED_AT = 12
+
+
+def main_name(text: str) -> str | None:
+    """The name ``text`` mentions most (ties: the one mentioned first), or None.
+
+    >>> main_name("Turkey said Haftar must leave Sirte. Turkey wants a ceasefire, said Haftar's foes.")
+    'Turkey'
+    """
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for match in _NAME.finditer(text):
+        words = match.group().split()
+        if _SENTENCE_OPENER.search(text[max(0, match.start() - 3) : match.start()]):
+            words = words[1:]  # "The", "Officials" … open a sentence: capitalised, but not names
+        words = [word for word in words if word.lower().strip(".") not in _NOT_NAMES]
+        name = " ".join(words).rstrip(".").removesuffix("'s").removesuffix("’s")
+        if len(name) < 3:
+            continue
+        counts[name] += 1
+        first_seen.setdefault(name, match.start())
+    if not counts:
+        return None
+    return min(counts, key=lambda name: (-counts[name], first_seen[name]))
+
+
+def answers(assistant: Assistant, question: str) -> bool:
+    """Whether the index answers ``question`` (checked without any language model)."""
+    passages = assistant.retriever.invoke(question)
+    return assistant.extractive.invoke({"question": question, "passages": passages}).answered
+
+
+def example_questions(
+    assistant: Assistant, configured: Iterable[str], count: int, articles: list[IndexedArticle] | None = None
+) -> list[str]:
+    """Up to ``count`` questions the index answers: the configured ones first, then about new articles.
+
+    ``articles`` (``store.articles()``, newest first) saves a pass over the index when the caller has it.
+    """
+    if count <= 0 or assistant.store.count() == 0:
+        return []
+    chosen = [question for question in configured if answers(assistant, question)][:count]
+    names_used: set[str] = set()
+    newest = (assistant.store.articles() if articles is None else articles)[:_ARTICLES_LOOKED_AT]
+    for article in newest:
+        if len(chosen) >= count:
+            break
+        name = main_name(assistant.store.article_text(article.id) or "")
+        if name is None or name.lower() in names_used:
+            continue
+        names_used.add(name.lower())
+        question = f"What is the latest on {name}?"
+        if question not in chosen and answers(assistant, question):
+            chosen.append(question)
+    logger.info("example questions: %s", chosen)
+    return chosen
+
+
+class ExampleQuestions:
+    """The chat's examples for the index as it is now, worked out again only after it has changed.
+
+    A page load asks for them; checking them costs a few answers, so they are kept while the
+    number of indexed chunks stays the same (an upload, a removal or a build changes it).
+    """
+
+    def __init__(self, assistant: Assistant, configured: Iterable[str], count: int) -> None:
+        self.assistant = assistant
+        self.configured = list(configured)
+        self.count = count
+        self._lock = threading.Lock()
+        self._chunks: int | None = None
+        self._questions: list[str] = []
+
+    def current(self, articles: list[IndexedArticle] | None = None) -> list[str]:
+        chunks = self.assistant.store.count()
+        with self._lock:
+            if chunks != self._chunks:
+                self._questions = example_questions(self.assistant, self.configured, self.count, articles)
+                self._chunks = chunks
+            return list(self._questions)

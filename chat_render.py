@@ -1,0 +1,158 @@
+"""An :class:`Answer` as the chat shows it: the answer with clickable ``[n]`` chips, then its sources.
+
+Each chip links to its source's passage in the same message (``#source-<key>-<n>``). The browser does
+the rest without any script: it scrolls the passage into view, opens its source if the reader had
+folded it, and ``:target`` in :data:`CHAT_CSS` outlines it. Each source shows the article's title,
+date and source, the passage with the sentences the answer quotes highlighted, a link to the
+original (http(s) only) and, folded, the whole article text.
+
+Article text is data: the answer part is markdown with every special character escaped, the sources
+are an HTML block whose text is HTML-escaped, so nothing an article says can format the page or run.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from collections.abc import Callable
+from urllib.parse import quote, urlsplit
+
+from assistant.types import Answer, Citation
+from index.chunking import split_sentences
+
+ArticleText = Callable[[str], str | None]
+
+# Chips look like chips in both themes; a passage reached from its chip is outlined and stays clear
+# of the chat's top edge so its title shows too. The highlight is dark text on yellow in both themes
+# (the dark theme's light text on Gradio's yellow could hardly be read).
+CHAT_CSS = """
+mark { background-color: #ffe58a !important; color: #1b1b1b !important; }
+a.cite-chip, span.cite-chip {
+  display: inline-block; min-width: 1.6em; padding: 0 0.4em; margin: 0 0.1em; border-radius: 999px;
+  background: var(--color-accent-soft); color: var(--body-text-color) !important;
+  border: 1px solid var(--color-accent); font-size: 0.8em; font-weight: 600; line-height: 1.5;
+  text-align: center; text-decoration: none !important; cursor: pointer;
+}
+a.cite-chip:hover, a.cite-chip:focus-visible { background: var(--color-accent); color: white !important; }
+details.source { margin: 0.5em 0; padding: 0.3em 0.6em; border-left: 3px solid var(--color-accent-soft); }
+details.source > summary { cursor: pointer; font-size: 0.95rem !important; line-height: 1.5 !important; }
+details.source > summary strong { font-size: 0.95rem !important; font-weight: 600 !important; }
+.source-facts { color: var(--body-text-color-subdued); font-size: 0.9em; }
+blockquote.passage { scroll-margin-top: 4em; margin: 0.4em 0; }
+blockquote.passage:target { outline: 2px solid var(--color-accent); outline-offset: 4px; border-radius: 4px; }
+details.whole-article > summary { cursor: pointer; font-size: 0.9em; }
+.article-text { max-height: 24em; overflow-y: auto; font-size: 0.95em; }
+"""
+
+_ESCAPED_MARKERS = re.compile(r"(?:\\\[\d+\\\])+")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+SOURCES_START = '<div class="sources">'
+
+
+def escape_markdown(text: str) -> str:
+    """Article text is data: show its characters, never let them format or inject HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def safe_link(url: str) -> str | None:
+    """``url`` as a link target when it is http(s), else None: an article's ``javascript:`` or
+    ``data:`` URL must never become a link, and brackets or spaces must not end the link early."""
+    url = url.strip()
+    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
+        return None
+    return quote(url, safe=":/?#@!$&'*+,;=%-._~")
+
+
+def render_draft(draft: str) -> str:
+    """A model's text while it is being written: shown, but marked as not yet checked."""
+    return escape_markdown(draft) + "\n\n*…writing; the citations are checked when it is done.*"
+
+
+def render_answer(answer: Answer, article_text: ArticleText | None = None, key: str | None = None) -> str:
+    """One reply: the answer with its chips, any notice, then each cited source.
+
+    ``article_text(article_id)`` gives the whole article for the folded "whole article" part (left
+    out when it is None or returns None). ``key`` makes the passages' anchors unique in the page
+    (a fresh one per reply by default), so a chip never jumps to an earlier reply's source.
+    """
+    if not answer.answered:
+        return escape_markdown(answer.text)
+    key = key or uuid.uuid4().hex[:8]
+    titles = {citation.n: citation.title or citation.article_id for citation in answer.citations}
+    text = _ESCAPED_MARKERS.sub(
+        lambda run: " ".join(_chip(key, int(n), titles.get(int(n), "")) for n in re.findall(r"\d+", run.group(0))),
+        escape_markdown(answer.text),
+    )
+    blocks = [text]
+    if answer.notice:
+        blocks += ["", f"*{escape_markdown(answer.notice)}*"]
+    if answer.backend != "extractive" or answer.fallback:
+        blocks += ["", f"<sub>Answer written by {escape_markdown(answer.backend)}.</sub>"]
+    # An HTML block ends at the first blank line, so the sources are written without one.
+    sources = [SOURCES_START, '<p class="sources-label"><strong>Sources</strong></p>']
+    shown: set[str] = set()  # an article's whole text is offered once, under its first source
+    for citation in answer.citations:
+        whole = None
+        if article_text and citation.article_id not in shown:
+            whole = article_text(citation.article_id)
+            shown.add(citation.article_id)
+        sources.append(_source(citation, answer.text, key, whole))
+    sources.append("</div>")
+    blocks += ["", "\n".join(sources)]
+    return "\n".join(blocks)
+
+
+def _chip(key: str, n: int, title: str) -> str:
+    label = html.escape(f"Source {n}: {title}", quote=True)
+    return f'<a class="cite-chip" href="#source-{key}-{n}" title="{label}" aria-label="{label}">[{n}]</a>'
+
+
+def _source(citation: Citation, answer_text: str, key: str, whole_text: str | None) -> str:
+    """One source: a foldable heading (chip, title, date · source), the passage, the original, the article."""
+    title = html.escape(citation.title or citation.article_id)
+    facts = " · ".join(html.escape(part) for part in (citation.date, citation.source) if part)
+    summary = f'<span class="cite-chip">[{citation.n}]</span> <strong>{title}</strong>'
+    if facts:
+        summary += f' <span class="source-facts">— {facts}</span>'
+    parts = [
+        '<details class="source" open>',
+        f"<summary>{summary}</summary>",
+        f'<blockquote class="passage" id="source-{key}-{citation.n}">'
+        f"{_highlighted(citation.passage, answer_text)}</blockquote>",
+    ]
+    link = safe_link(citation.url)
+    if link:
+        parts.append(
+            f'<p class="source-links"><a href="{html.escape(link, quote=True)}" target="_blank" '
+            'rel="noopener noreferrer">The original article ↗</a></p>'
+        )
+    if whole_text:
+        words = len(whole_text.split())
+        parts.append(
+            f'<details class="whole-article"><summary>Read the whole article ({words:,} words)</summary>'
+            f'<div class="article-text">{_highlighted(whole_text, answer_text, mark_class="in-article")}</div>'
+            "</details>"
+        )
+    parts.append("</details>")
+    return "\n".join(parts)
+
+
+def _highlighted(text: str, answer_text: str, mark_class: str | None = None) -> str:
+    """``text`` as HTML paragraphs, with the sentences the answer quotes marked.
+
+    No blank line is written (it would end the HTML block): paragraphs are ``<p>`` elements.
+    """
+    quoted = " ".join(answer_text.split())
+    opening = f'<mark class="{mark_class}">' if mark_class else "<mark>"
+    paragraphs = []
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        pieces = []
+        for start, end in split_sentences(paragraph):
+            sentence = " ".join(paragraph[start:end].split())
+            escaped = html.escape(sentence)
+            pieces.append(f"{opening}{escaped}</mark>" if sentence in quoted else escaped)
+        if pieces:
+            paragraphs.append("<p>" + " ".join(pieces) + "</p>")
+    return "".join(paragraphs)

@@ -1,0 +1,113 @@
+"""What a reply shows beside its answer: chips that lead to their passage, the whole article, and
+example questions that come from what is indexed. Real store, real model, real answers."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant import Assistant
+from assistant.history import reply_gist
+from assistant.suggestions import example_questions, main_name
+from chat_render import render_answer
+from index.build import build_index
+from index.chunking import split_sentences
+from index.settings import Settings
+from index.store import ArticleStore
+
+# Twelve paragraphs of four sentences: several chunks of 1,000 characters that overlap.
+LONG_ARTICLE = "\n\n".join(
+    " ".join(
+        f"Paragraph {p} sentence {s} tells how the Kestrel Valley dam project moved on in week {p * 4 + s}."
+        for s in range(1, 5)
+    )
+    for p in range(1, 13)
+)
+OTHER_NEWS = {
+    "doc_id": "volcano",
+    "title": "Iceland eruption",
+    "publish_date": "2024/01/15",
+    "source": "Test wire",
+    "text": (
+        "The Fagradalsfjall volcano erupted again on Monday, sending lava towards Grindavik. "
+        "Scientists said Fagradalsfjall could stay active for weeks. Residents of Grindavik had left in November."
+    ),
+}
+
+
+def test_the_whole_article_is_put_back_together_from_its_overlapping_chunks(
+    make_store: Callable[..., ArticleStore], tmp_path: Path
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "dam.txt").write_text(f"date 2024-02-01\n{LONG_ARTICLE}", encoding="utf-8")
+    store = make_store()
+    build_index(store, [tmp_path / "in"], show_progress=False)
+    (article,) = store.articles()
+    assert article.chunks >= 4, "the article should span several overlapping chunks"
+    whole = store.article_text(article.id)
+    assert whole is not None
+    # Every sentence once, in order (whitespace between chunks is not kept exactly).
+    assert whole.split() == LONG_ARTICLE.split()
+    assert store.article_text("no-such-article") is None
+
+
+def test_each_chip_leads_to_its_own_passage_and_the_whole_article_is_offered_once(seed_assistant: Assistant) -> None:
+    answer = seed_assistant.ask("What does Turkey demand in Libya?")
+    assert answer.answered and len(answer.citations) >= 2
+    reply = render_answer(answer, article_text=seed_assistant.store.article_text, key="k1")
+
+    chips = re.findall(r'<a class="cite-chip" href="#(source-k1-\d+)"[^>]*>\[(\d+)\]</a>', reply)
+    assert chips, "no clickable chip"
+    for anchor, n in chips:
+        assert anchor == f"source-k1-{n}"
+        assert f'<blockquote class="passage" id="{anchor}">' in reply, f"chip [{n}] leads nowhere"
+    sirte_passage = re.search(r'id="source-k1-1">(.*?)</blockquote>', reply, re.S)
+    assert sirte_passage and re.search(r"<mark>[^<]*Sirte", sirte_passage.group(1)), "Sirte not highlighted"
+
+    # Both sources come from the one seed article: its whole text is offered once, every sentence of it.
+    assert reply.count("Read the whole article") == 1
+    whole = re.search(r'<div class="article-text">(.*?)</div>', reply, re.S)
+    article = seed_assistant.store.article_text(answer.citations[0].article_id) or ""
+    sentences = [" ".join(article[start:end].split()) for start, end in split_sentences(article)]
+    assert whole and all(html.escape(sentence) in whole.group(1) for sentence in sentences)
+    assert "\n\n" not in reply.split('<div class="sources">')[1], "a blank line would end the HTML block"
+
+
+def test_a_second_reply_gets_anchors_of_its_own(seed_assistant: Assistant) -> None:
+    answer = seed_assistant.ask("What does Turkey demand in Libya?")
+    first, second = render_answer(answer), render_answer(answer)
+    anchors = set(re.findall(r'id="(source-[^"]+)"', first))
+    assert anchors and anchors.isdisjoint(re.findall(r'id="(source-[^"]+)"', second))
+
+
+def test_an_earlier_reply_is_read_back_as_its_answer_without_sources_or_markup(seed_assistant: Assistant) -> None:
+    answer = seed_assistant.ask("What does Turkey demand in Libya?")
+    gist = reply_gist(render_answer(answer, article_text=seed_assistant.store.article_text))
+    assert gist.startswith("Turkey on Saturday announced")
+    assert "[1]" in gist and "<" not in gist and "Sources" not in gist
+
+
+def test_example_questions_come_from_what_is_indexed_and_are_all_answered(tmp_path: Path, embeddings) -> None:
+    feed = tmp_path / "in" / "news.jsonl"
+    feed.parent.mkdir()
+    feed.write_text(json.dumps(OTHER_NEWS) + "\n", encoding="utf-8")
+    settings = Settings(db_path=tmp_path / "db")
+    store = ArticleStore.open(settings, embeddings=embeddings)
+    build_index(store, [feed.parent], show_progress=False)
+    assistant = Assistant(settings, store=store)
+
+    questions = example_questions(assistant, ["What does Turkey demand in Libya?"], count=3)
+
+    assert "What does Turkey demand in Libya?" not in questions, "an example the index cannot answer was offered"
+    assert questions == ["What is the latest on Fagradalsfjall?"]
+    reply = assistant.ask(questions[0])
+    assert reply.answered and reply.citations[0].title == "Iceland eruption"
+
+
+def test_the_main_name_is_the_one_mentioned_most_and_sentence_openers_are_not_names() -> None:
+    text = "The court ruled on Monday. Officials in Kenya said the Kenya Airways deal stands. Kenya will appeal."
+    assert main_name(text) == "Kenya"
+    assert main_name("nothing capitalised here at all.") is None
