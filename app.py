@@ -79,7 +79,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     with gr.Blocks(title="News assistant", analytics_enabled=False) as app:
         with gr.Tab("Chat"):
             chatbot = gr.Chatbot(
-                height=620,  # an answer and its first sources fit without scrolling
+                height="72vh",  # most of the window: an answer and its first source fit without scrolling
                 label="Answers with their sources",
                 latex_delimiters=[],  # "$$" in an article is text, not a formula
                 render=False,

@@ -43,6 +43,10 @@ blockquote.passage { scroll-margin-top: 4em; margin: 0.4em 0; }
 blockquote.passage:target { outline: 2px solid var(--color-accent); outline-offset: 4px; border-radius: 4px; }
 details.whole-article > summary { cursor: pointer; font-size: 0.9em; }
 .article-text { max-height: 24em; overflow-y: auto; font-size: 0.95em; }
+@media (max-width: 600px) {  /* a phone: less indentation, more room for the text */
+  details.source { padding: 0.2em 0.2em 0.2em 0.4em; }
+  blockquote.passage { margin: 0.3em 0; padding-left: 0.5em; }
+}
 """
 
 _ESCAPED_MARKERS = re.compile(r"(?:\\\[\d+\\\])+")

@@ -43,7 +43,11 @@ def screenshot(url: str, out: Path, question: str, *, chromium: str, width: int,
             box.fill(question)
             box.press("Enter")
             # The pending bubble is not a data-testid="bot" message, so this waits for the real reply.
-            expect(page.get_by_test_id("bot").last).not_to_be_empty(timeout=timeout_ms)
+            reply = page.get_by_test_id("bot").last
+            # Streamed drafts come first: wait for the finished reply (its sources, or the refusal).
+            expect(reply.locator(".sources").or_(reply.get_by_text("not in the articles"))).to_be_visible(
+                timeout=timeout_ms
+            )
             page.mouse.move(0, 0)  # no hover highlight in the picture
             page.wait_for_timeout(1000)  # let the markdown settle and the chat's own scrolling end
             # The chat scrolls to the end of a long reply; the picture should open on the answer itself.
