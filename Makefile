@@ -30,9 +30,10 @@ index: install
 run: index
 	$(PY) app.py --host $(HOST) --port $(PORT)
 
-# Debian's Chromium for the browser test (CI runs as root on a machine without it).
+# Debian's Chromium and its driver for the browser tests (CI runs as root on a machine without them).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 test: install browser
 	$(PY) -m pytest

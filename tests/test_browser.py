@@ -364,6 +364,9 @@ def test_a_phone_width_window_in_the_dark_theme_shows_the_cited_answer_without_s
         assert page.evaluate("document.body.classList.contains('dark')"), "the dark theme is applied"
         contrast = reply.locator("mark").first.evaluate(CONTRAST_OF_TEXT)
         assert contrast >= 4.5, f"highlighted sentences have a contrast of {contrast:.1f}:1 in the dark theme"
+        chip = reply.locator("a.cite-chip").first
+        chip_contrast = chip.evaluate(CONTRAST_OF_TEXT)
+        assert chip_contrast >= 4.5, f"citation chips have a contrast of {chip_contrast:.1f}:1 in the dark theme"
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"the page is {overflow} px wider than a phone"
         _screenshot(page, "phone-dark")
