@@ -32,8 +32,11 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_classic.indexes import SQLRecordManager
+from langchain_classic.indexes._sql_record_manager import UpsertionRecord  # its table, for counts per article
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from index.embeddings import embedding_dimension, load_embeddings
 from index.keyword import KeywordIndex
@@ -332,29 +335,46 @@ class ArticleStore:
         return found
 
     def articles(self) -> list[IndexedArticle]:
-        """Every indexed article with its chunk count, read page by page (newest first)."""
+        """Every indexed article with its chunk count (newest first).
+
+        Read from each article's first chunk plus the record manager's count of chunks per article:
+        paging through every chunk's metadata instead took 57 s at 84,944 chunks (Chroma's offset
+        paging rereads what it skips), this about 2 s.
+        """
+        counts = self._chunk_counts()
         found: dict[str, IndexedArticle] = {}
-        total = self.count()
-        page = self.max_batch_size
-        for offset in range(0, total, page):
-            metadatas = self.collection.get(include=["metadatas"], limit=page, offset=offset)["metadatas"] or []
+        page = self.client.get_max_batch_size()
+        offset = 0
+        while True:
+            rows = self.collection.get(where={"chunk": 0}, include=["metadatas"], limit=page, offset=offset)
+            metadatas = rows["metadatas"] or []
             for metadata in metadatas:
                 if not metadata or "article_id" not in metadata:
                     continue
                 article_id = str(metadata["article_id"])
-                known = found.get(article_id)
-                if known is None:
-                    found[article_id] = IndexedArticle(
-                        id=article_id,
-                        title=str(metadata.get("title") or article_id),
-                        date=str(metadata.get("date") or ""),
-                        source=str(metadata.get("source") or ""),
-                        url=str(metadata.get("url") or ""),
-                        chunks=1,
-                    )
-                else:
-                    known.chunks += 1
+                found[article_id] = IndexedArticle(
+                    id=article_id,
+                    title=str(metadata.get("title") or article_id),
+                    date=str(metadata.get("date") or ""),
+                    source=str(metadata.get("source") or ""),
+                    url=str(metadata.get("url") or ""),
+                    chunks=counts.get(article_id, 1),
+                )
+            if len(metadatas) < page:
+                break
+            offset += page
         return sorted(found.values(), key=lambda a: (a.date, a.title), reverse=True)
+
+    def _chunk_counts(self) -> dict[str, int]:
+        """Chunks per article, as LangChain's record manager holds them (one SQL query)."""
+        manager = self.record_manager
+        query = (
+            select(UpsertionRecord.group_id, func.count())
+            .where(UpsertionRecord.namespace == manager.namespace)
+            .group_by(UpsertionRecord.group_id)
+        )
+        with Session(manager.engine) as session:
+            return {str(group): int(count) for group, count in session.execute(query) if group is not None}
 
     def article_text(self, article_id: str) -> str | None:
         """The article's whole text, put back together from its chunks (None when it is not indexed).

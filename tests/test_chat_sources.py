@@ -47,6 +47,7 @@ def test_the_whole_article_is_put_back_together_from_its_overlapping_chunks(
     build_index(store, [tmp_path / "in"], show_progress=False)
     (article,) = store.articles()
     assert article.chunks >= 4, "the article should span several overlapping chunks"
+    assert article.chunks == len(store.collection.get(where={"article_id": article.id})["ids"])
     whole = store.article_text(article.id)
     assert whole is not None
     # Every sentence once, in order (whitespace between chunks is not kept exactly).
