@@ -32,14 +32,16 @@ _NOT_NAMES = frozenset(
     thursday friday saturday sunday january february march april may june july august september october
     november december mr mrs ms dr""".split()
 )
+_CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)$", re.IGNORECASE)
 _ARTICLES_LOOKED_AT = 12
 
 
-def main_name(text: str) -> str | None:
-    """The name ``text`` mentions most (ties: the one mentioned first), or None.
+def main_name(text: str, title: str = "") -> str | None:
+    """The name ``text`` mentions most, preferring names its ``title`` carries (ties: the first), or None.
 
-    >>> main_name("Turkey said Haftar must leave Sirte. Turkey wants a ceasefire, said Haftar's foes.")
-    'Turkey'
+    >>> text = "In Libya, Turkey said Haftar must leave Sirte. Officials said Turkey wants a truce."
+    >>> main_name(text), main_name(text, title="Haftar told to leave Sirte")
+    ('Turkey', 'Haftar')
     """
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
@@ -47,15 +49,24 @@ def main_name(text: str) -> str | None:
         words = match.group().split()
         if _SENTENCE_OPENER.search(text[max(0, match.start() - 3) : match.start()]):
             words = words[1:]  # "The", "Officials" … open a sentence: capitalised, but not names
-        words = [word for word in words if word.lower().strip(".") not in _NOT_NAMES]
-        name = " ".join(words).rstrip(".").removesuffix("'s").removesuffix("’s")
-        if len(name) < 3:
+        name = " ".join(_name_word(word) for word in words if _name_word(word)).rstrip(".")
+        if sum(character.isalpha() for character in name) < 3:  # "U.S", "EU": too short to ask about alone
             continue
         counts[name] += 1
         first_seen.setdefault(name, match.start())
-    if not counts:
+    in_title = [name for name in counts if name in title]
+    candidates = in_title or list(counts)
+    if not candidates:
         return None
-    return min(counts, key=lambda name: (-counts[name], first_seen[name]))
+    return min(candidates, key=lambda name: (-counts[name], first_seen[name]))
+
+
+def _name_word(word: str) -> str:
+    """``word`` as part of a name ("Haftar's" → "Haftar"), or "" for what is no name ("We've", "The")."""
+    word = word.removesuffix("'s").removesuffix("’s")
+    if word.lower().strip(".") in _NOT_NAMES or _CONTRACTION.search(word):
+        return ""
+    return word
 
 
 def answers(assistant: Assistant, question: str) -> bool:
@@ -79,7 +90,7 @@ def example_questions(
     for article in newest:
         if len(chosen) >= count:
             break
-        name = main_name(assistant.store.article_text(article.id) or "")
+        name = main_name(assistant.store.article_text(article.id) or "", article.title)
         if name is None or name.lower() in names_used:
             continue
         names_used.add(name.lower())

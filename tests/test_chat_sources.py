@@ -112,3 +112,8 @@ def test_the_main_name_is_the_one_mentioned_most_and_sentence_openers_are_not_na
     text = "The court ruled on Monday. Officials in Kenya said the Kenya Airways deal stands. Kenya will appeal."
     assert main_name(text) == "Kenya"
     assert main_name("nothing capitalised here at all.") is None
+    # A name the headline carries wins over one mentioned more often; contractions are no names.
+    text = "Fans in Madrid cheered as Spain won. Police in Madrid said Madrid was calm, and so We’ve heard."
+    assert main_name(text) == "Madrid"
+    assert main_name(text, title="Spain wins the final") == "Spain"
+    assert main_name("So We’ve said, and so We’ve done it again.") is None
