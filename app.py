@@ -12,19 +12,21 @@ import argparse
 import ipaddress
 import logging
 import sys
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from articles_tab import articles_tab
 from assistant.service import Assistant
-from assistant.suggestions import ExampleQuestions
+from assistant.suggestions import example_questions
 from assistant.types import Answer
 from chat_render import CHAT_CSS, escape_markdown, render_answer, render_draft
 from index.embeddings import EmbeddingModelUnavailableError
 from index.settings import Settings, default_settings  # also sets the offline, no-telemetry env
-from index.store import StoreError, claim_store
+from index.store import IndexedArticle, StoreError, claim_store
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -32,6 +34,45 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 QUESTION_PLACEHOLDER = "Ask about the news articles…"
+EMPTY_INDEX_NOTICE = (
+    "**The index is empty:** add articles in the **Articles** tab, or with `python -m index build PATH`."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSummary:
+    """What the chat page shows about the index: its size, example questions, sources to filter by."""
+
+    chunks: int
+    examples: list[str]
+    sources: list[str]
+
+
+class IndexView:
+    """The page's :class:`IndexSummary`, worked out again only when the index has changed.
+
+    Checking the examples costs a few answers and listing the sources a pass over the articles, so
+    both are kept while the number of indexed chunks stays the same (an upload, a removal or a
+    build changes it); a page load then costs one count.
+    """
+
+    def __init__(self, assistant: Assistant, settings: Settings) -> None:
+        self.assistant = assistant
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._summary: IndexSummary | None = None
+
+    def current(self, articles: list[IndexedArticle] | None = None) -> IndexSummary:
+        chunks = self.assistant.store.count()
+        with self._lock:
+            if self._summary is None or self._summary.chunks != chunks:
+                articles = self.assistant.store.articles() if articles is None else articles
+                examples = example_questions(
+                    self.assistant, self.settings.example_questions, self.settings.example_count, articles
+                )
+                sources = sorted({article.source for article in articles if article.source})
+                self._summary = IndexSummary(chunks, examples, sources)
+            return self._summary
 
 
 def parse_filter_date(text: str, label: str) -> date | None:
@@ -65,19 +106,25 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 yield render_draft(update)
 
     indexed = assistant.store.articles()  # one pass over the index for both tabs
-    examples = ExampleQuestions(assistant, settings.example_questions, settings.example_count)
-    questions = examples.current(indexed)
-    known_sources = sorted({a.source for a in indexed if a.source})
-
-    count = assistant.store.count()
+    view = IndexView(assistant, settings)
+    shown = view.current(indexed)
     description = (
         "Ask about the news articles in the index. Every claim in an answer carries a number "
         "pointing at the passage it comes from, shown underneath."
     )
-    if count == 0:
-        description += " **The index is empty:** add articles with `python -m index build PATH`."
     with gr.Blocks(title="News assistant", analytics_enabled=False) as app:
         with gr.Tab("Chat"):
+            gr.Markdown(f"# News assistant\n\n{description}", elem_id="chat-title")
+            empty_notice = gr.Markdown(EMPTY_INDEX_NOTICE, visible=shown.chunks == 0)
+            sources_filter = gr.Dropdown(
+                value=[],
+                choices=shown.sources,
+                multiselect=True,
+                allow_custom_value=True,
+                label="Sources",
+                info="only these sources (none chosen: all)",
+                render=False,
+            )
             chatbot = gr.Chatbot(
                 height="72vh",  # most of the window: an answer and its first source fit without scrolling
                 label="Answers with their sources",
@@ -86,11 +133,9 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             )
             gr.ChatInterface(
                 respond,
-                title="News assistant",
-                description=description,
                 # Shown inside the empty chat; a click asks the question with the current filters.
                 # Given even when none is answerable yet, so that the click is wired for a later load.
-                examples=[[question, None, None, None] for question in questions or settings.example_questions],
+                examples=[[question, None, None, None] for question in shown.examples or settings.example_questions],
                 cache_examples=False,
                 run_examples_on_click=True,
                 analytics_enabled=False,
@@ -103,27 +148,23 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 additional_inputs=[
                     gr.Textbox(value="", label="From (YYYY-MM-DD)", placeholder="any date", render=False),
                     gr.Textbox(value="", label="Until (YYYY-MM-DD)", placeholder="any date", render=False),
-                    gr.Dropdown(
-                        value=[],
-                        choices=known_sources,
-                        multiselect=True,
-                        allow_custom_value=True,
-                        label="Sources",
-                        info="only these sources (none chosen: all)",
-                        render=False,
-                    ),
+                    sources_filter,
                 ],
                 additional_inputs_accordion=gr.Accordion("Filters: dates and sources", open=False, render=False),
             )
         with gr.Tab("Articles"):
             articles_tab(assistant.store, settings, indexed)
-        # Each page load offers the examples the index answers now (articles may have come or gone).
-        app.load(
-            lambda: gr.Chatbot(examples=[{"text": q} for q in examples.current()] or None),
-            None,
-            chatbot,
-            api_visibility="undocumented",
-        )
+
+        # Each page load shows the index as it is now: articles may have come or gone since the start.
+        def on_load() -> tuple[Any, Any, Any]:
+            now = view.current()
+            return (
+                gr.Chatbot(examples=[{"text": question} for question in now.examples] or None),
+                gr.Markdown(visible=now.chunks == 0),
+                gr.Dropdown(choices=now.sources),
+            )
+
+        app.load(on_load, None, [chatbot, empty_notice, sources_filter], api_visibility="undocumented")
     return app
 
 

@@ -27,6 +27,7 @@ ArticleText = Callable[[str], str | None]
 # of the chat's top edge so its title shows too. The highlight is dark text on yellow in both themes
 # (the dark theme's light text on Gradio's yellow could hardly be read).
 CHAT_CSS = """
+#chat-title h1 { text-align: center; }
 mark { background-color: #ffe58a !important; color: #1b1b1b !important; }
 a.cite-chip, span.cite-chip {
   display: inline-block; min-width: 1.6em; padding: 0 0.4em; margin: 0 0.1em; border-radius: 999px;

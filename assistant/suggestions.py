@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -99,27 +98,3 @@ def example_questions(
             chosen.append(question)
     logger.info("example questions: %s", chosen)
     return chosen
-
-
-class ExampleQuestions:
-    """The chat's examples for the index as it is now, worked out again only after it has changed.
-
-    A page load asks for them; checking them costs a few answers, so they are kept while the
-    number of indexed chunks stays the same (an upload, a removal or a build changes it).
-    """
-
-    def __init__(self, assistant: Assistant, configured: Iterable[str], count: int) -> None:
-        self.assistant = assistant
-        self.configured = list(configured)
-        self.count = count
-        self._lock = threading.Lock()
-        self._chunks: int | None = None
-        self._questions: list[str] = []
-
-    def current(self, articles: list[IndexedArticle] | None = None) -> list[str]:
-        chunks = self.assistant.store.count()
-        with self._lock:
-            if chunks != self._chunks:
-                self._questions = example_questions(self.assistant, self.configured, self.count, articles)
-                self._chunks = chunks
-            return list(self._questions)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from .conftest import free_port, stop_process
+from .conftest import free_port, serving, stop_process
 from .followup_corpus import FIRST_QUESTION, FOLLOW_UP, write_followup_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -372,3 +372,43 @@ def test_a_phone_width_window_in_the_dark_theme_shows_the_cited_answer_without_s
         _screenshot(page, "phone-dark")
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_examples_follow_what_is_indexed_from_an_empty_index_to_an_uploaded_article(
+    browser: Browser, tmp_path: Path
+) -> None:
+    article = tmp_path / "kestrel-dam.txt"
+    article.write_text(
+        "date 2024-03-02\nEngineers at the Kestrel Valley dam opened the spillway on Friday. "
+        "Officials said the Kestrel Valley reservoir had reached its highest level since 1998, "
+        "and villages below Kestrel Valley were told to stay away from the river.",
+        encoding="utf-8",
+    )
+    env = {**_offline_env(), "ASSISTANT_UPLOAD_DIR": str(tmp_path / "uploads")}
+    with serving(tmp_path / "db", env) as url:
+        page = browser.new_page(viewport={"width": 1200, "height": 1000})
+        page.set_default_timeout(UI_TIMEOUT_MS)
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            expect(page.get_by_text("The index is empty")).to_be_visible()
+            page.wait_for_timeout(2000)  # the page load's examples update has come
+            expect(page.locator("button.example")).to_have_count(0)  # none the index could answer
+
+            page.get_by_role("tab", name="Articles").click()
+            page.locator("#article-upload input[type=file]").set_input_files(str(article))
+            page.get_by_role("button", name="Index these files").click()
+            expect(page.get_by_text(re.compile(r"1 added"))).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+
+            page.reload(wait_until="domcontentloaded")
+            expect(page.get_by_text("The index is empty")).to_be_hidden(timeout=REPLY_TIMEOUT_MS)
+            example = page.locator("button.example").filter(has_text="What is the latest on Kestrel Valley?")
+            expect(example).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+            expect(page.locator("button.example")).to_have_count(1)  # the seed questions are not offered
+            example.click()
+            reply = _last_reply(page)
+            expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+            expect(reply).to_contain_text("spillway")
+            _expect_cited(reply)
+        finally:
+            page.close()
