@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
+from assistant.history import SOURCES_START
 from assistant.types import Answer, Citation
 from index.chunking import split_sentences
 
@@ -53,7 +54,6 @@ details.whole-article > summary { cursor: pointer; font-size: 0.9em; }
 _ESCAPED_MARKERS = re.compile(r"(?:\\\[\d+\\\])+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-SOURCES_START = '<div class="sources">'
 
 
 def escape_markdown(text: str) -> str:

@@ -22,7 +22,8 @@ _CONNECTIVE_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|
 _POINTING_WORD = re.compile(
     r"\b(it|its|they|them|their|he|him|his|she|her|that|this|those|these|there|the same)\b", re.IGNORECASE
 )
-# The chat's citation chips and any other markup in a reply shown earlier.
+# Where the chat's sources start in a reply (written by chat_render), its citation chips, other markup.
+SOURCES_START = '<div class="sources">'
 _CHIP = re.compile(r"<a [^>]*>\[(\d+)\]</a>")
 _TAG = re.compile(r"<[^>]+>")
 _MAX_CARRIED_TERMS = 8
@@ -97,7 +98,7 @@ def _ordered_content_words(text: str) -> list[str]:
 
 def reply_gist(reply: str) -> str:
     """An earlier reply as the chat showed it, cut to its answer: sources, chips' markup and HTML gone."""
-    answer = reply.split('<div class="sources">', maxsplit=1)[0].split("**Sources**", maxsplit=1)[0]
+    answer = reply.split(SOURCES_START, maxsplit=1)[0]
     answer = _CHIP.sub(r"[\1]", answer)
     return " ".join(_TAG.sub("", answer).replace("\\", "").split())[:_ASSISTANT_CHARS]
 
