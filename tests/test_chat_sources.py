@@ -74,6 +74,8 @@ def test_each_chip_leads_to_its_own_passage_and_the_whole_article_is_offered_onc
     article = seed_assistant.store.article_text(answer.citations[0].article_id) or ""
     sentences = [" ".join(article[start:end].split()) for start, end in split_sentences(article)]
     assert whole and all(html.escape(sentence) in whole.group(1) for sentence in sentences)
+    first_quoted = html.escape(answer.text.split(" [")[0])
+    assert f'<mark class="in-article">{first_quoted}</mark>' in whole.group(1), "quoted sentence not marked in it"
     assert "\n\n" not in reply.split('<div class="sources">')[1], "a blank line would end the HTML block"
 
 
