@@ -4,7 +4,11 @@
 >>> answer("What does Turkey demand in Libya?").text  # doctest: +SKIP
 """
 
-from assistant.service import Assistant, answer, get_assistant
-from assistant.types import NOT_IN_ARTICLES, Answer, Citation
+from index.offline import go_offline
 
-__all__ = ["NOT_IN_ARTICLES", "Answer", "Assistant", "Citation", "answer", "get_assistant"]
+go_offline()  # before anything below imports a library that reads the switches
+
+from assistant.service import Assistant, answer, get_assistant  # noqa: E402
+from assistant.types import NOT_IN_ARTICLES, Answer, Citation, Filters  # noqa: E402
+
+__all__ = ["NOT_IN_ARTICLES", "Answer", "Assistant", "Citation", "Filters", "answer", "get_assistant"]

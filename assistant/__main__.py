@@ -6,14 +6,15 @@ import argparse
 import json
 import logging
 import sys
-from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
 
+# The package's __init__ (run before this module) has already applied index.offline's switches.
+from assistant.dates import user_date
+from assistant.llm import check_backend
 from assistant.service import get_assistant
-from assistant.smollm2 import LocalModelUnavailableError
-from assistant.types import Answer
-from index.embeddings import EmbeddingModelUnavailableError
-from index.store import StoreError
+from assistant.types import Answer, Filters
+from index.errors import run_command
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,7 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer one question with cited passages")
     ask.add_argument("question")
     ask.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
-    ask.add_argument("--as-of", type=date.fromisoformat, help="only use articles published up to this date")
+    ask.add_argument("--as-of", help="answer as of this day (YYYY-MM-DD): nothing published after it")
+    ask.add_argument("--since", help="only articles published on or after this day (YYYY-MM-DD)")
+    ask.add_argument("--until", help="only articles published on or before this day (YYYY-MM-DD)")
+    ask.add_argument("--source", action="append", dest="sources", help="only this source (repeat for more)")
     ask.add_argument("--llm", help="what writes the answer: extractive, smollm2, ollama:<model>, openai:<model>")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     return parser
@@ -42,14 +46,23 @@ def render(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command; errors meant for the user become one line and exit code 2 (:mod:`index.errors`)."""
+    return run_command(_main, argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        result = get_assistant(args.db, args.llm).ask(args.question, as_of=args.as_of)
-    except (StoreError, EmbeddingModelUnavailableError, LocalModelUnavailableError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    filters = Filters.of(
+        as_of=user_date(args.as_of, "--as-of"),
+        since=user_date(args.since, "--since"),
+        until=user_date(args.until, "--until"),
+        sources=args.sources,
+    )
+    if args.llm:
+        check_backend(args.llm)  # before the index and models are loaded
+    result = get_assistant(args.db, args.llm).ask(args.question, filters=filters)
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else render(result))
     return 0
 

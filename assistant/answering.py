@@ -25,6 +25,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable, RunnableConfig
 
+from assistant.answerer import AnswerInput
 from assistant.citations import cite_sentences
 from assistant.text import content_words, question_focus
 from assistant.types import Answer, AnswerUpdate, not_in_articles
@@ -35,8 +36,8 @@ _LEXICAL_WEIGHT = 0.25
 _PASSAGE_WEIGHT = 0.15
 # Quiz-like questions ask for something they do not name ("Which country...?", "How much...?"): a
 # sentence naming a person, place or number the question doesn't is likelier to be the answer.
-# Measured on the RealTimeQA dev questions (whole corpus, with dates, same retrieved passages): gold
-# answer in the answer text 0.568 -> 0.599, in the cited passages 0.829 -> 0.831.
+# Kept because it helped on the RealTimeQA dev questions (same retrieved passages); figures in
+# docs/lab-notes.md, "assistant/answering.py: _NEW_NAME_BONUS".
 _NEW_NAME_BONUS = 0.1
 _NAME_OR_NUMBER = re.compile(r"\b(?:[A-Z][a-zA-Z]+|\d[\d,.]*)\b")
 # A sentence opening with a pronoun ("They are also ...") means little out of its article.
@@ -50,11 +51,9 @@ _FOLLOWER_MARGIN = 0.15
 _DUPLICATE_SIMILARITY = 0.88
 _MIN_SENTENCE_CHARS = 25
 _SENTENCE_CACHE_SIZE = 50_000
-# Embedding the shortlisted sentences is most of an answer's time (8 real candidate sentences: p50
-# 110-120 ms on 2 cores, measured on 80 dev questions' shortlists).
-# Measured on the RealTimeQA dev questions (same retrieved passages), 16 -> 8 sentences: cited
-# passages hold the gold answer 0.831 -> 0.829 with dates, 0.744 -> 0.741 without; answer text
-# 0.599 -> 0.597 and 0.522 -> 0.523; 12 sentences: 0.831 / 0.597 with dates.
+# Embedding the shortlisted sentences is most of an answer's time, so the shortlist is short: chosen
+# by measurement on the RealTimeQA dev questions, where a longer one bought no measurable quality;
+# figures in docs/lab-notes.md, "assistant/answering.py: _MAX_EMBEDDED_SENTENCES".
 _MAX_EMBEDDED_SENTENCES = 8
 _SENTENCES_PER_CALL = 4
 # How much the asking sentence of a multi-sentence question counts against its context.
@@ -69,7 +68,7 @@ class _Candidate:
     corroborating: tuple[Document, ...] = ()  # passages of other articles saying the same
 
 
-class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
+class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
     """Answer with one to ``max_sentences`` article sentences, each followed by its ``[n]``."""
 
     def __init__(
@@ -89,7 +88,7 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
 
-    def invoke(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
+    def invoke(self, input: AnswerInput, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         question: str = input["question"]
         passages: list[Document] = input["passages"]
         relevant = [p for p in passages if p.metadata.get("similarity", 0.0) >= self.min_relevance]
@@ -104,7 +103,7 @@ class ExtractiveAnswerer(Runnable[dict[str, Any], Answer]):
         text, citations = cite_sentences([(c.sentence, [c.passage, *c.corroborating]) for c in chosen])
         return Answer(question=question, text=text, answered=True, citations=citations, backend="extractive")
 
-    def updates(self, input: dict[str, Any], config: RunnableConfig | None = None) -> Iterator[AnswerUpdate]:
+    def updates(self, input: AnswerInput, config: RunnableConfig | None = None) -> Iterator[AnswerUpdate]:
         """The streaming seam shared with model answerers: the answer sentence by sentence, then whole."""
         answer = self.invoke(input, config)
         pieces = re.split(r"(?<=\])\s+(?=[^\[])", answer.text) if answer.answered else []

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from index.errors import BadDateError
+
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
@@ -99,3 +101,14 @@ def parse_iso(value: object) -> date | None:
         return date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+def user_date(text: str | None, what: str = "date") -> date | None:
+    """A date the user typed (``YYYY-MM-DD``; empty: none), or :class:`BadDateError` saying how to write it."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadDateError(f"{what}: “{text}” is not a date; write it as YYYY-MM-DD, e.g. 2020-06-20") from None

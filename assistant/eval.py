@@ -25,13 +25,16 @@ from typing import Any
 
 from tqdm import tqdm
 
+from assistant.answerer import AnswerInput
 from assistant.answering import ExtractiveAnswerer
 from assistant.metrics import QuestionResult, article_ranking, by_tier, contains_answer, first_hit_rank
 from assistant.retrieval import MODES, PassageRetriever
+from assistant.settings import AssistantSettings
+from assistant.types import Filters
 from index.articles import Article, parse_date
 from index.build import build_index, text_digest
+from index.errors import MissingInputError, UserError, run_command
 from index.loaders import iter_articles
-from index.settings import Settings
 from index.store import ArticleStore
 
 logger = logging.getLogger(__name__)
@@ -87,18 +90,14 @@ def with_copies_as_evidence(questions: Sequence[dict[str, Any]], corpus: Path) -
 
 def _with_indexed_evidence(store: ArticleStore, questions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The questions at least one of whose evidence articles is in the index."""
-    kept = [
-        q
-        for q in questions
-        if any(store.collection.get(where={"article_id": d}, limit=1)["ids"] for d in q["evidence_doc_ids"])
-    ]
+    kept = [q for q in questions if any(store.has_article(d) for d in q["evidence_doc_ids"])]
     print(f"{len(kept)} of {len(questions)} questions have evidence in the index", file=sys.stderr)
     return kept
 
 
 def evaluate_mode(
     store: ArticleStore,
-    settings: Settings,
+    settings: AssistantSettings,
     mode: str,
     questions: Sequence[dict[str, Any]],
     *,
@@ -120,9 +119,9 @@ def evaluate_mode(
     for question in tqdm(questions, desc=label, unit=" q", disable=not show_progress):
         as_of = date.fromisoformat(parse_date(question["question_date"]) or "") if dated else None
         started = time.perf_counter()
-        passages = retriever.search(question["question"], as_of=as_of)
+        passages = retriever.search(question["question"], Filters(as_of=as_of))
         retrieved = time.perf_counter()
-        answer = answerer.invoke({"question": question["question"], "passages": passages[: settings.top_k]})
+        answer = answerer.invoke(AnswerInput(question=question["question"], passages=passages[: settings.top_k]))
         finished = time.perf_counter()
         ranked = article_ranking(str(p.metadata.get("article_id")) for p in passages)
         cited = " ".join(c.passage for c in answer.citations)
@@ -142,7 +141,7 @@ def evaluate_mode(
 
 def run(
     store: ArticleStore,
-    settings: Settings,
+    settings: AssistantSettings,
     questions: Sequence[dict[str, Any]],
     modes: Sequence[str],
     show_progress: bool = True,
@@ -206,15 +205,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command; errors meant for the user become one line and exit code 2 (:mod:`index.errors`)."""
+    return run_command(_main, argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = [m for m in modes if m not in MODES]
     if unknown:
-        print(f"error: unknown mode(s) {', '.join(unknown)}; choose from {', '.join(MODES)}", file=sys.stderr)
-        return 2
-    settings = Settings(db_path=args.db)
+        raise UserError(f"unknown mode(s) {', '.join(unknown)}; choose from {', '.join(MODES)}")
+    missing = [str(path) for path in (args.corpus, args.questions) if not path.is_file()]
+    if missing:
+        raise MissingInputError(f"no such file: {', '.join(missing)} (the eval data is in ../shared/eval/)")
+    settings = AssistantSettings(db_path=args.db)
     questions = with_copies_as_evidence(load_questions(args.questions, args.limit), args.corpus)
     store = ArticleStore.open(settings)
     if args.no_build:

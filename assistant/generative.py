@@ -23,6 +23,7 @@ from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableConfig
 
+from assistant.answerer import AnswerInput
 from assistant.answering import ExtractiveAnswerer
 from assistant.grounding import check_answer
 from assistant.prompts import ANSWER_PROMPT, format_passages
@@ -31,7 +32,7 @@ from assistant.types import Answer, AnswerUpdate, not_in_articles
 logger = logging.getLogger(__name__)
 
 
-class GroundedLLMAnswerer(Runnable[dict[str, Any], Answer]):
+class GroundedLLMAnswerer(Runnable[AnswerInput, Answer]):
     """A chat model's answer, kept only where the cited passages support it."""
 
     def __init__(
@@ -54,7 +55,7 @@ class GroundedLLMAnswerer(Runnable[dict[str, Any], Answer]):
         self.min_supported_share = min_supported_share
         self.chain = ANSWER_PROMPT | chat_model
 
-    def invoke(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
+    def invoke(self, input: AnswerInput, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         final: Answer | None = None
         for update in self.updates(input, config):
             if isinstance(update, Answer):
@@ -62,7 +63,7 @@ class GroundedLLMAnswerer(Runnable[dict[str, Any], Answer]):
         assert final is not None  # updates() always ends with an Answer
         return final
 
-    def updates(self, input: dict[str, Any], config: RunnableConfig | None = None) -> Iterator[AnswerUpdate]:
+    def updates(self, input: AnswerInput, config: RunnableConfig | None = None) -> Iterator[AnswerUpdate]:
         """The draft text as the model writes it (``str``), then the checked :class:`Answer`."""
         question: str = input["question"]
         extractive = self.extractive.invoke(input, config)

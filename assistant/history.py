@@ -22,20 +22,16 @@ _CONNECTIVE_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|
 _POINTING_WORD = re.compile(
     r"\b(it|its|they|them|their|he|him|his|she|her|that|this|those|these|there|the same)\b", re.IGNORECASE
 )
-# Where the chat's sources start in a reply (written by chat_render), its citation chips, other markup.
-SOURCES_START = '<div class="sources">'
-_CHIP = re.compile(r"<a [^>]*>\[(\d+)\]</a>")
-_TAG = re.compile(r"<[^>]+>")
 _MAX_CARRIED_TERMS = 8
 _TURNS_LOOKED_BACK = 2
-_ASSISTANT_CHARS = 400  # of an earlier answer shown to the rewriting model: its gist, not its sources
+_ASSISTANT_CHARS = 400  # of an earlier answer shown to the rewriting model: its gist
 
 
 def history_turns(history: Sequence[Any] | None) -> list[dict[str, str]]:
     """Any history we are handed → ``[{"role", "content"}]``.
 
-    Accepts Gradio 6 messages (content a string or a list of blocks), ``{"role", "content"}``
-    dicts, LangChain messages, and ``(user, assistant)`` pairs.
+    Accepts ``(question, answer)`` pairs (what the chat hands over: plain text, no markup),
+    ``{"role", "content"}`` dicts (content a string or a list of blocks), and LangChain messages.
     """
     turns: list[dict[str, str]] = []
     for message in history or []:
@@ -43,6 +39,7 @@ def history_turns(history: Sequence[Any] | None) -> list[dict[str, str]]:
             user, assistant = message
             turns += [{"role": "user", "content": _text(user)}, {"role": "assistant", "content": _text(assistant)}]
             continue
+        role: Any
         if isinstance(message, BaseMessage):
             role = {"human": "user", "ai": "assistant"}.get(message.type, message.type)
             content: Any = message.content
@@ -96,13 +93,6 @@ def _ordered_content_words(text: str) -> list[str]:
     return list(dict.fromkeys(word for token in text.split() for word in sorted(content_words(token))))
 
 
-def reply_gist(reply: str) -> str:
-    """An earlier reply as the chat showed it, cut to its answer: sources, chips' markup and HTML gone."""
-    answer = reply.split(SOURCES_START, maxsplit=1)[0]
-    answer = _CHIP.sub(r"[\1]", answer)
-    return " ".join(_TAG.sub("", answer).replace("\\", "").split())[:_ASSISTANT_CHARS]
-
-
 def as_messages(turns: Sequence[dict[str, str]]) -> list[BaseMessage]:
     """Turns as LangChain messages for a rewriting prompt; long answers are cut to their gist."""
     messages: list[BaseMessage] = []
@@ -110,5 +100,10 @@ def as_messages(turns: Sequence[dict[str, str]]) -> list[BaseMessage]:
         if turn["role"] == "user":
             messages.append(HumanMessage(turn["content"]))
         elif turn["role"] == "assistant":
-            messages.append(AIMessage(reply_gist(turn["content"])))
+            messages.append(AIMessage(_gist(turn["content"])))
     return messages
+
+
+def _gist(answer: str) -> str:
+    """An earlier answer cut to its start: what the rewriting model needs, not its every passage."""
+    return " ".join(answer.split())[:_ASSISTANT_CHARS]

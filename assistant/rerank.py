@@ -11,7 +11,10 @@ its title and text repeat. A sentence-transformers ``CrossEncoder`` named in
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Any
+
+from langchain_core.documents import Document
 
 from assistant.text import content_phrases, content_words
 from index.chunking import split_sentences
@@ -19,11 +22,29 @@ from index.chunking import split_sentences
 logger = logging.getLogger(__name__)
 
 TOP_N = 20
-# Measured on the RealTimeQA dev questions (whole corpus, no dates; paired against 0.6/0.4 without
-# phrases): MRR@10 0.668 -> 0.677, 61 questions ranked better and 37 worse; with dates unchanged.
+# Chosen by measurement on the RealTimeQA dev questions, paired question by question against the
+# previous weights without phrases; figures in docs/lab-notes.md, "assistant/rerank.py: weights".
 SENTENCE_WEIGHT = 1.2
 TITLE_WEIGHT = 0.8
 PHRASE_WEIGHT = 0.5
+
+
+@dataclass
+class Candidate:
+    """A passage on its way through ranking: its ranks in each search, fused score, similarity."""
+
+    chunk_id: str
+    fused: float = 0.0
+    similarity: float | None = None
+    document: Document | None = None
+    ranks: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def passage(self) -> Document:
+        """The passage; every candidate that reaches ranking has one (those without are dropped first)."""
+        if self.document is None:
+            raise ValueError(f"candidate {self.chunk_id} has no passage yet")
+        return self.document
 
 
 class Reranker:
@@ -33,24 +54,24 @@ class Reranker:
         self.top_n = top_n
         self.cross_encoder = _load_cross_encoder(cross_encoder) if cross_encoder else None
 
-    def rerank(self, question: str, ranked: list[Any]) -> list[Any]:
+    def rerank(self, question: str, ranked: list[Candidate]) -> list[Candidate]:
         head, tail = ranked[: self.top_n], ranked[self.top_n :]
         if not head:
             return ranked
         if self.cross_encoder is not None:
-            scores = self.cross_encoder.predict([(question, c.document.page_content) for c in head])
+            scores = self.cross_encoder.predict([(question, c.passage.page_content) for c in head])
             for candidate, score in zip(head, scores, strict=True):
                 candidate.fused = float(score)
         else:
             words, phrases = content_words(question), content_phrases(question)
             for candidate in head:
-                document = candidate.document
+                document = candidate.passage
                 candidate.fused *= 1.0 + lexical_boost(words, document) + phrase_boost(phrases, document)
         head.sort(key=lambda c: c.fused, reverse=True)
         return head + tail
 
 
-def lexical_boost(question_words: set[str], document: Any) -> float:
+def lexical_boost(question_words: set[str], document: Document) -> float:
     """Share of the question's words in the passage's best sentence and in its title, weighted."""
     if not question_words:
         return 0.0
@@ -62,7 +83,7 @@ def lexical_boost(question_words: set[str], document: Any) -> float:
     return (SENTENCE_WEIGHT * best_sentence + TITLE_WEIGHT * title) / len(question_words)
 
 
-def phrase_boost(question_phrases: set[tuple[str, str]], document: Any) -> float:
+def phrase_boost(question_phrases: set[tuple[str, str]], document: Document) -> float:
     """Share of the question's phrases in the title (in full) and in the passage (half), weighted."""
     if not question_phrases:
         return 0.0

@@ -1,4 +1,4 @@
-"""The assistant: a LangChain chain (retriever → answerer) with the model and store loaded once.
+"""The assistant: retriever → answerer, with the model and store loaded once per process.
 
 >>> from assistant import Assistant
 >>> bot = Assistant()  # doctest: +SKIP
@@ -17,21 +17,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
+from assistant.answerer import Answerer, AnswerInput, InvokeOnly, as_answerer, final_answer
 from assistant.answering import ExtractiveAnswerer
 from assistant.generative import GroundedLLMAnswerer
 from assistant.history import as_messages, history_turns, looks_like_followup, with_previous_terms
-from assistant.llm import backend_name, chat_model_for
+from assistant.llm import backend_name, chat_model_for, check_backend
 from assistant.prompts import CONDENSE_PROMPT
 from assistant.questions import EMPTY_QUESTION, clean_question
 from assistant.retrieval import PassageRetriever
+from assistant.settings import AssistantSettings, default_assistant_settings
 from assistant.text import content_words
-from assistant.types import Answer, AnswerUpdate
-from index.settings import Settings, default_settings
+from assistant.types import Answer, AnswerUpdate, Filters
 from index.store import ArticleStore
 
 logger = logging.getLogger(__name__)
@@ -44,20 +43,25 @@ class Assistant:
     """Answers questions about the indexed articles; reuse one per process.
 
     What writes the answer is ``settings.llm`` (``ASSISTANT_LLM``), or ``chat_model`` (any
-    LangChain chat model) when given, or ``answerer`` (any Runnable from ``{"question",
-    "passages"}`` to :class:`Answer`) to replace the answering step altogether.
+    LangChain chat model) when given, or ``answerer`` (an :class:`~assistant.answerer.Answerer`, or
+    anything with ``invoke`` from ``{"question", "passages"}`` to :class:`Answer`) to replace the
+    answering step altogether.
+
+    :meth:`stream` is the one path from a question to an answer; :meth:`ask` is its last item.
     """
 
     def __init__(
         self,
-        settings: Settings | None = None,
+        settings: AssistantSettings | None = None,
         *,
         store: ArticleStore | None = None,
-        answerer: Runnable[dict[str, Any], Answer] | None = None,
+        answerer: Answerer | InvokeOnly | None = None,
         chat_model: BaseChatModel | None = None,
         backend: str | None = None,
     ) -> None:
-        self.settings = settings or default_settings()
+        self.settings = settings or default_assistant_settings()
+        if chat_model is None and answerer is None:
+            check_backend(self.settings.llm)  # a typo fails now, not after the models have loaded
         self.store = store or ArticleStore.open(self.settings)
         self.retriever = PassageRetriever.from_settings(self.store, self.settings)
         self.extractive = ExtractiveAnswerer(
@@ -69,12 +73,9 @@ class Assistant:
         )
         self.chat_model = chat_model if chat_model is not None else chat_model_for(self.settings)
         self.backend = backend or (backend_name(self.settings.llm) if chat_model is None else type(chat_model).__name__)
-        self.answerer: Runnable[dict[str, Any], Answer] = answerer or self._default_answerer()
-        self.chain: Runnable[dict[str, Any], Answer] = (
-            RunnablePassthrough.assign(passages=RunnableLambda(self._retrieve)) | self.answerer
-        )
+        self.answerer: Answerer = as_answerer(answerer) if answerer is not None else self._default_answerer()
 
-    def _default_answerer(self) -> Runnable[dict[str, Any], Answer]:
+    def _default_answerer(self) -> Answerer:
         if self.chat_model is None:
             return self.extractive
         return GroundedLLMAnswerer(
@@ -85,15 +86,6 @@ class Assistant:
             focus_sentences=self.settings.llm_focus_sentences,
             min_support=self.settings.min_support,
             min_supported_share=self.settings.min_supported_share,
-        )
-
-    def _retrieve(self, inputs: dict[str, Any]) -> list[Document]:
-        return self.retriever.invoke(
-            inputs["question"],
-            as_of=inputs.get("as_of"),
-            since=inputs.get("since"),
-            until=inputs.get("until"),
-            sources=inputs.get("sources"),
         )
 
     def standalone_question(self, question: str, history: History | None = None) -> str:
@@ -119,75 +111,37 @@ class Assistant:
                 logger.warning("could not rewrite the follow-up with %s: %s", self.backend, error)
         return with_previous_terms(question, turns)
 
-    def _inputs(self, question: str, history: History | None, filters: dict[str, Any]) -> dict[str, Any]:
-        cleaned = clean_question(question, self.settings.max_question_chars)
-        sources = filters.get("sources")
-        return {
-            "question": self.standalone_question(cleaned.text, history) if cleaned.text else "",
-            "asked": cleaned.text,
-            "notice": cleaned.notice,
-            "as_of": filters.get("as_of"),
-            "since": filters.get("since"),
-            "until": filters.get("until"),
-            "sources": list(sources) if sources else None,
-        }
+    def ask(self, question: str, history: History | None = None, filters: Filters | None = None) -> Answer:
+        """Answer ``question`` from the articles: the final item of :meth:`stream`.
 
-    def ask(
-        self,
-        question: str,
-        history: History | None = None,
-        *,
-        as_of: date | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        sources: Sequence[str] | None = None,
-    ) -> Answer:
-        """Answer ``question`` from the articles.
-
-        ``history`` is the conversation so far (Gradio messages, ``{"role", "content"}`` dicts,
-        LangChain messages or ``(user, assistant)`` pairs): a follow-up such as "And what did it say
-        about France?" is understood in its light. ``as_of`` answers as of that day: articles near
-        it first, none published after it (but a few days' grace); ``since``/``until`` bound
-        publication dates; ``sources`` keeps only those sources (e.g. ``["cnn.com"]``).
+        ``history`` is the conversation so far (``(question, answer)`` pairs, ``{"role", "content"}``
+        dicts or LangChain messages): a follow-up such as "And what did it say about France?" is
+        understood in its light. ``filters`` (:class:`Filters`) answers as of a day, bounds
+        publication dates and keeps only some sources.
         """
-        inputs = self._inputs(question, history, {"as_of": as_of, "since": since, "until": until, "sources": sources})
-        if not inputs["asked"]:
-            return self._empty_question()
-        return _as_asked(self.chain.invoke(inputs), inputs)
+        return final_answer(self.stream(question, history, filters))
 
     def stream(
-        self,
-        question: str,
-        history: History | None = None,
-        *,
-        as_of: date | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        sources: Sequence[str] | None = None,
+        self, question: str, history: History | None = None, filters: Filters | None = None
     ) -> Iterator[AnswerUpdate]:
-        """Like :meth:`ask`, yielding the draft text as it is written (``str``), then the final :class:`Answer`.
+        """The draft text as it is written (``str``), then the final :class:`Answer`.
 
         The draft is the model's raw text; the final answer is what survived the citation check, so
         show the draft as provisional and replace it with the final one.
         """
-        inputs = self._inputs(question, history, {"as_of": as_of, "since": since, "until": until, "sources": sources})
-        if not inputs["asked"]:
-            yield self._empty_question()
+        filters = filters or Filters()
+        cleaned = clean_question(question, self.settings.max_question_chars)
+        if not cleaned.text:
+            yield Answer(question="", text=EMPTY_QUESTION, answered=False, backend=self.backend)
             return
-        inputs["passages"] = self._retrieve(inputs)
-        updates = getattr(self.answerer, "updates", None)
-        stream: Iterator[AnswerUpdate] = updates(inputs) if updates else iter([self.answerer.invoke(inputs)])
-        for update in stream:
-            yield _as_asked(update, inputs) if isinstance(update, Answer) else update
-
-    def _empty_question(self) -> Answer:
-        return Answer(question="", text=EMPTY_QUESTION, answered=False, backend=self.backend)
-
-
-def _as_asked(answer: Answer, inputs: dict[str, Any]) -> Answer:
-    """The answer under the question as the user asked it (cleaned), with any notice about that question."""
-    notice = " ".join(part for part in (inputs["notice"], answer.notice) if part)
-    return dataclasses.replace(answer, question=inputs["asked"], notice=notice)
+        standalone = self.standalone_question(cleaned.text, history)
+        inputs = AnswerInput(question=standalone, passages=self.retriever.search(standalone, filters))
+        for update in self.answerer.updates(inputs):
+            if isinstance(update, Answer):
+                notice = " ".join(part for part in (cleaned.notice, update.notice) if part)
+                yield dataclasses.replace(update, question=cleaned.text, notice=notice)
+            else:
+                yield update
 
 
 _default_lock = threading.Lock()
@@ -200,7 +154,7 @@ def _assistant_for(db: str | None, llm: str | None) -> Assistant:
         updates["db_path"] = Path(db)
     if llm is not None:
         updates["llm"] = llm
-    return Assistant(default_settings().model_copy(update=updates))
+    return Assistant(default_assistant_settings().model_copy(update=updates))
 
 
 def get_assistant(db: str | Path | None = None, llm: str | None = None) -> Assistant:
@@ -231,4 +185,4 @@ def answer(
     >>> turns = [("What does Turkey demand in Libya?", result.text)]  # doctest: +SKIP
     >>> answer("And what did it say about France?", history=turns)  # doctest: +SKIP
     """
-    return get_assistant(db, llm).ask(question, history, as_of=as_of, since=since, until=until, sources=sources)
+    return get_assistant(db, llm).ask(question, history, Filters.of(as_of, since, until, sources))

@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.errors import UserError
+
 if TYPE_CHECKING:
     from langchain_huggingface import ChatHuggingFace
 
@@ -30,7 +32,7 @@ _REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json")
 _convert_lock = threading.Lock()
 
 
-class LocalModelUnavailableError(RuntimeError):
+class LocalModelUnavailableError(UserError):
     """The local model's files (or the libraries to read them) are not installed."""
 
 
@@ -73,7 +75,7 @@ def converted_smollm2(cache_dir: Path) -> Path:
             raise LocalModelUnavailableError(f"reading GGUF needs gguf and accelerate installed: {error}") from error
         # The weights are de-quantised to float on load: what remains of GGUF is a marker that
         # stops save_pretrained, so drop it and save a plain float model.
-        model.hf_quantizer = None
+        model.hf_quantizer = None  # type: ignore[assignment]
         if hasattr(model.config, "quantization_config"):
             del model.config.quantization_config
         cache_dir.mkdir(parents=True, exist_ok=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
+
+from index.store import ChunkFilter
 
 NOT_IN_ARTICLES = "This is not in the articles: none of the indexed articles covers that question."
 
@@ -56,6 +60,34 @@ class Answer:
             "notice": self.notice,
             "citations": [citation.to_dict() for citation in self.citations],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What narrows a question's articles, passed down as one value.
+
+    ``as_of``: answer as of that day (articles near it first, none published after it beyond a few
+    days' grace). ``since``/``until``: publication dates, inclusive. ``sources``: only these.
+    """
+
+    as_of: date | None = None
+    since: date | None = None
+    until: date | None = None
+    sources: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        as_of: date | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> Filters:
+        return cls(as_of, since, until, tuple(sources or ()))
+
+    def chunk_filter(self) -> ChunkFilter:
+        """The hard filters as the store applies them (``as_of`` is a preference, applied by ranking)."""
+        return ChunkFilter(since=self.since, until=self.until, sources=self.sources)
 
 
 # What Assistant.stream() yields: the draft text so far (str), then the final, checked Answer.

@@ -28,13 +28,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant import Answer, Assistant
+from assistant import Answer, Assistant, Filters
 from assistant.eval import _subset, load_questions
 from assistant.grounding import claim_sentences
 from assistant.metrics import contains_answer
+from assistant.settings import AssistantSettings
 from index.articles import parse_date
 from index.build import build_index
-from index.settings import Settings
 from index.store import ArticleStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ def _timed(bot: Assistant, question: str, as_of: date | None) -> tuple[Answer, s
     started = time.perf_counter()
     draft = ""
     final: Answer | None = None
-    for update in bot.stream(question, as_of=as_of):
+    for update in bot.stream(question, filters=Filters(as_of=as_of)):
         if isinstance(update, Answer):
             final = update
         else:
@@ -143,14 +143,16 @@ def main() -> int:
     sets: dict[str, tuple[Path, list[tuple[str, str, date | None]], list[str]]] = {}
 
     seeds_db = work / "seeds"
-    build_index(ArticleStore.open(Settings(db_path=seeds_db)), [ROOT / "seeds"], show_progress=False)
+    build_index(ArticleStore.open(AssistantSettings(db_path=seeds_db)), [ROOT / "seeds"], show_progress=False)
     sets["seeds"] = (seeds_db, [(q, a, None) for q, a in SEED_QUESTIONS], OFF_TOPIC)
     if args.dev:
         dev = _dev_questions(args.dev)
         dev_db = work / "dev"
         print(f"indexing the evidence of {len(dev)} dev questions plus {args.others} articles…", file=sys.stderr)
         keep = _subset(dev, args.others)
-        build_index(ArticleStore.open(Settings(db_path=dev_db)), [EVAL / "realtimeqa_eval_corpus.jsonl.gz"], keep=keep)
+        build_index(
+            ArticleStore.open(AssistantSettings(db_path=dev_db)), [EVAL / "realtimeqa_eval_corpus.jsonl.gz"], keep=keep
+        )
         asked = [
             (q["question"], str(q["answer"]), date.fromisoformat(parse_date(q["question_date"]) or "")) for q in dev
         ]
@@ -158,7 +160,7 @@ def main() -> int:
 
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
         for name, (db, questions, off_topic) in sets.items():
-            bot = Assistant(Settings(db_path=db, llm=backend))
+            bot = Assistant(AssistantSettings(db_path=db, llm=backend))
             print(f"{backend} on {name}…", file=sys.stderr)
             report.setdefault(backend, {})[name] = measure(bot, questions, off_topic).row()
 

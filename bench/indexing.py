@@ -89,10 +89,10 @@ def _peak_mb() -> float:
 
 def _ours(articles: Path, db: Path) -> dict[str, Any]:
     from index.build import build_index  # noqa: PLC0415 - imported in the child only
-    from index.settings import Settings  # noqa: PLC0415
+    from index.settings import IndexSettings  # noqa: PLC0415
     from index.store import ArticleStore  # noqa: PLC0415
 
-    store = ArticleStore.open(Settings(db_path=db))
+    store = ArticleStore.open(IndexSettings(db_path=db))
     store.embeddings.embed_documents(["warm-up"])  # model load is not indexing
     first = build_index(store, [articles], show_progress=False)
     peak = _peak_mb()
@@ -139,10 +139,10 @@ def _encode(articles: Path, db: Path) -> dict[str, Any]:
     from index.chunking import article_documents  # noqa: PLC0415
     from index.embeddings import load_embeddings  # noqa: PLC0415
     from index.loaders import iter_articles  # noqa: PLC0415
-    from index.settings import Settings  # noqa: PLC0415
+    from index.settings import IndexSettings  # noqa: PLC0415
     from index.store import embedding_text  # noqa: PLC0415
 
-    settings = Settings(db_path=db)
+    settings = IndexSettings(db_path=db)
     errors: list = []
     texts = [
         embedding_text(d.page_content, d.metadata)
@@ -165,9 +165,9 @@ def _naive(articles: Path, db: Path) -> dict[str, Any]:
     from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: PLC0415
 
     from index.embeddings import load_embeddings  # noqa: PLC0415
-    from index.settings import Settings  # noqa: PLC0415
+    from index.settings import IndexSettings  # noqa: PLC0415
 
-    settings = Settings(db_path=db)
+    settings = IndexSettings(db_path=db)
     embeddings = load_embeddings(settings.embedding_model, settings.embedding_batch_size)
     embeddings.embed_documents(["warm-up"])
     started = time.perf_counter()

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from assistant import Assistant
-from index.settings import Settings
+from assistant.settings import AssistantSettings
 
 QUESTIONS = [
     "What does Turkey demand in Libya?",
@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    settings = Settings(db_path=args.db) if args.db else Settings()
+    settings = AssistantSettings(db_path=args.db) if args.db else AssistantSettings()
 
     started = time.perf_counter()
     assistant = Assistant(settings)

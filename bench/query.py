@@ -21,10 +21,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant import Assistant
+from assistant import Assistant, Filters
 from assistant.retrieval import PassageRetriever
+from assistant.settings import AssistantSettings
 from index.articles import parse_date
-from index.settings import Settings
 from index.store import ArticleStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
 
     questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()][: args.limit]
-    settings = Settings(db_path=args.db)
+    settings = AssistantSettings(db_path=args.db)
     warm = Assistant(settings)
     warm.ask("warm-up question about the news")
     figures: dict[str, Any] = {"chunks": warm.store.count(), "questions": len(questions)}
@@ -70,7 +70,7 @@ def _timed(call: Callable[..., object], questions: list[dict], days: list[date |
     seconds = []
     for item, day in zip(questions, days, strict=True):
         started = time.perf_counter()
-        call(item["question"], as_of=day)
+        call(item["question"], filters=Filters(as_of=day))
         seconds.append(time.perf_counter() - started)
     return seconds
 

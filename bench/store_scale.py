@@ -27,7 +27,7 @@ import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from tqdm import tqdm
 
-from index.settings import Settings
+from assistant.settings import AssistantSettings
 
 DIMENSION = 384
 
@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=None, help="where to build (default: a temporary folder)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    settings = Settings()
+    settings = AssistantSettings()
     with tempfile.TemporaryDirectory(prefix="bench-store-") as scratch:
         client = chromadb.PersistentClient(
             path=str(args.db or Path(scratch)), settings=ChromaSettings(anonymized_telemetry=False)

@@ -6,12 +6,14 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+# The package's __init__ (run before this module) has already applied index.offline's switches.
 from index.build import BuildReport, build_index
-from index.embeddings import EmbeddingModelUnavailableError
-from index.settings import Settings
-from index.store import ArticleStore, StoreError, claim_store, reset_store
+from index.errors import MissingInputError, run_command
+from index.settings import IndexSettings
+from index.store import ArticleStore, claim_store, reset_store
 from index.watch import watch
 
 DEFAULT_PATHS = [Path("seeds")]
@@ -39,22 +41,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command; errors meant for the user become one line and exit code 2 (:mod:`index.errors`)."""
+    return run_command(_main, argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings(db_path=args.db) if args.db else Settings()
-    try:
-        if args.command == "build":
-            return _build(settings, args)
-        if args.command == "watch":
-            return _watch(settings, args)
-        return _stats(settings, args)
-    except (StoreError, EmbeddingModelUnavailableError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    settings = IndexSettings(db_path=args.db) if args.db else IndexSettings()
+    if args.command == "build":
+        return _build(settings, args)
+    if args.command == "watch":
+        return _watch(settings, args)
+    return _stats(settings, args)
 
 
-def _build(settings: Settings, args: argparse.Namespace) -> int:
+def _build(settings: IndexSettings, args: argparse.Namespace) -> int:
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:  # named by the user: a typo, not an empty archive (the default seeds/ may be missing)
+        raise MissingInputError(f"no such file or folder: {', '.join(missing)}; nothing was indexed")
     claim_store(settings)
     if args.rebuild:
         reset_store(settings)
@@ -66,10 +72,9 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _watch(settings: Settings, args: argparse.Namespace) -> int:
+def _watch(settings: IndexSettings, args: argparse.Namespace) -> int:
     if not args.folder.is_dir():
-        print(f"error: {args.folder} is not a folder", file=sys.stderr)
-        return 2
+        raise MissingInputError(f"{args.folder} is not a folder: give the folder to watch")
     claim_store(settings)
     store = ArticleStore.open(settings)
     print(f"watching {args.folder} every {args.interval:g} s (Ctrl-C stops)", flush=True)
@@ -86,7 +91,7 @@ def _watch(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _stats(settings: Settings, args: argparse.Namespace) -> int:
+def _stats(settings: IndexSettings, args: argparse.Namespace) -> int:
     stats = ArticleStore.open(settings).stats()
     if args.json:
         print(json.dumps(stats, indent=2))

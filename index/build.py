@@ -6,9 +6,10 @@ straddled two batches, its still-valid tail would be deleted and re-embedded, so
 ``index()`` batches of whole articles.
 
 Why a fingerprint per article besides LangChain's record per chunk: ``index()`` hashes, looks up
-and re-stamps every chunk of every article it is handed, ~13 ms per unchanged article here (the
-record manager's SQL). One fingerprint per article, checked 500 at a time before any chunking,
-makes an unchanged archive cost a fraction of a millisecond per article. Pruning then removes
+and re-stamps every chunk of every article it is handed, so an unchanged article still costs the
+record manager's SQL for each of its chunks. One fingerprint per article, checked 500 at a time
+before any chunking, makes an unchanged archive far cheaper (figures in docs/lab-notes.md,
+"index/build.py: fingerprints"). Pruning then removes
 every chunk belonging to no article of this build.
 """
 
@@ -37,7 +38,7 @@ from index.store import ArticleStore
 logger = logging.getLogger(__name__)
 
 # Articles whose fingerprints are looked up in one query: large enough that an unchanged archive
-# costs a fraction of a millisecond per article, small enough to keep the progress bar moving.
+# costs little per article, small enough to keep the progress bar moving.
 _LOOKUP_GROUP = 500
 
 

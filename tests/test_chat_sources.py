@@ -10,12 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant import Assistant
-from assistant.history import reply_gist
-from assistant.suggestions import example_questions, main_name
-from chat_render import render_answer
+from assistant.settings import AssistantSettings
+from chat.examples import example_questions, main_name
+from chat.history import reply_gist
+from chat.render import render_answer
 from index.build import build_index
 from index.chunking import split_sentences
-from index.settings import Settings
 from index.store import ArticleStore
 
 # Twelve paragraphs of four sentences: several chunks of 1,000 characters that overlap.
@@ -97,7 +97,7 @@ def test_example_questions_come_from_what_is_indexed_and_are_all_answered(tmp_pa
     feed = tmp_path / "in" / "news.jsonl"
     feed.parent.mkdir()
     feed.write_text(json.dumps(OTHER_NEWS) + "\n", encoding="utf-8")
-    settings = Settings(db_path=tmp_path / "db")
+    settings = AssistantSettings(db_path=tmp_path / "db")
     store = ArticleStore.open(settings, embeddings=embeddings)
     build_index(store, [feed.parent], show_progress=False)
     assistant = Assistant(settings, store=store)

@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 from assistant.retrieval import PassageRetriever
+from assistant.settings import AssistantSettings
 from index.build import chunk_key
 from index.chunking import article_documents
 from index.loaders import iter_articles
-from index.settings import Settings
 from index.store import ArticleStore
 
 from .conftest import ROOT
@@ -62,7 +62,7 @@ def _build(db: Path, corpus: Path) -> subprocess.Popen[str]:
 
 def test_builds_killed_at_random_points_then_resumed_leave_every_chunk_once(tmp_path: Path) -> None:
     corpus = _write_corpus(tmp_path / "feed.jsonl")
-    settings = Settings(db_path=tmp_path / "db")
+    settings = AssistantSettings(db_path=tmp_path / "db")
     expected = {
         chunk_key(document)
         for article in iter_articles([corpus], [])

@@ -176,8 +176,8 @@ def test_an_interrupted_build_resumes_without_duplicates(make_store, tmp_path: P
     assert counting.texts == len(documents) - len(half), "chunks already in Chroma are not embedded again"
     # Filtered searches still find the resumed chunks (re-adding existing ids once broke them).
     for doc_id, text in STORIES.items():
-        hits = store.search(text, k=1, where={"article_id": doc_id})
-        assert hits and hits[0][0].metadata["article_id"] == doc_id
+        hits = store.vector_store.similarity_search(text, k=1, filter={"article_id": doc_id})
+        assert hits and hits[0].metadata["article_id"] == doc_id
 
 
 def test_batches_larger_than_the_write_size_are_split(make_store, tmp_path: Path) -> None:

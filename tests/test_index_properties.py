@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from assistant.retrieval import PassageRetriever
+from assistant.settings import AssistantSettings
 from index.articles import Article
 from index.build import build_index, chunk_key
 from index.chunking import article_documents
 from index.loaders import iter_articles
-from index.settings import Settings
 from index.store import ArticleStore
 
 NAMES = [f"story{n}" for n in range(5)]
@@ -44,7 +44,7 @@ class IndexModel(RuleBasedStateMachine):
         self.root = Path(tempfile.mkdtemp(prefix="index-model-"))
         self.folder = self.root / "articles"
         self.folder.mkdir()
-        self.settings = Settings(db_path=self.root / "db", collection=f"m{uuid.uuid4().hex[:10]}")
+        self.settings = AssistantSettings(db_path=self.root / "db", collection=f"m{uuid.uuid4().hex[:10]}")
         self.store = ArticleStore.open(self.settings, embeddings=self.embeddings)
         self.files: dict[str, int] = {}  # name -> version on disk
         self.indexed: dict[str, Article] | None = {}  # name -> the article the index must hold; None: unknown

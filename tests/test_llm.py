@@ -18,7 +18,7 @@ from assistant import Answer, Assistant
 from assistant.citations import citations_are_consistent, markers_in
 from assistant.grounding import check_answer
 from assistant.prompts import format_passages
-from index.settings import Settings
+from assistant.settings import AssistantSettings
 from index.store import ArticleStore
 
 from .conftest import free_port
@@ -82,7 +82,7 @@ def test_passages_are_delimited_so_article_text_cannot_close_them() -> None:
 
 
 def _with_model(seed_db: Path, embeddings, model) -> Assistant:
-    settings = Settings(db_path=seed_db)
+    settings = AssistantSettings(db_path=seed_db)
     return Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings), chat_model=model)
 
 
@@ -153,7 +153,7 @@ def test_stream_yields_growing_drafts_then_the_answer(seed_assistant: Assistant)
 @pytest.fixture(scope="module")
 def smollm2(seed_db: Path, embeddings) -> Assistant:
     pytest.importorskip("gguf", reason="ASSISTANT_LLM=smollm2 needs the [llm] extra")
-    settings = Settings(db_path=seed_db, llm="smollm2")
+    settings = AssistantSettings(db_path=seed_db, llm="smollm2")
     return Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings))
 
 
@@ -197,7 +197,7 @@ def chat_api_server(smollm2: Assistant) -> Iterator[str]:
 @pytest.mark.llm
 def test_openai_compatible_backend_through_the_real_client(chat_api_server: str, seed_db: Path, embeddings) -> None:
     pytest.importorskip("langchain_openai")
-    settings = Settings(db_path=seed_db, llm="openai:smollm2", openai_base_url=chat_api_server)
+    settings = AssistantSettings(db_path=seed_db, llm="openai:smollm2", openai_base_url=chat_api_server)
     bot = Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings))
     assert type(bot.chat_model).__name__ == "ChatOpenAI"
     updates = list(bot.stream(QUESTION))
@@ -212,7 +212,7 @@ def test_openai_compatible_backend_through_the_real_client(chat_api_server: str,
 def test_ollama_backend_through_the_real_client(chat_api_server: str, seed_db: Path, embeddings) -> None:
     pytest.importorskip("langchain_ollama")
     base_url = chat_api_server.removesuffix("/v1")  # the same test server also speaks Ollama's /api/chat
-    settings = Settings(db_path=seed_db, llm="ollama:smollm2", ollama_base_url=base_url)
+    settings = AssistantSettings(db_path=seed_db, llm="ollama:smollm2", ollama_base_url=base_url)
     bot = Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings))
     assert type(bot.chat_model).__name__ == "ChatOllama"
     answer = bot.ask(QUESTION)
@@ -223,6 +223,6 @@ def test_ollama_backend_through_the_real_client(chat_api_server: str, seed_db: P
 def test_unknown_backend_is_refused_clearly(seed_db: Path, embeddings) -> None:
     from assistant.llm import UnknownBackendError  # noqa: PLC0415
 
-    settings = Settings(db_path=seed_db, llm="gpt5-please")
+    settings = AssistantSettings(db_path=seed_db, llm="gpt5-please")
     with pytest.raises(UnknownBackendError, match="ASSISTANT_LLM"):
         Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings))

@@ -27,10 +27,10 @@ def audit(event, args):
 
 sys.addaudithook(audit)
 from pathlib import Path
-from app import build_app
+from chat.app import build_app
 from assistant import Assistant
 from index.build import build_index
-from index.settings import Settings
+from chat.settings import Settings
 from index.store import ArticleStore
 settings = Settings(db_path=Path(sys.argv[1]))
 store = ArticleStore.open(settings)

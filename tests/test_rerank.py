@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from langchain_core.documents import Document
 
-from assistant.rerank import Reranker
+from assistant.rerank import Candidate, Reranker
 from assistant.text import content_phrases
 
 
-@dataclass
-class Scored:
-    document: Document
-    fused: float = 1.0
+def Scored(document: Document) -> Candidate:  # noqa: N802 - reads as the candidate it makes
+    return Candidate(str(document.id), fused=1.0, document=document)
 
 
 def test_a_passage_repeating_the_questions_phrase_outranks_one_with_the_words_apart() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant
+from assistant import Assistant, Filters
 from assistant.retrieval import PassageRetriever
 from index.build import build_index
 from index.keyword import KeywordIndex
@@ -25,9 +25,10 @@ def cargo_store(make_store, tmp_path: Path) -> tuple[ArticleStore, Path]:
     return store, corpus
 
 
-def article_ranks(store: ArticleStore, mode: str, question: str, **kwargs) -> list[str]:
+def article_ranks(store: ArticleStore, mode: str, question: str, **filters) -> list[str]:
     retriever = PassageRetriever.from_settings(store, store.settings, k=30, retrieval_mode=mode)
-    return list(dict.fromkeys(d.metadata["article_id"] for d in retriever.search(question, **kwargs)))
+    found = retriever.search(question, Filters.of(**filters))
+    return list(dict.fromkeys(d.metadata["article_id"] for d in found))
 
 
 def test_keyword_search_finds_the_rare_code_that_dense_search_misses(cargo_store) -> None:
@@ -89,7 +90,9 @@ def test_a_narrow_filter_still_finds_its_articles_when_few_candidates_are_fetche
     """Filters are applied to a wider unfiltered search first; when that leaves too few, Chroma filters."""
     store, _ = cargo_store
     retriever = PassageRetriever.from_settings(store, store.settings, k=10, retrieval_mode="dense", candidates=1)
-    found = retriever.search("What did the shipment contain?", since=date(2023, 3, 10), until=date(2023, 3, 10))
+    found = retriever.search(
+        "What did the shipment contain?", Filters(since=date(2023, 3, 10), until=date(2023, 3, 10))
+    )
     assert [d.metadata["article_id"] for d in found] == ["cargo-09"]
     unfiltered = retriever.search("What did the shipment contain?")
     assert "cargo-09" not in {d.metadata["article_id"] for d in unfiltered}, "the filter did the finding"
@@ -107,6 +110,6 @@ def test_as_of_prefers_articles_just_before_the_date(cargo_store) -> None:
 def test_answer_accepts_filters(cargo_store) -> None:
     store, _ = cargo_store
     bot = Assistant(store.settings, store=store)
-    result = bot.ask("What did shipment QR-1107 contain?", sources=["cnn.com"])
+    result = bot.ask("What did shipment QR-1107 contain?", filters=Filters(sources=("cnn.com",)))
     assert result.answered and "copper wire" in result.text  # QR-1107 is cargo-01, a cnn.com story
     assert all(c.source == "cnn.com" for c in result.citations)

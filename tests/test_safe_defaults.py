@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-from app import chat_auth, is_loopback
 from assistant.types import Answer, Citation
-from chat_render import render_answer, safe_link
-from index.settings import Settings
+from chat.auth import chat_auth, is_loopback
+from chat.render import render_answer, safe_link
+from chat.settings import Settings
 
 from .conftest import ROOT, serving
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from assistant import Assistant
 from assistant.retrieval import PassageRetriever
+from assistant.settings import AssistantSettings
 from index.build import build_index
-from index.settings import Settings
 from index.store import ArticleStore
 
 from .conftest import ROOT, SEEDS
@@ -28,7 +28,7 @@ def test_an_article_indexed_by_another_process_is_answered_by_the_running_assist
     host, port = chroma_server
     server = {"chroma_host": host, "chroma_port": port, "collection": f"news-{uuid.uuid4().hex[:12]}"}
     # The chat's machine: its own folder for the local keyword index and records.
-    chat_settings = Settings(db_path=tmp_path / "chat", keyword_sync_seconds=0, **server)
+    chat_settings = AssistantSettings(db_path=tmp_path / "chat", keyword_sync_seconds=0, **server)
     chat = Assistant(chat_settings, store=ArticleStore.open(chat_settings, embeddings=embeddings))
     build_index(chat.store, [SEEDS], show_progress=False)
     assert not chat.ask("Which volcano erupted near Grindavik?").answered
@@ -87,7 +87,7 @@ def test_machines_sharing_a_record_manager_replace_each_others_articles(
         feed = tmp_path / machine / "feed.jsonl"
         feed.parent.mkdir()
         feed.write_text(json.dumps({"doc_id": "volcano", "title": "Iceland eruption", "text": text}) + "\n")
-        store = ArticleStore.open(Settings(db_path=tmp_path / machine, **shared), embeddings=embeddings)
+        store = ArticleStore.open(AssistantSettings(db_path=tmp_path / machine, **shared), embeddings=embeddings)
         report = build_index(store, [feed], show_progress=False)
 
     assert (report.added, report.updated) == (0, 1), report.summary()

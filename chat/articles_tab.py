@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import gradio as gr
+
+from chat.settings import ChatSettings
 from index.build import BuildReport, build_index
 from index.loaders import file_article_id
-from index.settings import Settings
 from index.store import ArticleStore, IndexedArticle
 from index.uploads import SavedUploads, save_uploads
-
-if TYPE_CHECKING:
-    import gradio as gr
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def build_summary(report: BuildReport, uploads: SavedUploads | None = None) -> s
     return "\n".join(lines)
 
 
-def index_uploads(store: ArticleStore, settings: Settings, files: list[str] | None) -> str:
+def index_uploads(store: ArticleStore, settings: ChatSettings, files: list[str] | None) -> str:
     """Save the uploaded files into the upload folder and index them (a progress bar follows tqdm)."""
     if not files:
         return "Choose one or more article files first."
@@ -75,13 +74,13 @@ def index_uploads(store: ArticleStore, settings: Settings, files: list[str] | No
     return build_summary(report, uploads)
 
 
-def reindex_all(store: ArticleStore, settings: Settings) -> str:
+def reindex_all(store: ArticleStore, settings: ChatSettings) -> str:
     """Bring the index in line with seeds/ and the upload folder: new and changed files, nothing else."""
     folders = [folder for folder in (SEEDS, settings.upload_dir) if folder.exists()]
     return build_summary(build_index(store, folders, show_progress=True))
 
 
-def remove_article(store: ArticleStore, settings: Settings, article_id: str) -> str:
+def remove_article(store: ArticleStore, settings: ChatSettings, article_id: str) -> str:
     """Remove an article from the index, and its file when it was uploaded here (else a re-index brings it back)."""
     article_id = article_id.strip()
     if not article_id:
@@ -99,10 +98,8 @@ def remove_article(store: ArticleStore, settings: Settings, article_id: str) -> 
     )
 
 
-def articles_tab(store: ArticleStore, settings: Settings, indexed: list[IndexedArticle]) -> None:
+def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[IndexedArticle]) -> None:
     """The tab's components and events, inside the caller's ``gr.Blocks``."""
-    import gradio as gr  # noqa: PLC0415 - after index.settings set the no-telemetry environment
-
     # One listing of the index per change (2.8 s at 8,097 articles), kept for the search box, which
     # then filters as you type without touching the store.
     listing = {"articles": indexed}
@@ -144,7 +141,7 @@ def articles_tab(store: ArticleStore, settings: Settings, indexed: list[IndexedA
     def on_remove(article_id: str, query: str) -> Any:
         return refreshed(remove_article(store, settings, article_id), query)
 
-    def on_select(event: gr.SelectData, rows: Any) -> str:
+    def on_select(rows: Any, event: gr.SelectData) -> str:
         row = event.index[0] if isinstance(event.index, list | tuple) else event.index
         return str(rows.iloc[row]["id"]) if hasattr(rows, "iloc") else str(rows[row][-1])
 

@@ -2,7 +2,7 @@
 
 Each chip links to its source's passage in the same message (``#source-<key>-<n>``). The browser does
 the rest without any script: it scrolls the passage into view, opens its source if the reader had
-folded it, and ``:target`` in :data:`CHAT_CSS` outlines it. Each source shows the article's title,
+folded it, and ``:target`` in ``chat.css`` outlines it. Each source shows the article's title,
 date and source, the passage with the sentences the answer quotes highlighted, a link to the
 original (http(s) only) and, folded, the whole article text.
 
@@ -18,38 +18,13 @@ import uuid
 from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
-from assistant.history import SOURCES_START
 from assistant.types import Answer, Citation
 from index.chunking import split_sentences
 
 ArticleText = Callable[[str], str | None]
 
-# Chips look like chips in both themes; a passage reached from its chip is outlined and stays clear
-# of the chat's top edge so its title shows too. The highlight is dark text on yellow in both themes
-# (the dark theme's light text on Gradio's yellow could hardly be read).
-CHAT_CSS = """
-#chat-title h1 { text-align: center; }
-mark { background-color: #ffe58a !important; color: #1b1b1b !important; }
-a.cite-chip, span.cite-chip {
-  display: inline-block; min-width: 1.6em; padding: 0 0.4em; margin: 0 0.1em; border-radius: 999px;
-  background: var(--color-accent-soft); color: var(--body-text-color) !important;
-  border: 1px solid var(--color-accent); font-size: 0.8em; font-weight: 600; line-height: 1.5;
-  text-align: center; text-decoration: none !important; cursor: pointer;
-}
-a.cite-chip:hover, a.cite-chip:focus-visible { background: var(--color-accent); color: white !important; }
-details.source { margin: 0.5em 0; padding: 0.3em 0.6em; border-left: 3px solid var(--color-accent-soft); }
-details.source > summary { cursor: pointer; font-size: 0.95rem !important; line-height: 1.5 !important; }
-details.source > summary strong { font-size: 0.95rem !important; font-weight: 600 !important; }
-.source-facts { color: var(--body-text-color-subdued); font-size: 0.9em; }
-blockquote.passage { scroll-margin-top: 4em; margin: 0.4em 0; }
-blockquote.passage:target { outline: 2px solid var(--color-accent); outline-offset: 4px; border-radius: 4px; }
-details.whole-article > summary { cursor: pointer; font-size: 0.9em; }
-.article-text { max-height: 24em; overflow-y: auto; font-size: 0.95em; }
-@media (max-width: 600px) {  /* a phone: less indentation, more room for the text */
-  details.source { padding: 0.2em 0.2em 0.2em 0.4em; }
-  blockquote.passage { margin: 0.3em 0; padding-left: 0.5em; }
-}
-"""
+# Where a reply's sources start: chat.history cuts an earlier reply here to hand the assistant its answer.
+SOURCES_START = '<div class="sources">'
 
 _ESCAPED_MARKERS = re.compile(r"(?:\\\[\d+\\\])+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")

@@ -4,7 +4,7 @@ Fixed examples about Libya are no use on someone's own archive: there they would
 refused. So the configured questions (``ASSISTANT_EXAMPLE_QUESTIONS``) are offered only when the
 index answers them, and questions about the names the newest articles talk about most fill the
 rest ("What is the latest on Fagradalsfjall?"). Every question offered is first put to the
-extractive answerer (retrieval and sentence selection, about 0.3 s, never a language model), so
+extractive answerer (retrieval and sentence selection only, never a language model), so
 clicking an example never leads to "not in the articles".
 """
 
@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+from assistant.answerer import AnswerInput
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -71,7 +73,7 @@ def _name_word(word: str) -> str:
 def answers(assistant: Assistant, question: str) -> bool:
     """Whether the index answers ``question`` (checked without any language model)."""
     passages = assistant.retriever.invoke(question)
-    return assistant.extractive.invoke({"question": question, "passages": passages}).answered
+    return assistant.extractive.invoke(AnswerInput(question=question, passages=passages)).answered
 
 
 def example_questions(

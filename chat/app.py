@@ -1,0 +1,158 @@
+"""The chat: ``python app.py [--host 127.0.0.1] [--port 7860] [--db DIR] [--llm NAME] [--no-auth]``.
+
+A Gradio ``ChatInterface`` over the same :class:`~assistant.Assistant` that ``assistant.answer()``
+uses, and the Articles tab that manages the index. Each reply is the answer with its ``[n]`` chips,
+then the cited passages (:mod:`chat.render`). Analytics are off, no share link is ever made, and it
+listens on 127.0.0.1 unless told otherwise (:mod:`chat.auth`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.dates import user_date
+from assistant.llm import check_backend
+from assistant.service import Assistant
+from assistant.types import Answer, Filters
+from chat.articles_tab import articles_tab
+from chat.auth import chat_auth
+from chat.history import plain_turns
+from chat.index_view import IndexView
+from chat.render import escape_markdown, render_answer, render_draft
+from chat.settings import Settings, default_settings
+from index.errors import BadDateError, run_command
+from index.store import claim_store
+
+logger = logging.getLogger(__name__)
+
+CSS_PATH = Path(__file__).with_name("chat.css")
+QUESTION_PLACEHOLDER = "Ask about the news articles…"
+EMPTY_INDEX_NOTICE = (
+    "**The index is empty:** add articles in the **Articles** tab, or with `python -m index build PATH`."
+)
+DESCRIPTION = (
+    "Ask about the news articles in the index. Every claim in an answer carries a number "
+    "pointing at the passage it comes from, shown underneath."
+)
+
+
+def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
+    """The chat (every message answered by ``assistant.stream``) and the Articles tab that manages the index."""
+
+    def respond(message: str, history: list[Any], since: str, until: str, sources: list[str] | None) -> Iterator[str]:
+        try:
+            filters = Filters.of(since=user_date(since, "From"), until=user_date(until, "Until"), sources=sources)
+        except BadDateError as error:
+            yield escape_markdown(str(error))
+            return
+        for update in assistant.stream(message, plain_turns(history), filters):
+            if isinstance(update, Answer):
+                yield render_answer(update, article_text=assistant.store.article_text)
+            else:
+                yield render_draft(update)
+
+    indexed = assistant.store.articles()  # one pass over the index for both tabs
+    view = IndexView(assistant, settings)
+    shown = view.current(indexed)
+    with gr.Blocks(title="News assistant", analytics_enabled=False) as app:
+        with gr.Tab("Chat"):
+            gr.Markdown(f"# News assistant\n\n{DESCRIPTION}", elem_id="chat-title")
+            empty_notice = gr.Markdown(EMPTY_INDEX_NOTICE, visible=shown.chunks == 0)
+            sources_filter = gr.Dropdown(
+                value=[],
+                choices=shown.sources,
+                multiselect=True,
+                allow_custom_value=True,
+                label="Sources",
+                info="only these sources (none chosen: all)",
+                render=False,
+            )
+            chatbot = gr.Chatbot(
+                height="72vh",  # most of the window: an answer and its first source fit without scrolling
+                label="Answers with their sources",
+                latex_delimiters=[],  # "$$" in an article is text, not a formula
+                render=False,
+            )
+            gr.ChatInterface(
+                respond,
+                # Shown inside the empty chat; a click asks the question with the current filters.
+                # Given even when none is answerable yet, so that the click is wired for a later load.
+                examples=[[question, None, None, None] for question in shown.examples or settings.example_questions],
+                cache_examples=False,
+                run_examples_on_click=True,
+                analytics_enabled=False,
+                concurrency_limit=settings.chat_concurrency,
+                api_name="chat",
+                chatbot=chatbot,
+                textbox=gr.Textbox(
+                    placeholder=QUESTION_PLACEHOLDER, show_label=False, elem_id="question", scale=7, render=False
+                ),
+                additional_inputs=[
+                    gr.Textbox(value="", label="From (YYYY-MM-DD)", placeholder="any date", render=False),
+                    gr.Textbox(value="", label="Until (YYYY-MM-DD)", placeholder="any date", render=False),
+                    sources_filter,
+                ],
+                additional_inputs_accordion=gr.Accordion("Filters: dates and sources", open=False, render=False),
+            )
+        with gr.Tab("Articles"):
+            articles_tab(assistant.store, settings, indexed)
+
+        # Each page load shows the index as it is now: articles may have come or gone since the start.
+        def on_load() -> tuple[Any, Any, Any]:
+            now = view.current()
+            return (
+                gr.Chatbot(examples=[{"text": question} for question in now.examples] or None),
+                gr.Markdown(visible=now.chunks == 0),
+                gr.Dropdown(choices=now.sources),
+            )
+
+        app.load(on_load, None, [chatbot, empty_notice, sources_filter], api_visibility="undocumented")
+    return app
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python app.py", description="Serve the news assistant chat.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--no-auth", action="store_true", help="serve another address without a login (logged as a warning)"
+    )
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
+    parser.add_argument("--llm", help="what writes answers: extractive, smollm2, ollama:<model>, openai:<model>")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve the chat; errors meant for the user become one line and exit code 2 (:mod:`index.errors`)."""
+    return run_command(_main, argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    updates: dict[str, Any] = {}
+    if args.db:
+        updates["db_path"] = args.db
+    if args.llm:
+        updates["llm"] = args.llm
+    settings = default_settings().model_copy(update=updates)
+    check_backend(settings.llm)  # a typo fails now, not after the models have loaded
+    auth = chat_auth(settings, args.host, args.no_auth)
+    claim_store(settings)
+    assistant = Assistant(settings)  # load the model and store before the first question
+    logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
+    build_app(assistant, settings).launch(
+        server_name=args.host, server_port=args.port, share=False, auth=auth, css=CSS_PATH.read_text()
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""The catalogue of indexed articles: listing them, one whole article, the index's figures.
+
+A mixin of :class:`~index.store.store.ArticleStore`, kept apart because it answers what a person
+browsing the index asks (the Articles tab, a source's "whole article"), not what retrieval needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from langchain_classic.indexes._sql_record_manager import UpsertionRecord  # its table, for counts per article
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from index.store.chroma import DIMENSION_KEY, MODEL_KEY
+
+if TYPE_CHECKING:
+    import chromadb
+    from langchain_classic.indexes import SQLRecordManager
+
+    from index.settings import IndexSettings
+
+
+@dataclass(slots=True)
+class IndexedArticle:
+    """One article as the index holds it: what the Articles tab lists."""
+
+    id: str
+    title: str
+    date: str
+    source: str
+    url: str
+    chunks: int
+
+
+class ArticleCatalogue:
+    """Articles as a person sees them; needs the store's collection, client and record manager."""
+
+    settings: IndexSettings
+    client: chromadb.ClientAPI
+    record_manager: SQLRecordManager
+
+    @property
+    def collection(self) -> chromadb.Collection:
+        raise NotImplementedError
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def articles(self) -> list[IndexedArticle]:
+        """Every indexed article with its chunk count (newest first).
+
+        Read from each article's first chunk plus the record manager's count of chunks per article:
+        paging through every chunk's metadata instead took 140 s at 84,944 chunks (Chroma's offset
+        paging rereads what it skips), this 2.8 s (both timed beside a benchmark on 2 cores).
+        """
+        counts = self._chunk_counts()
+        found: dict[str, IndexedArticle] = {}
+        page = self.client.get_max_batch_size()
+        offset = 0
+        while True:
+            rows = self.collection.get(where={"chunk": 0}, include=["metadatas"], limit=page, offset=offset)
+            metadatas = rows["metadatas"] or []
+            for metadata in metadatas:
+                if not metadata or "article_id" not in metadata:
+                    continue
+                article_id = str(metadata["article_id"])
+                found[article_id] = IndexedArticle(
+                    id=article_id,
+                    title=str(metadata.get("title") or article_id),
+                    date=str(metadata.get("date") or ""),
+                    source=str(metadata.get("source") or ""),
+                    url=str(metadata.get("url") or ""),
+                    chunks=counts.get(article_id, 1),
+                )
+            if len(metadatas) < page:
+                break
+            offset += page
+        return sorted(found.values(), key=lambda a: (a.date, a.title), reverse=True)
+
+    def _chunk_counts(self) -> dict[str, int]:
+        """Chunks per article, as LangChain's record manager holds them (one SQL query)."""
+        manager = self.record_manager
+        # LangChain's table leaves its columns untyped, hence Any.
+        query: Select[Any] = (
+            select(UpsertionRecord.group_id, func.count())  # type: ignore[assignment]
+            .where(UpsertionRecord.namespace == manager.namespace)
+            .group_by(UpsertionRecord.group_id)
+        )
+        with Session(manager.engine) as session:  # type: ignore[arg-type]  # a sync engine: SQLRecordManager's default
+            return {str(group): int(count) for group, count in session.execute(query) if group is not None}
+
+    def article_text(self, article_id: str) -> str | None:
+        """The article's whole text, put back together from its chunks (None when it is not indexed).
+
+        Chunks carry their character offsets, so overlapping sentences are taken once. The
+        whitespace between two chunks that do not overlap is not stored: one space stands for a
+        short gap, a paragraph break for a longer one.
+        """
+        found = self.collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
+        pieces = sorted(
+            (int(metadata.get("start", 0) or 0), text)  # type: ignore[arg-type]
+            for text, metadata in zip(found["documents"] or [], found["metadatas"] or [], strict=True)
+            if metadata is not None and text
+        )
+        if not pieces:
+            return None
+        whole, covered = "", 0
+        for start, text in pieces:
+            if start >= covered:
+                whole += ("" if not whole else " " if start - covered <= 1 else "\n\n") + text
+            elif start + len(text) > covered:
+                whole += text[covered - start :]
+            covered = max(covered, start + len(text))
+        return whole
+
+    def stats(self, articles: list[IndexedArticle] | None = None) -> dict[str, Any]:
+        """What the index holds: articles, chunks, date range, model, size on disk and last change.
+
+        ``articles`` (from :meth:`articles`) saves a second pass over the index when the caller has it.
+        """
+        articles = self.articles() if articles is None else articles
+        dates = [a.date for a in articles if a.date]
+        metadata = self.collection.metadata or {}
+        files = [] if self.settings.chroma_host else [f for f in self.settings.db_path.rglob("*") if f.is_file()]
+        return {
+            "location": self.location,
+            "collection": self.settings.collection,
+            "articles": len(articles),
+            "chunks": self.count(),
+            "first_date": min(dates) if dates else None,
+            "last_date": max(dates) if dates else None,
+            "embedding_model": metadata.get(MODEL_KEY),
+            "embedding_dimension": metadata.get(DIMENSION_KEY),
+            "store_bytes": sum(f.stat().st_size for f in files) if files else None,
+            "last_update": (
+                datetime.fromtimestamp(max(f.stat().st_mtime for f in files), tz=UTC).isoformat(timespec="seconds")
+                if files
+                else None
+            ),
+        }
+
+    @property
+    def location(self) -> str:
+        if self.settings.chroma_host:
+            return f"http://{self.settings.chroma_host}:{self.settings.chroma_port}"
+        return str(self.settings.db_path)

@@ -1,0 +1,64 @@
+"""Which chunks a search may return: a publication-date range and a set of sources.
+
+The one place that writes Chroma's ``where`` clause for them, and applies the same test to a
+found passage's metadata (so a filter can run after an unfiltered search, which is faster).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from index.articles import date_as_int
+
+_FIRST_DAY = 1
+_LAST_DAY = 99991231
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkFilter:
+    """Published between ``since`` and ``until`` (either may be open) and from one of ``sources``."""
+
+    since: date | None = None
+    until: date | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.since is None and self.until is None and not self.sources
+
+    @property
+    def has_dates(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    def day_range(self) -> tuple[int, int] | None:
+        """The dates as ``(YYYYMMDD, YYYYMMDD)`` numbers, as chunks store them; None without dates."""
+        return self._day_range() if self.has_dates else None
+
+    def _day_range(self) -> tuple[int, int]:
+        low = date_as_int(self.since.isoformat()) if self.since else _FIRST_DAY
+        high = date_as_int(self.until.isoformat()) if self.until else _LAST_DAY
+        return low or _FIRST_DAY, high or _LAST_DAY
+
+    def matches(self, metadata: Mapping[str, Any]) -> bool:
+        """The test Chroma's ``where`` makes, applied to one chunk's metadata."""
+        if self.sources and metadata.get("source") not in self.sources:
+            return False
+        if not self.has_dates:
+            return True
+        low, high = self._day_range()
+        return low <= int(metadata.get("date_int") or 0) <= high
+
+    def where(self) -> dict[str, Any] | None:
+        """Chroma's ``where`` clause for this filter (None when it lets everything through)."""
+        clauses: list[dict[str, Any]] = []
+        if self.has_dates:
+            low, high = self._day_range()
+            clauses += [{"date_int": {"$gte": low}}, {"date_int": {"$lte": high}}]
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}

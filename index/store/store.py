@@ -1,0 +1,263 @@
+"""The store: article chunks in Chroma, LangChain's record manager for them, and a keyword index.
+
+Everything above :mod:`index.store` sees this small API (search by vector with a filter, chunks
+by id, whether an article is indexed, the catalogue of articles) and never Chroma itself.
+
+>>> store = ArticleStore.open(IndexSettings(db_path=Path("/tmp/news")))  # doctest: +SKIP
+>>> store.search("what does Turkey demand in Libya", k=3)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import chromadb
+import numpy as np
+from langchain_classic.indexes import SQLRecordManager
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from index.embeddings import embedding_dimension, load_embeddings
+from index.keyword import KeywordIndex
+from index.settings import IndexSettings
+from index.store.catalogue import ArticleCatalogue
+from index.store.chroma import (
+    ARTICLES_NAMESPACE_SUFFIX,
+    DIMENSION_KEY,
+    EMBEDDING_INPUT,
+    INPUT_KEY,
+    MODEL_KEY,
+    ArticleChroma,
+    apply_ef_search,
+    check_model,
+    ef_search,
+    make_client,
+    readable,
+    record_manager_for,
+)
+from index.store.filters import ChunkFilter
+
+logger = logging.getLogger(__name__)
+
+# How much wider an unfiltered search goes before a filtered one falls back on Chroma's filter.
+_POST_FILTER_FACTOR = 4
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChunk:
+    """A chunk as the store holds it: the passage (with its metadata) and its vector."""
+
+    document: Document
+    vector: np.ndarray
+
+
+class ArticleStore(ArticleCatalogue):
+    """A Chroma collection of article chunks plus LangChain's record manager for it."""
+
+    def __init__(
+        self,
+        settings: IndexSettings,
+        client: chromadb.ClientAPI,
+        vector_store: ArticleChroma,
+        record_manager: SQLRecordManager,
+        embeddings: Embeddings,
+    ) -> None:
+        self.settings = settings
+        self.client = client
+        self.vector_store = vector_store
+        self.record_manager = record_manager
+        self.article_records = record_manager_for(settings, ARTICLES_NAMESPACE_SUFFIX)
+        self.embeddings = embeddings
+        self._keyword_synced_at = time.monotonic()
+        self._keyword_sync_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: IndexSettings, embeddings: Embeddings | None = None) -> ArticleStore:
+        """Open (or create) the collection; refuse one built with another embedding model."""
+        client = make_client(settings)
+        readable(lambda: check_model(client, settings, dimension=None), settings)  # before loading any model
+        embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_batch_size)
+        dimension = embedding_dimension(embeddings)  # type: ignore[arg-type]
+        check_model(client, settings, dimension)
+        vector_store = ArticleChroma(
+            collection_name=settings.collection,
+            embedding_function=embeddings,
+            client=client,
+            collection_metadata={
+                MODEL_KEY: settings.embedding_model,
+                DIMENSION_KEY: dimension,
+                INPUT_KEY: EMBEDDING_INPUT,
+            },
+            # Explicit, not Chroma's defaults by accident: these decide recall and insert speed at scale.
+            collection_configuration={
+                "hnsw": {
+                    "space": "cosine",
+                    "max_neighbors": settings.hnsw_max_neighbors,
+                    "ef_construction": settings.hnsw_ef_construction,
+                    "ef_search": ef_search(settings),
+                }
+            },
+        )
+        apply_ef_search(vector_store._collection, settings)
+        vector_store.keyword_index = KeywordIndex(settings.db_path / "keyword")
+        store = cls(settings, client, vector_store, record_manager_for(settings), embeddings)
+        try:
+            store.reconcile_keyword_index()
+        except ValueError as error:  # tantivy's writer lock: another process is writing right now
+            logger.warning("keyword index not reconciled (%s); it will be on the next open", error)
+        return store
+
+    @property
+    def keyword_index(self) -> KeywordIndex:
+        assert self.vector_store.keyword_index is not None
+        return self.vector_store.keyword_index
+
+    def keep_keyword_index_current(self) -> None:
+        """On a Chroma server, others may index too: catch up with them every ``keyword_sync_seconds``.
+
+        The keyword index is local to each machine; its count is compared with the server's, and
+        only a difference costs more (the ids are compared and the difference fetched).
+        """
+        if not self.settings.chroma_host:
+            return  # embedded: this process owns the store, every write went through it
+        with self._keyword_sync_lock:
+            if time.monotonic() - self._keyword_synced_at < self.settings.keyword_sync_seconds:
+                return
+            self._keyword_synced_at = time.monotonic()
+            try:
+                self.reconcile_keyword_index()
+            except ValueError as error:  # tantivy's writer lock: a build on this machine is writing it
+                logger.info("keyword index not reconciled now (%s)", error)
+
+    def reconcile_keyword_index(self) -> None:
+        """Make the keyword index hold exactly Chroma's chunks.
+
+        Both are written in the same calls, so they only drift after a crash between the two
+        writes, or for an index built before the keyword index existed: then the difference is
+        added or removed (a count check keeps this free when nothing drifted).
+        """
+        if self.keyword_index.count() == self.count():
+            return
+        chroma_ids = self._all_ids()
+        keyword_ids = self.keyword_index.all_ids()
+        self.keyword_index.delete(keyword_ids - chroma_ids)
+        missing = sorted(chroma_ids - keyword_ids)
+        logger.info("keyword index: adding %d chunks, removing %d", len(missing), len(keyword_ids - chroma_ids))
+        for start in range(0, len(missing), self.max_batch_size * 8):
+            batch = missing[start : start + self.max_batch_size * 8]
+            got = self.collection.get(ids=batch, include=["documents", "metadatas"])
+            metadatas = [dict(metadata) if metadata else None for metadata in got["metadatas"] or []]
+            self.keyword_index.add(got["ids"], got["documents"] or [], metadatas)
+
+    def _all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        page = self.client.get_max_batch_size()
+        for offset in range(0, self.count(), page):
+            ids.update(self.collection.get(include=[], limit=page, offset=offset)["ids"])
+        return ids
+
+    @property
+    def collection(self) -> chromadb.Collection:
+        return self.vector_store._collection
+
+    @property
+    def max_batch_size(self) -> int:
+        """Chunks per write: our setting, never above what Chroma accepts in one call."""
+        return max(1, min(self.settings.index_batch_size, self.client.get_max_batch_size()))
+
+    def count(self) -> int:
+        """Number of chunks in the collection."""
+        return self.collection.count()
+
+    def search(self, query: str, k: int, chunk_filter: ChunkFilter | None = None) -> list[tuple[Document, float]]:
+        """The ``k`` chunks closest to ``query``, each with its cosine similarity (higher is closer)."""
+        return self.search_by_vector(self.query_vector(query), k, chunk_filter)
+
+    def search_by_vector(
+        self, vector: np.ndarray, k: int, chunk_filter: ChunkFilter | None = None
+    ) -> list[tuple[Document, float]]:
+        """The ``k`` chunks closest to ``vector`` among those ``chunk_filter`` lets through.
+
+        Chroma's metadata filter is slow at scale, so a filtered search first searches unfiltered
+        ``_POST_FILTER_FACTOR`` times as wide and filters here; Chroma filters only when that leaves
+        too few (a narrow window or a rare source).
+        """
+        if chunk_filter is None or chunk_filter.is_empty:
+            return self._nearest(vector, k, None)
+        wide = self._nearest(vector, k * _POST_FILTER_FACTOR, None)
+        kept = [(document, score) for document, score in wide if chunk_filter.matches(document.metadata)]
+        if len(kept) >= k or len(wide) < k * _POST_FILTER_FACTOR:
+            return kept[:k]  # enough, or the whole collection was searched
+        return self._nearest(vector, k, chunk_filter.where())
+
+    def _nearest(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[Document, float]]:
+        count = self.count()
+        if count == 0:
+            return []
+        # Cosine distance → similarity ourselves: LangChain's relevance helper warns on negatives.
+        hits = self.vector_store.similarity_search_by_vector_with_relevance_scores(
+            vector.tolist(), k=min(k, count), filter=where
+        )
+        return [(document, 1.0 - distance) for document, distance in hits]
+
+    def chunks(self, ids: Sequence[str]) -> list[StoredChunk]:
+        """The chunks with these ids that Chroma holds (in no particular order), with their vectors."""
+        if not ids:
+            return []
+        got = self.collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        vectors = [] if got["embeddings"] is None else list(got["embeddings"])
+        return [
+            StoredChunk(Document(id=chunk_id, page_content=text, metadata=dict(metadata or {})), np.asarray(vector))
+            for chunk_id, text, metadata, vector in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], vectors, strict=True
+            )
+        ]
+
+    def has_article(self, article_id: str) -> bool:
+        """Whether any chunk of the article is indexed."""
+        return bool(self.collection.get(where={"article_id": article_id}, limit=1, include=[])["ids"])
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The question's embedding, remembered: retrieval and answering both need it."""
+        return self._query_vector(text)
+
+    @functools.cached_property
+    def _query_vector(self) -> Callable[[str], np.ndarray]:
+        @functools.lru_cache(maxsize=2048)
+        def embed(text: str) -> np.ndarray:
+            vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+            vector.setflags(write=False)
+            return vector
+
+        return embed
+
+    def delete_keys(self, keys: Sequence[str]) -> None:
+        """Remove chunks from Chroma first, then from the record manager (as LangChain does)."""
+        for start in range(0, len(keys), self.max_batch_size):
+            batch = list(keys[start : start + self.max_batch_size])
+            self.vector_store.delete(ids=batch)
+            self.record_manager.delete_keys(batch)
+
+    def article_ids_of(self, keys: Sequence[str]) -> set[str]:
+        """Which articles the given chunk ids belong to."""
+        found: set[str] = set()
+        for start in range(0, len(keys), self.max_batch_size):
+            batch = list(keys[start : start + self.max_batch_size])
+            metadatas = self.collection.get(ids=batch, include=["metadatas"])["metadatas"] or []
+            found.update(str(m["article_id"]) for m in metadatas if m and "article_id" in m)
+        return found
+
+    def remove_articles(self, article_ids: Sequence[str]) -> int:
+        """Delete the articles' chunks (Chroma, keyword index, records) and fingerprints; returns chunks removed."""
+        keys = self.record_manager.list_keys(group_ids=list(article_ids))
+        self.delete_keys(keys)
+        fingerprints = self.article_records.list_keys(group_ids=list(article_ids))
+        if fingerprints:
+            self.article_records.delete_keys(fingerprints)
+        return len(keys)
