@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run index test lint browser
+.PHONY: install run index test lint browser docs
 
 # torch first, pinned to the CPU build on this disk: a bare "torch" would pull GBs of CUDA.
 $(STAMP): pyproject.toml constraints.txt
@@ -38,6 +38,11 @@ browser:
 test: install browser
 	$(PY) -m pytest
 
+# The settings reference, generated from the settings object (a test fails when it is stale).
+docs: install
+	$(PY) -m chat.settings_doc
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy

@@ -24,7 +24,7 @@ from assistant.answerer import Answerer, AnswerInput, InvokeOnly, as_answerer, f
 from assistant.answering import ExtractiveAnswerer
 from assistant.generative import GroundedLLMAnswerer
 from assistant.history import as_messages, history_turns, looks_like_followup, with_previous_terms
-from assistant.llm import backend_name, chat_model_for, check_backend
+from assistant.llm import backend_name, chat_model_for
 from assistant.prompts import CONDENSE_PROMPT
 from assistant.questions import EMPTY_QUESTION, clean_question
 from assistant.retrieval import PassageRetriever
@@ -60,8 +60,9 @@ class Assistant:
         backend: str | None = None,
     ) -> None:
         self.settings = settings or default_assistant_settings()
-        if chat_model is None and answerer is None:
-            check_backend(self.settings.llm)  # a typo fails now, not after the models have loaded
+        if chat_model is None:  # before the store: a typo or a missing package fails before models load
+            chat_model = chat_model_for(self.settings)
+            backend = backend or backend_name(self.settings.llm)
         self.store = store or ArticleStore.open(self.settings)
         self.retriever = PassageRetriever.from_settings(self.store, self.settings)
         self.extractive = ExtractiveAnswerer(
@@ -71,8 +72,8 @@ class Assistant:
             max_sentences=self.settings.max_answer_sentences,
             query_vector=self.store.query_vector,
         )
-        self.chat_model = chat_model if chat_model is not None else chat_model_for(self.settings)
-        self.backend = backend or (backend_name(self.settings.llm) if chat_model is None else type(chat_model).__name__)
+        self.chat_model = chat_model
+        self.backend = backend or type(chat_model).__name__
         self.answerer: Answerer = as_answerer(answerer) if answerer is not None else self._default_answerer()
 
     def _default_answerer(self) -> Answerer:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from gradio_client import Client
@@ -15,6 +16,7 @@ from assistant import Assistant
 from assistant.citations import markers_in
 from assistant.history import history_turns
 from assistant.types import Answer, Citation
+from chat.history import plain_turns
 from chat.render import escape_markdown, render_answer
 
 from .conftest import ROOT, serving
@@ -76,6 +78,24 @@ def test_history_from_gradio_blocks_becomes_plain_turns() -> None:
         {"role": "user", "content": "What does Turkey demand?"},
         {"role": "assistant", "content": "Withdrawal from Sirte [1]"},
     ]
+
+
+def test_the_chat_hands_the_assistant_plain_question_and_answer_turns(seed_assistant: Assistant) -> None:
+    reply = render_answer(seed_assistant.ask("What does Turkey demand in Libya?"))
+    history = [
+        {"role": "user", "content": [{"type": "text", "text": "What does Turkey demand in Libya?"}]},
+        {"role": "assistant", "content": reply},
+        {"role": "user", "content": "And what did it say about France?"},  # being answered: no turn yet
+    ]
+    [(question, answer)] = plain_turns(history)
+    assert question == "What does Turkey demand in Libya?"
+    assert answer.startswith("Turkey on Saturday announced") and "[1]" in answer
+    assert "<" not in answer and "\\" not in answer and "Sources" not in answer
+
+
+def test_the_chat_starts_without_warnings(chat_url: str, seed_db: Path) -> None:
+    log = (seed_db.parent / f"app-{urlsplit(chat_url).port}.log").read_text()
+    assert "warning" not in log.lower() and "Traceback" not in log, log[-3000:]
 
 
 def test_a_claim_with_two_sources_shows_both_chips() -> None:
