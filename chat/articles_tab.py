@@ -100,8 +100,8 @@ def remove_article(store: ArticleStore, settings: ChatSettings, article_id: str)
 
 def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[IndexedArticle]) -> None:
     """The tab's components and events, inside the caller's ``gr.Blocks``."""
-    # One listing of the index per change (2.8 s at 8,097 articles), kept for the search box, which
-    # then filters as you type without touching the store.
+    # One listing of the index per change (seconds on a large index: docs/lab-notes.md), kept for the
+    # search box, which then filters as you type without touching the store.
     listing = {"articles": indexed}
     stats = gr.Markdown(stats_markdown(store, listing["articles"]))
     with gr.Row():

@@ -2,6 +2,9 @@
 
 Needs Debian's Chromium at /usr/bin/chromium (``make browser`` installs it) and the ``playwright`` package;
 no Playwright-managed browser is ever downloaded. Run only these with ``pytest -m browser``.
+
+Over 350 lines on purpose: every browser test shares one served chat and one Chromium (starting
+them is most of the cost), and a module-scoped fixture cannot span files.
 """
 
 from __future__ import annotations

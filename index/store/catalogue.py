@@ -53,8 +53,8 @@ class ArticleCatalogue:
         """Every indexed article with its chunk count (newest first).
 
         Read from each article's first chunk plus the record manager's count of chunks per article:
-        paging through every chunk's metadata instead took 140 s at 84,944 chunks (Chroma's offset
-        paging rereads what it skips), this 2.8 s (both timed beside a benchmark on 2 cores).
+        paging through every chunk's metadata instead was far slower at scale, because Chroma's offset
+        paging rereads what it skips (figures in docs/lab-notes.md).
         """
         counts = self._chunk_counts()
         found: dict[str, IndexedArticle] = {}
