@@ -37,7 +37,10 @@ def history_turns(history: Sequence[Any] | None) -> list[dict[str, str]]:
     for message in history or []:
         if isinstance(message, tuple | list) and len(message) == 2:
             user, assistant = message
-            turns += [{"role": "user", "content": _text(user)}, {"role": "assistant", "content": _text(assistant)}]
+            turns += [
+                {"role": "user", "content": message_text(user)},
+                {"role": "assistant", "content": message_text(assistant)},
+            ]
             continue
         role: Any
         if isinstance(message, BaseMessage):
@@ -47,13 +50,14 @@ def history_turns(history: Sequence[Any] | None) -> list[dict[str, str]]:
             role, content = message.get("role"), message.get("content")
         else:
             role, content = getattr(message, "role", None), getattr(message, "content", None)
-        text = _text(content)
+        text = message_text(content)
         if role and text:
             turns.append({"role": str(role), "content": text})
     return [turn for turn in turns if turn["content"]]
 
 
-def _text(content: Any) -> str:
+def message_text(content: Any) -> str:
+    """A message's text, whether its content is a string, a block (``{"text": ...}``) or a list of blocks."""
     if content is None:
         return ""
     if isinstance(content, str):
@@ -61,7 +65,7 @@ def _text(content: Any) -> str:
     if isinstance(content, dict):
         return str(content.get("text", ""))
     if isinstance(content, list | tuple):
-        return " ".join(_text(block) for block in content).strip()
+        return " ".join(message_text(block) for block in content).strip()
     return str(content)
 
 

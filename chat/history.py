@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from assistant.history import message_text
 from chat.render import SOURCES_START
 
 _CHIP = re.compile(r"<a [^>]*>\[(\d+)\]</a>")
@@ -35,22 +36,10 @@ def plain_turns(messages: Sequence[Any] | None) -> list[tuple[str, str]]:
     for message in messages or []:
         role = message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
         content = message.get("content") if isinstance(message, dict) else getattr(message, "content", None)
-        text = _text(content)
+        text = message_text(content)
         if role == "user":
             question = text
         elif role == "assistant" and question is not None and text:
             turns.append((question, reply_gist(text)))
             question = None
     return turns
-
-
-def _text(content: Any) -> str:
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, dict):
-        return str(content.get("text", ""))
-    if isinstance(content, list | tuple):
-        return " ".join(_text(block) for block in content).strip()
-    return str(content)
