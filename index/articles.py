@@ -23,6 +23,8 @@ class Article:
     date: str | None = None  # ISO ``YYYY-MM-DD``
     source: str = ""
     url: str = ""
+    authors: tuple[str, ...] = ()
+    language: str = ""  # ISO 639-1 ("en") when known
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,7 +132,16 @@ def _overlap_start(units: list[tuple[int, int]], first: int, last: int, chunk_si
 
 
 def article_documents(article: Article, chunk_size: int = 1000, chunk_overlap: int = 200) -> list[Document]:
-    """The article's chunks as LangChain documents carrying everything a citation shows."""
+    """The article's chunks as LangChain documents carrying everything a citation shows.
+
+    Authors and language are stored only when known, so an article without them keeps exactly
+    the chunks (and content-hash ids) it had before they existed: nothing is embedded again.
+    """
+    known: dict[str, str] = {}
+    if article.authors:
+        known["authors"] = "; ".join(article.authors)
+    if article.language:
+        known["language"] = article.language
     return [
         Document(
             page_content=chunk.text,
@@ -143,6 +152,7 @@ def article_documents(article: Article, chunk_size: int = 1000, chunk_overlap: i
                 "date_int": date_as_int(article.date),
                 "source": article.source,
                 "url": article.url,
+                **known,
                 "chunk": chunk.number,
                 "start": chunk.start,
                 "end": chunk.end,
