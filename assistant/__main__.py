@@ -42,6 +42,9 @@ def render(answer: Answer) -> str:
         for citation in answer.citations:
             heading = " · ".join(part for part in (citation.title, citation.date, citation.source) if part)
             lines.append(f"[{citation.n}] {heading}")
+            if citation.also_published_by:
+                outlets = ", ".join(copy.source or copy.url or copy.copy_id for copy in citation.also_published_by)
+                lines.append(f"    (also published by {outlets})")
             lines.append(f"    {citation.passage}")
     return "\n".join(lines)
 

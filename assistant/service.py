@@ -140,9 +140,19 @@ class Assistant:
         for update in self.answerer.updates(inputs):
             if isinstance(update, Answer):
                 notice = " ".join(part for part in (cleaned.notice, update.notice) if part)
-                yield dataclasses.replace(update, question=cleaned.text, notice=notice)
+                yield self._with_copies(dataclasses.replace(update, question=cleaned.text, notice=notice))
             else:
                 yield update
+
+    def _with_copies(self, answer: Answer) -> Answer:
+        """Each citation with the other outlets that published the same story (one query)."""
+        copies = self.store.stories.copies_of(sorted({c.article_id for c in answer.citations}))
+        if not copies:
+            return answer
+        citations = [
+            dataclasses.replace(c, also_published_by=tuple(copies.get(c.article_id, ()))) for c in answer.citations
+        ]
+        return dataclasses.replace(answer, citations=citations)
 
 
 _default_lock = threading.Lock()

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from index.store import ChunkFilter
+from index.stories import Copy
 
 NOT_IN_ARTICLES = "This is not in the articles: none of the indexed articles covers that question."
 
@@ -24,6 +25,7 @@ class Citation:
     url: str
     passage: str
     score: float
+    also_published_by: tuple[Copy, ...] = ()  # other outlets' copies of the same story, not indexed again
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -102,6 +102,8 @@ def _source(citation: Citation, answer_text: str, key: str, whole_text: str | No
         f'<blockquote class="passage" id="source-{key}-{citation.n}">'
         f"{_highlighted(citation.passage, answer_text)}</blockquote>",
     ]
+    if citation.also_published_by:
+        parts.append(_also_published_by(citation))
     link = safe_link(citation.url)
     if link:
         parts.append(
@@ -117,6 +119,18 @@ def _source(citation: Citation, answer_text: str, key: str, whole_text: str | No
         )
     parts.append("</details>")
     return "\n".join(parts)
+
+
+def _also_published_by(citation: Citation) -> str:
+    """The other outlets that published the same story, each linked to its copy when it has an address."""
+    outlets = []
+    for copy in citation.also_published_by:
+        name = html.escape(copy.source or copy.title or copy.copy_id)
+        link = safe_link(copy.url)
+        if link:
+            name = f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{name}</a>'
+        outlets.append(name)
+    return f'<p class="also-published">Also published by {", ".join(outlets)}</p>'
 
 
 def _highlighted(text: str, answer_text: str, mark_class: str | None = None) -> str:

@@ -34,6 +34,7 @@ from index.articles import Article, LoadError
 from index.chunking import article_documents
 from index.loaders import iter_articles
 from index.store import ArticleStore
+from index.stories import text_digest as _digest
 
 logger = logging.getLogger(__name__)
 
@@ -53,17 +54,21 @@ class BuildReport:
     chunks_embedded: int = 0
     chunks_deleted: int = 0
     chunks_total: int = 0
+    copies: int = 0  # articles not indexed because they repeat an indexed story (recorded as copies)
     seconds: float = 0.0
     errors: list[LoadError] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.removed} removed articles; {self.chunks_embedded} chunks embedded, "
+            f"{self.removed} removed articles; {self.copies_summary()}{self.chunks_embedded} chunks embedded, "
             f"{self.chunks_deleted} deleted, {self.chunks_total} in the index; "
             f"{self.skipped_count} items skipped, {len(self.errors) - self.skipped_count} warnings; "
             f"{self.seconds:.1f} s"
         )
+
+    def copies_summary(self) -> str:
+        return f"{self.copies} copies of indexed stories noted; " if self.copies else ""
 
     @property
     def skipped_count(self) -> int:
@@ -94,7 +99,7 @@ def article_key(article: Article, chunk_size: int, chunk_overlap: int) -> str:
 
 def text_digest(article: Article) -> str:
     """Hash of an article's text, whitespace aside: two articles with one digest are one story."""
-    return hashlib.sha256(" ".join(article.text.split()).encode("utf-8")).hexdigest()
+    return _digest(article.text)
 
 
 def _article_of_key(key: str) -> str:
@@ -147,6 +152,9 @@ def _index_group(store: ArticleStore, group: list[Article], report: BuildReport)
     on_record = store.article_records.exists(keys)
     changed = [(article, key) for article, key, known in zip(group, keys, on_record, strict=True) if not known]
     report.unchanged += len(group) - len(changed)
+    # Stories indexed before they were recorded (an older index) are recorded now, so copies of them are caught.
+    store.stories.remember_missing([a for a, known in zip(group, on_record, strict=True) if known])
+    changed = _new_stories(store, changed, report)
     if not changed:
         return
     for batch in _document_batches(store, [article for article, _ in changed], report):
@@ -169,6 +177,33 @@ def _index_group(store: ArticleStore, group: list[Article], report: BuildReport)
         store.article_records.delete_keys(sorted(old_keys))
 
 
+def _new_stories(
+    store: ArticleStore, changed: list[tuple[Article, str]], report: BuildReport
+) -> list[tuple[Article, str]]:
+    """The changed articles that are news; those repeating an indexed story are recorded as its copies.
+
+    Each kept article is recorded at once, so a copy later in the same build is caught too.
+    """
+    kept = []
+    for article, key in changed:
+        same = store.stories.original_of(article)
+        if same is None:
+            store.stories.remember([article])
+            kept.append((article, key))
+            continue
+        store.stories.record_copy(article, same)
+        report.copies += 1
+        outlet = article.source or article.url or article.id
+        report.errors.append(
+            LoadError(
+                article.id,
+                None,
+                f"the same story as {same.kept_id} ({same.reason}): indexed once, noted as also published by {outlet}",
+            )
+        )
+    return kept
+
+
 def _prune(store: ArticleStore, seen: set[str], report: BuildReport) -> None:
     """Remove every chunk (and fingerprint) that belongs to no article of this build."""
     kept: set[str] = set()
@@ -176,7 +211,10 @@ def _prune(store: ArticleStore, seen: set[str], report: BuildReport) -> None:
     for start in range(0, len(seen_ids), _LOOKUP_GROUP):
         kept.update(store.record_manager.list_keys(group_ids=seen_ids[start : start + _LOOKUP_GROUP]))
     stale_keys = [key for key in store.record_manager.list_keys() if key not in kept]
-    report.removed = len(store.article_ids_of(stale_keys))
+    stale_articles = store.article_ids_of(stale_keys)
+    report.removed = len(stale_articles)
+    store.stories.forget(sorted(stale_articles))
+    store.stories.forget_copies_except(seen)
     store.delete_keys(stale_keys)
     report.chunks_deleted += len(stale_keys)
     stale_fingerprints = [k for k in store.article_records.list_keys() if _article_of_key(k) not in seen]
@@ -185,20 +223,15 @@ def _prune(store: ArticleStore, seen: set[str], report: BuildReport) -> None:
 
 
 def _first_of_each_id(articles: Iterable[Article], seen: set[str], report: BuildReport) -> Iterator[Article]:
-    """Each article once: a second article with an id already seen, or with the very text of another
-    (the same story saved under two names), is reported and left out.
+    """Each article id once: a second article with an id already seen is reported and left out.
 
-    Duplicates are recognised among the articles of one build; the copy's id is not counted as seen,
-    so ``--prune`` removes a copy an earlier build had indexed.
+    Copies of a story under other ids (the same text saved under two names, a wire story from two
+    outlets) are caught across builds by :mod:`index.stories` instead. A copy's id is counted as
+    seen, so ``--prune`` keeps its record, and removes it with the copy's file.
     """
-    first_with_text: dict[str, str] = {}
     for article in articles:
         if article.id in seen:
             report.errors.append(LoadError(article.id, None, "duplicate article id; the first one is kept"))
-            continue
-        original = first_with_text.setdefault(text_digest(article), article.id)
-        if original != article.id:
-            report.errors.append(LoadError(article.id, None, f"the same text as {original}, which is indexed once"))
             continue
         seen.add(article.id)
         yield article

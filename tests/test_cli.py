@@ -35,7 +35,17 @@ def test_index_build_summary_then_ask_json(tmp_path: Path) -> None:
     assert payload["question"] == "What does Turkey demand in Libya?"
     assert payload["answered"] is True and "Sirte" in payload["answer"]
     citation = payload["citations"][0]
-    assert set(citation) == {"n", "article_id", "title", "date", "source", "url", "passage", "score"}
+    assert set(citation) == {
+        "n",
+        "article_id",
+        "title",
+        "date",
+        "source",
+        "url",
+        "passage",
+        "score",
+        "also_published_by",
+    }
     assert citation["n"] == 1 and citation["date"] == "2020-06-20"
 
     stats = run("-m", "index", "stats", "--db", str(db), "--json")

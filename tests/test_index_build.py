@@ -141,7 +141,8 @@ def test_the_same_article_under_two_names_is_indexed_once(make_store, tmp_path: 
     report = build_index(store, [folder], show_progress=False)
     assert report.added == 1 and report.skipped_count == 1
     [error] = report.errors
-    assert Path(error.path).name == "copy of bridge.txt" and "same text as" in error.message
+    assert Path(error.path).name == "copy of bridge.txt" and "the same story as" in error.message
+    assert "(same text)" in error.message and report.copies == 1
     hits = store.search("Which volcano erupted?", k=5)
     assert len({doc.metadata["article_id"] for doc, _ in hits}) == 1, "one copy answers, not two"
 

@@ -24,6 +24,7 @@ from langchain_classic.indexes import SQLRecordManager
 from index.keyword import KeywordIndex
 from index.settings import IndexSettings, StoreSettings
 from index.store.errors import EmbeddingModelMismatchError, StoreError, StoreUnreadableError
+from index.stories import StoryRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -197,6 +198,8 @@ def reset_store(settings: StoreSettings) -> None:
         keys = record_manager.list_keys()
         if keys:
             record_manager.delete_keys(keys)
+        if not suffix:
+            StoryRegistry(record_manager.engine, record_manager.namespace).clear()  # type: ignore[arg-type]
 
 
 def record_manager_for(settings: StoreSettings, suffix: str = "") -> SQLRecordManager:

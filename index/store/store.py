@@ -42,6 +42,7 @@ from index.store.chroma import (
     record_manager_for,
 )
 from index.store.filters import ChunkFilter
+from index.stories import StoryRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class ArticleStore(ArticleCatalogue):
         self.record_manager = record_manager
         self.article_records = record_manager_for(settings, ARTICLES_NAMESPACE_SUFFIX)
         self.embeddings = embeddings
+        self.stories = StoryRegistry(record_manager.engine, record_manager.namespace)  # type: ignore[arg-type]
         self._keyword_synced_at = time.monotonic()
         self._keyword_sync_lock = threading.Lock()
 
@@ -260,4 +262,5 @@ class ArticleStore(ArticleCatalogue):
         fingerprints = self.article_records.list_keys(group_ids=list(article_ids))
         if fingerprints:
             self.article_records.delete_keys(fingerprints)
+        self.stories.forget(list(article_ids))  # its copies go too: a copy's next build indexes it
         return len(keys)
