@@ -125,12 +125,26 @@ def build_index(
     ``report.errors`` and the rest is indexed. ``keep`` selects a subset of the articles (the
     evaluation's quick runs use it).
     """
-    started = time.perf_counter()
     report = BuildReport()
-    seen: set[str] = set()
     articles = iter_articles(paths, report.errors)
     if keep is not None:
         articles = filter(keep, articles)
+    return index_articles(store, articles, report, prune=prune, show_progress=show_progress)
+
+
+def index_articles(
+    store: ArticleStore,
+    articles: Iterable[Article],
+    report: BuildReport | None = None,
+    *,
+    prune: bool = False,
+    show_progress: bool = False,
+) -> BuildReport:
+    """Index ``articles`` however they were read (files, a fetched feed), incrementally, as
+    :func:`build_index` describes; ``report`` may already hold the reader's errors."""
+    started = time.perf_counter()
+    report = report if report is not None else BuildReport()
+    seen: set[str] = set()
     with tqdm(articles, unit=" articles", desc="indexing", disable=not show_progress) as progress:
         for group in _groups(_first_of_each_id(progress, seen, report), _LOOKUP_GROUP):
             _index_group(store, group, report)

@@ -56,6 +56,6 @@ def settings_message(error: object) -> str:
     problems = []
     for item in getattr(error, "errors", list)():
         field = ".".join(str(part) for part in item.get("loc", ()) if part != "__root__")
-        name = f"ASSISTANT_{field.upper()}" if field else "the settings"
-        problems.append(f"{name}: {item.get('msg', 'invalid')}")
+        message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+        problems.append(f"ASSISTANT_{field.upper()}: {message}" if field else message)
     return "invalid settings: " + "; ".join(problems or [one_line(error)])  # type: ignore[arg-type]

