@@ -17,12 +17,13 @@ from pydantic_core import PydanticUndefined
 
 from assistant.settings import AnsweringSettings, RetrievalSettings
 from chat.settings import ChatSettings, Settings
-from index.settings import ENV_PREFIX, ModelSettings, StoreSettings
+from index.settings import ENV_PREFIX, FetchSettings, ModelSettings, StoreSettings
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
 GROUPS: list[tuple[str, type[BaseModel]]] = [
     ("Store", StoreSettings),
     ("Models", ModelSettings),
+    ("Fetching", FetchSettings),
     ("Retrieval", RetrievalSettings),
     ("Answering", AnsweringSettings),
     ("Chat", ChatSettings),

@@ -1,10 +1,11 @@
-"""Settings of the index: where the store lives and how articles become vectors.
+"""Settings of the index: where the store lives, how articles become vectors, how the web is fetched.
 
 Settings are one typed object per process, grouped by concern, each group next to what it
-configures: :class:`StoreSettings` and :class:`ModelSettings` here, retrieval and answering in
-:mod:`assistant.settings`, the chat's in :mod:`chat.settings`. Each layer's settings class extends
-the one below (``chat.settings.Settings`` is an :class:`assistant.settings.AssistantSettings`, which
-is an :class:`IndexSettings`), so imports still run one way and one object serves every layer.
+configures: :class:`StoreSettings`, :class:`ModelSettings` and :class:`FetchSettings` here,
+retrieval and answering in :mod:`assistant.settings`, the chat's in :mod:`chat.settings`. Each
+layer's settings class extends the one below (``chat.settings.Settings`` is an
+:class:`assistant.settings.AssistantSettings`, which is an :class:`IndexSettings`), so imports
+still run one way and one object serves every layer.
 
 Every field is read from the environment with the prefix ``ASSISTANT_`` (``ASSISTANT_DB_PATH``),
 so the CLI, the chat and the Python API read the same values; nothing else reads these variables.
@@ -13,11 +14,12 @@ The full list, generated from the fields below, is ``docs/settings.md``.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "ASSISTANT_"
@@ -105,7 +107,53 @@ class ModelSettings(BaseModel):
     )
 
 
-class IndexSettings(StoreSettings, ModelSettings, BaseSettings):
+class FetchSettings(BaseModel):
+    """Fetching feeds, sitemaps and pages from the web, safely and politely, and following news sources."""
+
+    fetch_timeout: float = Field(
+        default=15.0, gt=0, description="Seconds one HTTP request (connecting, then the whole body) may take."
+    )
+    fetch_max_mb: float = Field(default=10.0, gt=0, description="Largest body fetched, in MB; larger ones are refused.")
+    fetch_max_redirects: int = Field(default=5, ge=0, description="Redirects followed per fetch (each hop is checked).")
+    fetch_user_agent: str = Field(
+        default="news-assistant/0.1 (+offline news QA; respects robots.txt)",
+        description="User-Agent sent with every request; its first word is the name robots.txt rules are matched on.",
+    )
+    fetch_respect_robots: bool = Field(
+        default=True, description="Read each site's robots.txt and fetch nothing it disallows for this user agent."
+    )
+    fetch_host_interval: float = Field(
+        default=1.0, ge=0, description="Seconds between the end of one request to a host and the start of the next."
+    )
+    fetch_allow_private: bool | list[str] = Field(
+        default=False,
+        description=(
+            "Fetch from non-public addresses (loopback, private networks, link-local, ...), refused by default "
+            "against server-side request forgery: true allows every address; a JSON list of origins "
+            "'host:port', written as the URLs write them (e.g. [\"127.0.0.1:8080\"]), allows only those."
+        ),
+    )
+    follow_file: Path = Field(
+        default=Path("data/followed.json"), description="The list of followed feeds and sitemaps, and their state."
+    )
+    follow_interval_minutes: float = Field(
+        default=30.0, gt=0, description="Minutes between two checks of the followed feeds and sitemaps."
+    )
+    follow_in_chat: bool = Field(
+        default=False, description="Let the chat process check the followed sources in the background."
+    )
+
+    @field_validator("fetch_allow_private")
+    @classmethod
+    def _origins_name_a_port(cls, value: bool | list[str]) -> bool | list[str]:
+        if isinstance(value, list):
+            for origin in value:
+                if not re.fullmatch(r"\S+:\d+", origin):
+                    raise ValueError(f"{origin!r} is not an origin 'host:port' (e.g. '127.0.0.1:8080')")
+        return value
+
+
+class IndexSettings(StoreSettings, ModelSettings, FetchSettings, BaseSettings):
     """Everything the index needs (env prefix ``ASSISTANT_``)."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")

@@ -1,0 +1,136 @@
+"""A TEST SERVER for the fetcher: a real HTTP server on 127.0.0.1 whose answers a test sets.
+
+A test fills :attr:`WebServer.routes` (path → :class:`Route`, or a function of the request that
+returns one) and reads :attr:`WebServer.requests` afterwards: every request with its headers and
+the (monotonic) time it arrived, to check what the client sent and how far apart. Unknown paths
+(``/robots.txt`` included) answer 404. Bodies are bytes (sent with a Content-Length, keep-alive)
+or a function returning an iterable of chunks (streamed, then the connection closes), which is how
+a test serves 50 MB without holding them; :attr:`WebServer.sent` counts what was really sent.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Self
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request as the server saw it (header names in lower case)."""
+
+    path: str
+    headers: dict[str, str]
+    time: float
+
+
+@dataclass
+class Route:
+    """What one path answers. ``redirect`` sets Location (and status 302 unless given)."""
+
+    status: int = 200
+    body: bytes | Callable[[], Iterable[bytes]] = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    redirect: str | None = None
+
+
+Answer = Route | Callable[[Recorded], Route]
+
+
+class WebServer:
+    """A ``ThreadingHTTPServer`` on a free loopback port, started on creation; ``close()`` it."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Answer] = {}
+        self.requests: list[Recorded] = []
+        self.sent: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self.port = int(self._server.server_address[1])
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+
+    @property
+    def origin(self) -> str:
+        """``127.0.0.1:PORT``, as a :class:`index.fetching.SafetyPolicy` allows it."""
+        return f"127.0.0.1:{self.port}"
+
+    def url(self, path: str = "/") -> str:
+        return f"http://{self.origin}{path}"
+
+    def paths(self) -> list[str]:
+        """The paths requested so far, in order."""
+        with self._lock:
+            return [request.path for request in self.requests]
+
+    def record(self, request: Recorded) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def count_sent(self, path: str, size: int) -> None:
+        with self._lock:
+            self.sent[path] = self.sent.get(path, 0) + size
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+def _handler_for(server: WebServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            request = Recorded(
+                path=self.path, headers={k.lower(): v for k, v in self.headers.items()}, time=time.monotonic()
+            )
+            server.record(request)
+            answer = server.routes.get(self.path.split("?")[0])
+            route = Route(status=404, body=b"not found") if answer is None else answer
+            if callable(route):
+                route = route(request)
+            if route.delay:
+                time.sleep(route.delay)
+            try:
+                self._send(route)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up, as it may
+                self.close_connection = True
+
+        def _send(self, route: Route) -> None:
+            status = route.status if route.redirect is None or route.status != 200 else 302
+            self.send_response(status)
+            headers = {"Content-Type": "text/plain", **route.headers}
+            if route.redirect is not None:
+                headers["Location"] = route.redirect
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if isinstance(route.body, bytes):
+                self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                self.wfile.write(route.body)
+                return
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            for chunk in route.body():
+                self.wfile.write(chunk)
+                server.count_sent(self.path, len(chunk))
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet: pytest shows failures
+            pass
+
+    return Handler
