@@ -23,11 +23,13 @@ from assistant.service import Assistant
 from assistant.types import Answer, Filters
 from chat.articles_tab import articles_tab
 from chat.auth import chat_auth
+from chat.feeds_panel import feeds_panel
 from chat.history import plain_turns
 from chat.index_view import IndexView
 from chat.render import escape_markdown, render_answer, render_draft
 from chat.settings import Settings, default_settings
 from index.errors import BadDateError, run_command
+from index.follower import Follower, start_in_background
 from index.store import claim_store
 
 logger = logging.getLogger(__name__)
@@ -43,8 +45,12 @@ DESCRIPTION = (
 )
 
 
-def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
-    """The chat (every message answered by ``assistant.stream``) and the Articles tab that manages the index."""
+def build_app(assistant: Assistant, settings: Settings, follower: Follower | None = None) -> gr.Blocks:
+    """The chat (every message answered by ``assistant.stream``) and the Articles tab that manages the index.
+
+    ``follower`` fetches the followed feeds and sites (one is made for the assistant's store when not given).
+    """
+    follower = follower or Follower(assistant.store, settings)
 
     def respond(message: str, history: list[Any], since: str, until: str, sources: list[str] | None) -> Iterator[str]:
         try:
@@ -103,6 +109,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             )
         with gr.Tab("Articles"):
             articles_tab(assistant.store, settings, indexed)
+            feeds_panel(follower)
 
         # Each page load shows the index as it is now: articles may have come or gone since the start.
         def on_load() -> tuple[Any, Any, Any]:
@@ -148,7 +155,10 @@ def _main(argv: Sequence[str] | None) -> int:
     claim_store(settings)
     assistant = Assistant(settings)  # load the model and store before the first question
     logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
-    build_app(assistant, settings).launch(
+    follower = Follower(assistant.store, settings)
+    if settings.follow_in_chat:  # new articles of the followed feeds are answered without a restart
+        start_in_background(follower)
+    build_app(assistant, settings, follower).launch(
         server_name=args.host, server_port=args.port, share=False, auth=auth, css=CSS_PATH.read_text()
     )
     return 0

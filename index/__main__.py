@@ -1,4 +1,5 @@
-"""Command line: ``python -m index build [PATH ...] [--db DIR] [--prune] [--rebuild]``, ``watch DIR`` and ``stats``."""
+"""Command line: ``python -m index build [PATH ...] [--db DIR] [--prune] [--rebuild]``, ``watch DIR``, ``stats``
+and ``extract PATH... [--json]`` (what would be indexed from files, nothing indexed)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,24 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from index import web_commands
+
 # The package's __init__ (run before this module) has already applied index.offline's switches.
+from index.articles import Article, LoadError
 from index.build import BuildReport, build_index
 from index.errors import MissingInputError, run_command
+from index.fetching import FetchError, WebClient
+from index.loaders import iter_articles
+from index.reader import read_url
 from index.settings import IndexSettings
 from index.store import ArticleStore, claim_store, reset_store
 from index.watch import watch
 
 DEFAULT_PATHS = [Path("seeds")]
+_URL_SCHEMES = ("http://", "https://")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument(
         "--prune", action="store_true", help="remove articles not in the folder (every other article of the index too)"
     )
+    extract = commands.add_parser(
+        "extract", help="show what would be indexed from files (or http(s) URLs), index nothing"
+    )
+    extract.add_argument("paths", nargs="+", metavar="PATH", help="article files (.html, .txt, .jsonl...) or URLs")
+    extract.add_argument("--json", action="store_true", help="print JSON Lines, one article a line")
+    web_commands.add_commands(commands)
     stats = commands.add_parser("stats", help="what the index holds")
     stats.add_argument("--db", type=Path, help="Chroma folder")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -49,11 +63,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "extract":
+        return _extract(args)
     settings = IndexSettings(db_path=args.db) if args.db else IndexSettings()
     if args.command == "build":
         return _build(settings, args)
     if args.command == "watch":
         return _watch(settings, args)
+    if args.command == "fetch":
+        return web_commands.fetch(settings, args)
+    if args.command == "follow":
+        return web_commands.follow(settings, args)
     return _stats(settings, args)
 
 
@@ -89,6 +109,51 @@ def _watch(settings: IndexSettings, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("stopped", flush=True)
     return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    """Print what would be indexed from each PATH (a file, or an http(s) URL), indexing nothing."""
+    missing = [raw for raw in args.paths if not raw.startswith(_URL_SCHEMES) and not Path(raw).exists()]
+    if missing:
+        raise MissingInputError(f"no such file or folder: {', '.join(missing)}")
+    errors: list[LoadError] = []
+    shown = 0
+    for raw in args.paths:
+        if raw.startswith(_URL_SCHEMES):
+            articles: Iterable[Article] = _fetch_for_extract(raw, errors)
+        else:
+            articles = iter_articles([Path(raw)], errors)
+        for article in articles:
+            print(json.dumps(_article_json(article), ensure_ascii=False) if args.json else _article_text(article))
+            shown += 1
+    for error in errors:
+        print(f"{'skipped' if error.skipped else 'warning:'} {error}", file=sys.stderr)
+    return 0 if shown else 1
+
+
+def _fetch_for_extract(url: str, errors: list[LoadError]) -> list[Article]:
+    """The articles a web address gives (a page, or a feed's or sitemap's pages), fetched, not indexed."""
+    with WebClient(IndexSettings()) as client:
+        try:
+            result, articles = read_url(client, url)
+            found = list(articles)
+        except FetchError as error:
+            errors.append(LoadError(error.url, None, error.reason))
+            return []
+    errors.extend(result.errors)
+    return found
+
+
+def _article_json(article: Article) -> dict[str, object]:
+    fields = ("id", "title", "date", "authors", "source", "url", "language", "text")
+    return {field: list(article.authors) if field == "authors" else getattr(article, field) for field in fields}
+
+
+def _article_text(article: Article) -> str:
+    header = [f"== {article.id}", f"title:    {article.title}", f"date:     {article.date or '-'}"]
+    header += [f"authors:  {', '.join(article.authors) or '-'}", f"source:   {article.source or '-'}"]
+    header += [f"url:      {article.url or '-'}", f"language: {article.language or '-'}"]
+    return "\n".join(header) + f"\n\n{article.text}\n"
 
 
 def _stats(settings: IndexSettings, args: argparse.Namespace) -> int:

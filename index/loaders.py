@@ -1,6 +1,7 @@
 """Read articles from files and folders, one at a time.
 
-Supported: the seed ``.txt`` format (``date YYYY-MM-DD`` then the text), ``.md``, ``.html``,
+Supported: the seed ``.txt`` format (``date YYYY-MM-DD`` then the text), ``.md``, ``.html``/``.htm``
+(the article in the page, without its menus and banners: :mod:`index.extract`),
 ``.json`` (an object or a list of objects), ``.jsonl`` and ``.jsonl.gz`` (one object per line,
 the RealTimeQA format: ``doc_id``/``id``, ``title``, ``text``, ``publish_date``/``date``,
 ``url``, ``source``). Everything is streamed, so a 200 MB feed never sits in memory whole, and
@@ -17,12 +18,12 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar
+from typing import Any, BinaryIO
 
 from index.articles import Article, ArticleFormatError, LoadError, parse_date
 from index.chunking import split_sentences
+from index.extract import extract_article
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def _load_file(path: Path, errors: list[LoadError]) -> Iterator[Article]:
         elif suffix == ".json":
             yield from _load_json(path, errors)
         elif suffix in (".html", ".htm"):
-            yield _load_html(path, errors)
+            yield _load_html(path)
         elif suffix in (".md", ".markdown"):
             yield _load_markdown(path, errors)
         elif suffix == ".txt":
@@ -171,70 +172,25 @@ def _load_markdown(path: Path, errors: list[LoadError]) -> Article:
     )
 
 
-class _HtmlText(HTMLParser):
-    """Collects visible text (no scripts, styles or head) plus ``<title>`` and date metadata."""
-
-    _SKIPPED: ClassVar[frozenset[str]] = frozenset({"script", "style", "noscript", "template", "head", "svg"})
-    _BLOCKS: ClassVar[frozenset[str]] = frozenset(
-        {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article"}
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title_parts: list[str] = []
-        self.meta: dict[str, str] = {}
-        self._skip_depth = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self._in_title = True
-        elif tag == "meta":
-            values = {k: v or "" for k, v in attrs}
-            key = (values.get("property") or values.get("name") or "").lower()
-            if key and values.get("content"):
-                self.meta[key] = values["content"]
-        elif tag in self._SKIPPED:
-            self._skip_depth += 1
-        if tag in self._BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        elif tag in self._SKIPPED and self._skip_depth:
-            self._skip_depth -= 1
-        if tag in self._BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title_parts.append(data)
-        elif not self._skip_depth:
-            self.parts.append(data)
-
-    def text(self) -> str:
-        joined = "".join(self.parts)
-        paragraphs = (re.sub(r"[ \t\r\f\v]+", " ", p).strip() for p in re.split(r"\n\s*\n", joined))
-        return "\n\n".join(p.replace("\n", " ") for p in paragraphs if p)
-
-
-def _load_html(path: Path, errors: list[LoadError]) -> Article:
-    parser = _HtmlText()
-    parser.feed(_read_text(path, errors))
-    parser.close()
-    text = _require_text(parser.text(), path)
-    meta = parser.meta
-    raw_date = meta.get("article:published_time") or meta.get("date") or meta.get("pubdate")
-    title = " ".join("".join(parser.title_parts).split()) or meta.get("og:title") or title_from_text(text, path.stem)
+def _load_html(path: Path) -> Article:
+    """A web page saved to a file: the article in it (:mod:`index.extract`), not the menus around it."""
+    data = path.read_bytes()
+    if not data.startswith(_UTF16_BOMS) and _BINARY_MARK in data[:_BINARY_PROBE]:
+        raise ArticleFormatError("a binary file, not text")
+    if not data.strip():
+        raise ArticleFormatError("the article has no text")
+    page = extract_article(data)
+    if page is None:
+        raise ArticleFormatError("no article text found")
     return Article(
         id=file_article_id(path),
-        title=title,
-        text=text,
-        date=parse_date(raw_date),
-        source=meta.get("og:site_name", path.name),
-        url=meta.get("og:url", ""),
+        title=page.title or title_from_text(page.text, fallback=path.stem),
+        text=page.text,
+        date=page.date,
+        source=page.source or path.name,
+        url=page.url,
+        authors=page.authors,
+        language=page.language,
     )
 
 

@@ -7,7 +7,7 @@ so far, across builds and fetches:
 - the same canonical URL under another id is the same article;
 - near-duplicate text is the same story: MinHash signatures (``datasketch``) of the text's 5-word
   shingles, found through locality-sensitive hashing (16 bands of 8 rows: pairs above ~0.7 Jaccard
-  share a band with high probability) and kept when the estimated Jaccard similarity reaches
+  share a band with high probability) and merged when the estimated Jaccard similarity reaches
   :data:`SAME_STORY`.
 
 The kept article remembers every copy (its outlet, URL, title, date), which citations show as
@@ -34,7 +34,9 @@ from index.articles import Article
 
 logger = logging.getLogger(__name__)
 
-SAME_STORY = 0.7  # estimated Jaccard similarity of 5-word shingles from which two texts are one story
+# Estimated Jaccard similarity of 5-word shingles from which two texts are one story: high, because
+# merging two stories hides one, while missing a copy only shows a story twice.
+SAME_STORY = 0.8
 _NUM_PERM = 128
 _SCHEME = "affine32"  # fixed: stored signatures must keep comparing with new ones across datasketch versions
 _BANDS, _ROWS = 16, 8

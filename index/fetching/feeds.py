@@ -51,6 +51,7 @@ class Feed:
     url: str
     title: str
     entries: tuple[FeedEntry, ...]
+    problem: str = ""  # what was wrong with a feed read leniently (malformed XML): reported, entries still used
 
 
 def parse_feed(body: bytes, url: str, charset: str | None = None) -> Feed:
@@ -68,7 +69,8 @@ def parse_feed(body: bytes, url: str, charset: str | None = None) -> Feed:
     if parsed.bozo and not parsed.entries and not title:
         raise DocumentError(url, f"malformed feed: {parsed.get('bozo_exception', 'unreadable')}")
     entries = (_entry(item, url, title) for item in parsed.entries)
-    return Feed(url=url, title=title, entries=tuple(entry for entry in entries if entry is not None))
+    problem = f"malformed feed, read as far as possible: {parsed.get('bozo_exception')}" if parsed.bozo else ""
+    return Feed(url=url, title=title, entries=tuple(entry for entry in entries if entry is not None), problem=problem)
 
 
 def html_text(markup: str) -> str:

@@ -1,0 +1,184 @@
+"""Following news: fetch every followed feed or site, index what is new, on an interval.
+
+The same follower runs from ``python -m index follow`` and, when ``ASSISTANT_FOLLOW_IN_CHAT`` is
+on, in the chat's own process (so new articles are answered without a restart).
+
+Incremental and resumable: a feed's new articles are indexed a few at a time, and each link is
+written to the followed list as seen only once its article is indexed; the feed's validators
+(``ETag``/``Last-Modified``) are saved only when every entry of that fetch is done. A follower
+killed mid-fetch therefore fetches the rest next time, and what it had indexed is recognised as
+unchanged (the build's fingerprints): nothing lost, nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from index.articles import Article, LoadError
+from index.build import BuildReport, index_articles
+from index.fetching import FetchError, WebClient
+from index.followed import Followed, FollowList, now
+from index.reader import read_url
+from index.settings import IndexSettings
+from index.store import ArticleStore
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 4  # articles indexed at a time: small, so a killed run loses little and new articles show soon
+
+
+@dataclass
+class FetchReport:
+    """What one address gave in one fetch."""
+
+    url: str
+    kind: str = ""
+    new_articles: int = 0
+    copies: int = 0
+    not_modified: bool = False
+    errors: list[LoadError] = field(default_factory=list)
+    failed: str | None = None  # the address itself could not be read (with why)
+
+    def line(self) -> str:
+        if self.failed:
+            return f"{self.url}: failed: {self.failed}"
+        if self.not_modified:
+            return f"{self.url}: unchanged since the last fetch"
+        copies = f", {self.copies} copies of indexed stories" if self.copies else ""
+        errors = f", {len(self.errors)} not indexed" if self.errors else ""
+        return f"{self.url}: {self.kind}, {self.new_articles} new articles{copies}{errors}"
+
+
+def fetch_into_index(
+    store: ArticleStore,
+    client: WebClient,
+    url: str,
+    *,
+    known: Callable[[str], bool] = lambda link: False,
+    followed: Followed | None = None,
+    on_links_done: Callable[[list[str]], None] = lambda links: None,
+) -> tuple[FetchReport, str | None, str | None]:
+    """Read ``url`` and index its new articles in small batches; the report and the validators to keep."""
+    report = FetchReport(url)
+    try:
+        result, articles = read_url(
+            client,
+            url,
+            known=known,
+            etag=followed.etag if followed else None,
+            last_modified=followed.last_modified if followed else None,
+        )
+    except FetchError as error:
+        report.failed = error.reason
+        return report, None, None
+    report.kind, report.not_modified = result.kind, result.not_modified
+    done = 0
+    for batch in _batches(articles, _BATCH):
+        build = index_articles(store, batch, BuildReport())
+        report.new_articles += build.added + build.updated
+        report.copies += build.copies
+        report.errors += [error for error in build.errors if not error.message.startswith("the same story as")]
+        on_links_done(result.links[done:])
+        done = len(result.links)
+    on_links_done(result.links[done:])
+    report.errors += result.errors
+    return report, result.etag, result.last_modified
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class Follower:
+    """Fetches every followed address and indexes what is new; one cycle, or on an interval."""
+
+    def __init__(self, store: ArticleStore, settings: IndexSettings, follow_list: FollowList | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.follow_list = follow_list or FollowList(settings.follow_file)
+        self.client = WebClient(settings)
+        self._cycle_lock = threading.Lock()
+
+    def cycle(self) -> list[FetchReport]:
+        """Fetch every followed address once (one cycle at a time per process)."""
+        with self._cycle_lock:
+            return [self._fetch(entry) for entry in self.follow_list.entries()]
+
+    def fetch_one(self, url: str) -> FetchReport:
+        entry = self.follow_list.get(url)
+        if entry is None:
+            raise KeyError(url)
+        with self._cycle_lock:
+            return self._fetch(entry)
+
+    def _fetch(self, entry: Followed) -> FetchReport:
+        seen = set(entry.seen)
+
+        def mark(links: list[str]) -> None:
+            if links:
+                seen.update(links)
+                self.follow_list.update(
+                    entry.url, lambda e: e.seen.extend(link for link in links if link not in e.seen)
+                )
+
+        report, etag, last_modified = fetch_into_index(
+            self.store, self.client, entry.url, known=seen.__contains__, followed=entry, on_links_done=mark
+        )
+
+        def record(e: Followed) -> None:
+            e.last_fetch = now()
+            e.kind = report.kind if report.kind != "unchanged" else e.kind
+            e.new_articles = report.new_articles
+            e.total_articles += report.new_articles
+            e.errors = [f"{error.path}: {error.message}" for error in report.errors]
+            if report.failed:
+                e.status = f"failed: {report.failed}"
+                return
+            e.status = "unchanged" if report.not_modified else "ok"
+            e.etag, e.last_modified = etag, last_modified  # every entry of this fetch is done
+
+        self.follow_list.update(entry.url, record)
+        logger.info("%s", report.line())
+        return report
+
+    def run(
+        self,
+        stop: threading.Event,
+        interval_minutes: float | None = None,
+        on_cycle: Callable[[list[FetchReport]], None] | None = None,
+    ) -> None:
+        """Cycle every ``interval_minutes`` (default: the setting) until ``stop`` is set."""
+        interval = 60.0 * (interval_minutes if interval_minutes is not None else self.settings.follow_interval_minutes)
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                reports = self.cycle()
+                if on_cycle is not None:
+                    on_cycle(reports)
+            except Exception:  # a follower in the background must outlive one bad cycle
+                logger.exception("follow cycle failed; trying again at the next interval")
+            stop.wait(max(0.0, interval - (time.monotonic() - started)))
+
+
+def start_in_background(follower: Follower) -> threading.Event:
+    """Run ``follower`` in a daemon thread of this process; set the returned event to stop it."""
+    stop = threading.Event()
+    settings = follower.settings
+    threading.Thread(target=follower.run, args=(stop,), name="follower", daemon=True).start()
+    logger.info(
+        "following %d feeds and sites every %g min",
+        len(follower.follow_list.entries()),
+        settings.follow_interval_minutes,
+    )
+    return stop

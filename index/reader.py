@@ -1,0 +1,168 @@
+"""A web address read into articles: a page, an RSS/Atom feed or a (news) sitemap, told apart by content.
+
+A feed entry carrying the whole article is used as it is; otherwise its link is fetched and the
+article extracted (:mod:`index.extract`), with the entry's date, authors and title filling what the
+page leaves out. A sitemap's pages are fetched the same way (a sitemap index: its child sitemaps
+first). Links already indexed (``known``) are not fetched again. Each failure (a dead link, a page
+with no article text, a refused address) is reported with its URL and reason, and the rest goes on.
+
+Articles fetched from the web are identified by their canonical URL (tracking parameters and the
+fragment dropped), so fetching a page again updates the same article instead of adding another.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from index.articles import Article, LoadError, parse_date
+from index.extract import extract_article
+from index.fetching import Feed, FeedEntry, Fetched, FetchError, Sitemap, SitemapEntry, WebClient, parse_document
+
+logger = logging.getLogger(__name__)
+
+MAX_ENTRIES = 200  # new entries read from one feed or sitemap per fetch: a first fetch of a huge sitemap is bounded
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid")
+
+
+@dataclass
+class ReadResult:
+    """What reading one address gave: its kind, the articles, what failed, and the validators to keep."""
+
+    url: str
+    kind: str = ""
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    errors: list[LoadError] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # the entry links read (or failed for good) this time
+
+
+def canonical_url(url: str) -> str:
+    """``url`` without its fragment and tracking parameters, host lower-cased: one id per article."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING)]
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
+
+
+def read_url(
+    client: WebClient,
+    url: str,
+    *,
+    known: Callable[[str], bool] = lambda link: False,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> tuple[ReadResult, Iterator[Article]]:
+    """Fetch ``url`` (conditionally, with the validators given) and the articles it leads to.
+
+    The articles come lazily, so the caller indexes each batch as it arrives and a run killed
+    half-way keeps what it had indexed. Raises :class:`FetchError` when ``url`` itself fails.
+    """
+    fetched = client.fetch(url, etag=etag, last_modified=last_modified)
+    result = ReadResult(url=url, etag=fetched.etag, last_modified=fetched.last_modified)
+    if fetched.not_modified:
+        result.not_modified = True
+        result.kind = "unchanged"
+        return result, iter(())
+    document = parse_document(fetched.body, fetched.url, fetched.content_type, fetched.charset)
+    if isinstance(document, Feed):
+        result.kind = "feed"
+        if document.problem:
+            result.errors.append(LoadError(url, None, document.problem))
+        return result, _feed_articles(client, document, result, known)
+    if isinstance(document, Sitemap):
+        result.kind = "sitemap"
+        return result, _sitemap_articles(client, document, result, known, depth=0)
+    result.kind = "page"
+    return result, iter(_page_article(fetched, result))
+
+
+def _page_article(fetched: Fetched, result: ReadResult, entry: FeedEntry | SitemapEntry | None = None) -> list[Article]:
+    page = extract_article(fetched.body, fetched.url)
+    if page is None:
+        result.errors.append(LoadError(fetched.url, None, "no article text found on the page"))
+        return []
+    title = page.title or (entry.title if entry and entry.title else "") or fetched.url
+    date = page.date or _entry_date(entry)
+    authors = page.authors or (entry.authors if isinstance(entry, FeedEntry) else ())
+    url = canonical_url(page.url or fetched.url)
+    return [
+        Article(
+            id=url,
+            title=title,
+            text=page.text,
+            date=date,
+            source=page.source or (entry.source if isinstance(entry, FeedEntry) else ""),
+            url=url,
+            authors=tuple(authors),
+            language=page.language,
+        )
+    ]
+
+
+def _entry_date(entry: FeedEntry | SitemapEntry | None) -> str | None:
+    if entry is None:
+        return None
+    value = entry.published if isinstance(entry, FeedEntry) else entry.date
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
+def _feed_articles(
+    client: WebClient, feed: Feed, result: ReadResult, known: Callable[[str], bool]
+) -> Iterator[Article]:
+    entries = [entry for entry in feed.entries if entry.link and not known(entry.link)]
+    for entry in entries[:MAX_ENTRIES]:
+        if entry.content:  # the feed carries the whole article (as plain text): no page to fetch
+            url = canonical_url(entry.link)
+            yield Article(
+                id=url,
+                title=entry.title or url,
+                text=entry.content,
+                date=_entry_date(entry),
+                source=entry.source or feed.title,
+                url=url,
+                authors=tuple(entry.authors),
+            )
+            result.links.append(entry.link)
+            continue
+        yield from _linked_page(client, entry.link, result, entry)
+
+
+def _sitemap_articles(
+    client: WebClient, sitemap: Sitemap, result: ReadResult, known: Callable[[str], bool], depth: int
+) -> Iterator[Article]:
+    fresh = [entry for entry in sitemap.entries if not known(entry.loc)]
+    fresh.sort(key=lambda entry: entry.date or "", reverse=True)  # newest first when bounded
+    for entry in fresh[:MAX_ENTRIES]:
+        yield from _linked_page(client, entry.loc, result, entry)
+    if depth > 0:
+        return  # a sitemap index's children are read; their own children are not followed
+    for child in sitemap.sitemaps[:MAX_ENTRIES]:
+        try:
+            fetched = client.fetch(child.loc)
+            document = parse_document(fetched.body, fetched.url, fetched.content_type, fetched.charset)
+        except FetchError as error:
+            result.errors.append(LoadError(error.url, None, error.reason))
+            continue
+        if isinstance(document, Sitemap):
+            yield from _sitemap_articles(client, document, result, known, depth + 1)
+
+
+def _linked_page(
+    client: WebClient, link: str, result: ReadResult, entry: FeedEntry | SitemapEntry
+) -> Iterator[Article]:
+    try:
+        page = client.fetch(link)
+    except FetchError as error:
+        result.errors.append(LoadError(error.url, None, error.reason))
+        if error.permanent:
+            result.links.append(link)  # a 404 stays a 404: not fetched again every cycle
+        return
+    articles = _page_article(page, result, entry)
+    yield from articles
+    result.links.append(link)

@@ -1,0 +1,65 @@
+"""A news site for tests, written at test time: pages with a story in known boilerplate, and a feed.
+
+Every story is this file's own (nothing copied from a real site); each carries its code word
+``kestrel-<n>`` so a test can ask about exactly one article.
+"""
+
+from __future__ import annotations
+
+from .web_server import Route, WebServer
+
+BOILERPLATE = ["Subscribe to our newsletter", "We use cookies to improve", "Related stories", "All rights reserved"]
+
+
+def story(n: int) -> list[str]:
+    """Four paragraphs of a story that only this test writes; its code word is ``kestrel-<n>``."""
+    return [
+        f"The harbour authority of Port Kestrel said on Monday that shipment kestrel-{n} had been held at the "
+        f"eastern quay for {n + 2} days while inspectors examined its papers and its cargo of turbine blades.",
+        f"Inspectors found that the manifest of shipment kestrel-{n} listed {10 * n + 5} blades, while the "
+        "containers held fewer, and the authority asked the shipping line to explain the difference.",
+        [
+            "The shipping line said the missing blades had been left behind in the port of loading because a "
+            "crane broke down, and that they would follow on the next vessel within a fortnight.",
+            "A spokesman for the shipping line blamed a clerical error at its Rotterdam office and apologised to "
+            "the island council, promising a corrected manifest by Friday.",
+            "The customs office declined to comment while its inquiry continues, but a union representative said "
+            "dock workers had raised concerns about the paperwork weeks ago.",
+        ][n % 3],
+        f"Local officials said wind farm construction on the island would not be delayed by the hold-up of "
+        f"shipment kestrel-{n}, as enough blades were already on site for the first phase.",
+    ]
+
+
+def page(n: int, *, title: str | None = None) -> bytes:
+    title = title or f"Shipment kestrel-{n} held at Port Kestrel"
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in story(n))
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | Island News</title>
+<meta property="og:site_name" content="Island News">
+<meta property="article:published_time" content="2024-03-0{n % 9 + 1}T08:00:00Z"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<div class="cookie-banner">{BOILERPLATE[1]} your experience. Accept all?</div>
+<article><h1>{title}</h1><p class="byline">By Ada Fenwick</p>{body}</article>
+<aside><h2>{BOILERPLATE[2]}</h2><ul><li><a href="/a">Ferry timetable changes</a></li>
+<li><a href="/b">Council meets on harbour fees</a></li></ul></aside>
+<div class="newsletter">{BOILERPLATE[0]} for the morning briefing.</div>
+<footer>Island News. {BOILERPLATE[3]}.</footer></body></html>""".encode()
+
+
+def rss(server: WebServer, items: list[tuple[str, str]]) -> bytes:
+    entries = "".join(
+        f"<item><title>{title}</title><link>{server.url(path)}</link>"
+        f"<pubDate>Mon, 04 Mar 2024 08:00:00 GMT</pubDate></item>"
+        for path, title in items
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Island News</title>'
+        f"<link>{server.url('/')}</link>{entries}</channel></rss>"
+    ).encode()
+
+
+def serve_feed(web: WebServer, count: int = 3) -> None:
+    for n in range(1, count + 1):
+        web.routes[f"/news/{n}"] = Route(body=page(n), headers={"Content-Type": "text/html; charset=utf-8"})
+    items = [(f"/news/{n}", f"Shipment kestrel-{n} held") for n in range(1, count + 1)]
+    web.routes["/feed.xml"] = Route(body=rss(web, items), headers={"Content-Type": "application/rss+xml"})

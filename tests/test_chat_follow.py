@@ -1,0 +1,66 @@
+"""Following from the chat: the Articles tab follows a feed (through the served app's API), and the
+chat's background follower indexes new entries that are then answered without a restart."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gradio_client import Client
+
+from index.followed import FollowList
+
+from .conftest import serving
+from .news_site import serve_feed
+from .web_server import WebServer
+
+QUESTION = "How many blades did the manifest of shipment kestrel-{n} list?"
+
+
+@pytest.fixture
+def web() -> Iterator[WebServer]:
+    with WebServer() as server:
+        yield server
+
+
+def chat_env(tmp_path: Path, web: WebServer, **extra: str) -> dict[str, str]:
+    return {
+        "ASSISTANT_FOLLOW_FILE": str(tmp_path / "followed.json"),
+        "ASSISTANT_FETCH_ALLOW_PRIVATE": json.dumps([web.origin]),  # this test's server only
+        "ASSISTANT_FETCH_HOST_INTERVAL": "0",
+        **extra,
+    }
+
+
+def ask(client: Client, n: int) -> str:
+    return str(client.predict(QUESTION.format(n=n), "", "", [], api_name="/chat"))
+
+
+def test_the_articles_tab_follows_a_feed_and_the_chat_answers_from_it(tmp_path: Path, web: WebServer) -> None:
+    serve_feed(web, count=2)
+    with serving(tmp_path / "db", chat_env(tmp_path, web)) as url:
+        client = Client(url, verbose=False)
+        assert "not in the articles" in ask(client, 2)
+        outcome, table, _errors = client.predict(web.url("/feed.xml"), api_name="/follow")
+        assert f"Following {web.url('/feed.xml')}." in outcome and "feed, 2 new articles" in outcome
+        assert table["data"][0][0] == web.url("/feed.xml") and table["data"][0][3] == "ok"
+        assert "25 blades" in ask(client, 2)
+        outcome, table, _ = client.predict(web.url("/feed.xml"), api_name="/unfollow")
+        assert "Stopped following" in outcome and table["data"] in ([], [[None] * 7], [["", "", "", "", "", "", ""]])
+    assert FollowList(tmp_path / "followed.json").entries() == []
+
+
+def test_the_chats_background_follower_brings_new_articles_without_a_restart(tmp_path: Path, web: WebServer) -> None:
+    serve_feed(web, count=1)
+    FollowList(tmp_path / "followed.json").add(web.url("/feed.xml"))
+    env = chat_env(tmp_path, web, ASSISTANT_FOLLOW_IN_CHAT="true", ASSISTANT_FOLLOW_INTERVAL_MINUTES="0.02")
+    with serving(tmp_path / "db", env) as url:
+        client = Client(url, verbose=False)
+        serve_feed(web, count=3)  # two new entries appear in the feed while the chat runs
+        deadline = time.monotonic() + 120
+        while "35 blades" not in (reply := ask(client, 3)) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert "35 blades" in reply, reply[:500]
