@@ -108,8 +108,8 @@ def build_app(assistant: Assistant, settings: Settings, follower: Follower | Non
                 additional_inputs_accordion=gr.Accordion("Filters: dates and sources", open=False, render=False),
             )
         with gr.Tab("Articles"):
-            articles_tab(assistant.store, settings, indexed)
-            feeds_panel(follower)
+            listing = articles_tab(assistant.store, settings, indexed)
+            feeds_panel(follower, listing)
 
         # Each page load shows the index as it is now: articles may have come or gone since the start.
         def on_load() -> tuple[Any, Any, Any]:

@@ -8,6 +8,8 @@ soon as their build finishes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +100,16 @@ def remove_article(store: ArticleStore, settings: ChatSettings, article_id: str)
     )
 
 
-def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[IndexedArticle]) -> None:
+@dataclass(frozen=True)
+class ListingRefresh:
+    """How another part of the tab (the followed feeds) shows the index anew after it indexed articles."""
+
+    function: Callable[[str], tuple[str, list[list[Any]]]]
+    inputs: list[Any]
+    outputs: list[Any]
+
+
+def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[IndexedArticle]) -> ListingRefresh:
     """The tab's components and events, inside the caller's ``gr.Blocks``."""
     # One listing of the index per change (seconds on a large index: docs/lab-notes.md), kept for the
     # search box, which then filters as you type without touching the store.
@@ -151,3 +162,9 @@ def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[Inde
     remove_button.click(on_remove, [selected, search], outputs, api_name="remove_article")
     search.change(lambda query: article_rows(listing["articles"], query), [search], [table], api_name="search_articles")
     table.select(on_select, [table], [selected])
+
+    def relisted(query: str) -> tuple[str, list[list[Any]]]:
+        _, markdown, rows = refreshed("", query)
+        return markdown, rows
+
+    return ListingRefresh(relisted, [search], [stats, table])

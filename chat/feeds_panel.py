@@ -11,6 +11,7 @@ from typing import Any
 
 import gradio as gr
 
+from chat.articles_tab import ListingRefresh
 from index.errors import UserError
 from index.followed import Followed
 from index.follower import Follower
@@ -71,8 +72,9 @@ def unfollow(follower: Follower, url: str) -> str:
     return f"{url} is not followed."
 
 
-def feeds_panel(follower: Follower) -> None:
-    """The panel's components and events, inside the caller's ``gr.Blocks``."""
+def feeds_panel(follower: Follower, listing: ListingRefresh | None = None) -> None:
+    """The panel's components and events, inside the caller's ``gr.Blocks``; ``listing`` shows the
+    indexed articles anew after a fetch."""
     gr.Markdown("### Followed feeds and sites")
     with gr.Row():
         address = gr.Textbox(
@@ -117,7 +119,12 @@ def feeds_panel(follower: Follower) -> None:
         return url, errors_markdown(follower.follow_list.get(url))
 
     outputs = [outcome, table, errors]
-    follow_button.click(on_follow, [address], outputs, api_name="follow")
-    fetch_button.click(on_fetch, [selected], outputs, api_name="fetch_followed")
+    fetched = [
+        follow_button.click(on_follow, [address], outputs, api_name="follow"),
+        fetch_button.click(on_fetch, [selected], outputs, api_name="fetch_followed"),
+    ]
+    if listing is not None:
+        for event in fetched:
+            event.then(listing.function, listing.inputs, listing.outputs, api_visibility="undocumented")
     unfollow_button.click(on_unfollow, [selected], outputs, api_name="unfollow")
     table.select(on_select, [table], [selected, errors])

@@ -78,6 +78,9 @@ class ExtractedPage:
     source: str  # the site's name ("BBC News"), else the host without www.
     url: str  # the canonical URL when the page names one, else the URL given
     language: str  # ISO 639-1 when known, else ""
+    # The page says its article is not free to read (JSON-LD ``isAccessibleForFree: false``, the
+    # markup publishers use for paywalls): what was served may be only a teaser.
+    paywalled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,7 @@ def extract_article(
         source=_source(ld, document, page_url),
         url=page_url,
         language=_language(tree, ld),
+        paywalled=str(ld.get("isAccessibleForFree", "")).strip().lower() == "false",
     )
 
 

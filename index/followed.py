@@ -49,6 +49,7 @@ class Followed:
     errors: list[str] = field(default_factory=list)  # the last fetch's, "URL: reason"
     etag: str | None = None
     last_modified: str | None = None
+    body_hash: str | None = None  # of the last body read whole: the same body again is not parsed again
     seen: list[str] = field(default_factory=list)  # entry links already indexed, oldest first
 
 

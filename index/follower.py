@@ -22,7 +22,7 @@ from index.articles import Article, LoadError
 from index.build import BuildReport, index_articles
 from index.fetching import FetchError, WebClient
 from index.followed import Followed, FollowList, now
-from index.reader import read_url
+from index.reader import ReadResult, read_url
 from index.settings import IndexSettings
 from index.store import ArticleStore
 
@@ -61,8 +61,9 @@ def fetch_into_index(
     known: Callable[[str], bool] = lambda link: False,
     followed: Followed | None = None,
     on_links_done: Callable[[list[str]], None] = lambda links: None,
-) -> tuple[FetchReport, str | None, str | None]:
-    """Read ``url`` and index its new articles in small batches; the report and the validators to keep."""
+) -> tuple[FetchReport, ReadResult | None]:
+    """Read ``url`` and index its new articles in small batches; the report, and what the read gave
+    (its validators to keep; None when ``url`` itself failed)."""
     report = FetchReport(url)
     try:
         result, articles = read_url(
@@ -71,10 +72,11 @@ def fetch_into_index(
             known=known,
             etag=followed.etag if followed else None,
             last_modified=followed.last_modified if followed else None,
+            body_hash=followed.body_hash if followed else None,
         )
     except FetchError as error:
         report.failed = error.reason
-        return report, None, None
+        return report, None
     report.kind, report.not_modified = result.kind, result.not_modified
     done = 0
     for batch in _batches(articles, _BATCH):
@@ -86,7 +88,7 @@ def fetch_into_index(
         done = len(result.links)
     on_links_done(result.links[done:])
     report.errors += result.errors
-    return report, result.etag, result.last_modified
+    return report, result
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -132,7 +134,7 @@ class Follower:
                     entry.url, lambda e: e.seen.extend(link for link in links if link not in e.seen)
                 )
 
-        report, etag, last_modified = fetch_into_index(
+        report, result = fetch_into_index(
             self.store, self.client, entry.url, known=seen.__contains__, followed=entry, on_links_done=mark
         )
 
@@ -146,7 +148,8 @@ class Follower:
                 e.status = f"failed: {report.failed}"
                 return
             e.status = "unchanged" if report.not_modified else "ok"
-            e.etag, e.last_modified = etag, last_modified  # every entry of this fetch is done
+            if result is not None and not result.incomplete:  # every entry is done: the next fetch may skip them
+                e.etag, e.last_modified, e.body_hash = result.etag, result.last_modified, result.body_hash
 
         self.follow_list.update(entry.url, record)
         logger.info("%s", report.line())

@@ -51,7 +51,7 @@ def fetch(settings: IndexSettings, args: argparse.Namespace) -> int:
     client = Follower(store, settings, FollowList(settings.follow_file)).client
     failed = 0
     for url in args.urls:
-        report, _, _ = fetch_into_index(store, client, url)
+        report, _ = fetch_into_index(store, client, url)
         print_report(report)
         failed += report.failed is not None
     print(f"{store.count()} chunks in the index")

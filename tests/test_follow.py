@@ -112,8 +112,8 @@ def test_a_wire_story_from_a_second_outlet_is_noted_as_a_copy(settings, store, w
     web.routes["/a"] = Route(body=page(1), headers={"Content-Type": "text/html"})
     web.routes["/b"] = Route(body=page(1, title="Kestrel cargo delayed"), headers={"Content-Type": "text/html"})
     client = Follower(store, settings).client
-    first, _, _ = fetch_into_index(store, client, web.url("/a"))
-    second, _, _ = fetch_into_index(store, client, web.url("/b"))
+    first, _ = fetch_into_index(store, client, web.url("/a"))
+    second, _ = fetch_into_index(store, client, web.url("/b"))
     assert (first.new_articles, second.new_articles, second.copies) == (1, 0, 1)
     [copy] = store.stories.copies_of([web.url("/a")])[web.url("/a")]
     assert copy.url == web.url("/b")
@@ -125,18 +125,26 @@ def test_bad_addresses_are_each_reported_and_the_rest_indexed(settings, store, w
     web.routes["/empty"] = Route(
         body=b"<html><body><form>Log in</form></body></html>", headers={"Content-Type": "text/html"}
     )
+    teaser = " ".join(story(1)[0].split()[:60])
+    paywall = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Kestrel cargo", '
+        f'"isAccessibleForFree": false}}</script></head><body><article><h1>Kestrel cargo</h1><p>{teaser}</p>'
+        "<p>Subscribe to continue reading this article and get unlimited access.</p></article></body></html>"
+    )
+    web.routes["/paywall"] = Route(body=paywall.encode(), headers={"Content-Type": "text/html"})
     web.routes["/error"] = Route(status=500)
     web.routes["/loop"] = Route(redirect="/loop")
     client = Follower(store, settings).client
     reports = {
         path: fetch_into_index(store, client, web.url(path))[0]
-        for path in ("/broken.xml", "/empty", "/error", "/loop", "/feed.xml")
+        for path in ("/broken.xml", "/empty", "/paywall", "/error", "/loop", "/feed.xml")
     }
     assert reports["/error"].failed == "HTTP 500"
     assert "redirect" in (reports["/loop"].failed or "")
     [broken] = reports["/broken.xml"].errors
     assert broken.path == web.url("/broken.xml") and "malformed feed" in broken.message
     assert [e.message for e in reports["/empty"].errors] == ["no article text found on the page"]
+    assert [e.message for e in reports["/paywall"].errors] == ["behind a paywall: only a teaser was served"]
     assert reports["/feed.xml"].new_articles == 1
 
 
