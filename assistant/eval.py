@@ -88,6 +88,21 @@ def with_copies_as_evidence(questions: Sequence[dict[str, Any]], corpus: Path) -
     return widened
 
 
+def with_kept_stories_as_evidence(store: ArticleStore, questions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The questions with, beside each evidence article the index holds as another's copy (the same
+    story from another outlet, :mod:`index.stories`), the article indexed in its place."""
+    kept_for = store.stories.kept_for(sorted({d for q in questions for d in q["evidence_doc_ids"]}))
+    return [
+        {
+            **q,
+            "evidence_doc_ids": list(
+                dict.fromkeys([*q["evidence_doc_ids"], *(kept_for[d] for d in q["evidence_doc_ids"] if d in kept_for)])
+            ),
+        }
+        for q in questions
+    ]
+
+
 def _with_indexed_evidence(store: ArticleStore, questions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The questions at least one of whose evidence articles is in the index."""
     kept = [q for q in questions if any(store.has_article(d) for d in q["evidence_doc_ids"])]
@@ -229,6 +244,7 @@ def _main(argv: Sequence[str] | None) -> int:
         keep = _subset(questions, args.articles) if args.articles is not None else None
         build = build_index(store, [args.corpus], show_progress=not args.quiet, keep=keep)
         print(f"index: {build.summary()}", file=sys.stderr)
+    questions = with_kept_stories_as_evidence(store, questions)
     report = run(store, settings, questions, modes, show_progress=not args.quiet)
     print(format_table(report))
     print(f"default mode: {report['default_mode']}; best without dates: {report['no_date_mode']}")

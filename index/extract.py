@@ -78,9 +78,7 @@ class ExtractedPage:
     source: str  # the site's name ("BBC News"), else the host without www.
     url: str  # the canonical URL when the page names one, else the URL given
     language: str  # ISO 639-1 when known, else ""
-    # The page says its article is not free to read (JSON-LD ``isAccessibleForFree: false``, the
-    # markup publishers use for paywalls): what was served may be only a teaser.
-    paywalled: bool = False
+    paywalled: bool = False  # JSON-LD isAccessibleForFree false (publishers' paywall markup): maybe a teaser
 
 
 @dataclass(frozen=True, slots=True)
