@@ -23,6 +23,7 @@ def citation_for(n: int, passage: Document) -> Citation:
         url=str(metadata.get("url", "")),
         passage=passage.page_content,
         score=round(float(metadata.get("similarity", 0.0)), 4),
+        language=str(metadata.get("language", "")),
     )
 
 

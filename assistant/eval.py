@@ -42,6 +42,17 @@ logger = logging.getLogger(__name__)
 RANK_DEPTH = 10  # articles needed for hit@10 / MRR@10
 
 
+def with_english_originals(questions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Questions asked in other languages (a ``lang`` field) plus, once per question, its English
+    original (``question_en``) under ``lang: en``: the same questions, side by side."""
+    if not any("lang" in q for q in questions):
+        return list(questions)
+    english = {
+        q["question_id"]: {**q, "question": q["question_en"], "lang": "en"} for q in questions if q.get("question_en")
+    }
+    return [*questions, *english.values()]
+
+
 def load_questions(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     questions = []
     with path.open(encoding="utf-8") as lines:
@@ -143,6 +154,7 @@ def evaluate_mode(
         results.append(
             QuestionResult(
                 tier=str(question.get("tier", "")),
+                lang=str(question.get("lang", "")),
                 rank=first_hit_rank(ranked[:RANK_DEPTH], question["evidence_doc_ids"]),
                 answer_in_citations=contains_answer(cited, question["answer"]),
                 answer_in_text=contains_answer(answer.text, question["answer"]),
@@ -193,7 +205,7 @@ def format_table(report: dict[str, Any]) -> str:
     header = "| mode | tier | n | " + " | ".join(COLUMNS) + " |"
     lines = [header, "|" + "---|" * (len(COLUMNS) + 3)]
     for name, tiers in report["modes"].items():
-        for tier in ("all", "gold", "silver"):
+        for tier in ["all", "gold", "silver", *sorted(t for t in tiers if t.startswith("lang:"))]:
             row = tiers[tier]
             if not row.get("n"):
                 continue
@@ -236,7 +248,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if missing:
         raise MissingInputError(f"no such file: {', '.join(missing)} (the eval data is in ../shared/eval/)")
     settings = AssistantSettings(db_path=args.db)
-    questions = with_copies_as_evidence(load_questions(args.questions, args.limit), args.corpus)
+    questions = with_english_originals(with_copies_as_evidence(load_questions(args.questions, args.limit), args.corpus))
     store = ArticleStore.open(settings)
     if args.no_build:
         questions = _with_indexed_evidence(store, questions)

@@ -51,6 +51,7 @@ class QuestionResult:
     seconds: float
     retrieval_seconds: float
     answer_in_top5: bool = False  # in the top 5 retrieved passages, cited or not: the citations' ceiling
+    lang: str = ""  # the language the question was asked in, when the questions say (multilingual runs)
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -90,9 +91,12 @@ def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
 
 
 def by_tier(results: Sequence[QuestionResult]) -> dict[str, dict[str, float]]:
-    """The summary over all questions and per tier (gold, silver)."""
-    return {
+    """The summary over all questions, per tier (gold, silver) and, when asked in several, per language."""
+    groups = {
         "all": summarise(results),
         "gold": summarise([r for r in results if r.tier == "gold"]),
         "silver": summarise([r for r in results if r.tier == "silver"]),
     }
+    for lang in sorted({r.lang for r in results if r.lang}):
+        groups[f"lang:{lang}"] = summarise([r for r in results if r.lang == lang])
+    return groups

@@ -26,6 +26,7 @@ class Citation:
     passage: str
     score: float
     also_published_by: tuple[Copy, ...] = ()  # other outlets' copies of the same story, not indexed again
+    language: str = ""  # ISO 639-1 of the article, when known: the passage is quoted in its own words
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -92,7 +92,8 @@ def _chip(key: str, n: int, title: str) -> str:
 def _source(citation: Citation, answer_text: str, key: str, whole_text: str | None) -> str:
     """One source: a foldable heading (chip, title, date · source), the passage, the original, the article."""
     title = html.escape(citation.title or citation.article_id)
-    facts = " · ".join(html.escape(part) for part in (citation.date, citation.source) if part)
+    language = f"in {language_name(citation.language)}" if citation.language not in ("", "en") else ""
+    facts = " · ".join(html.escape(part) for part in (citation.date, citation.source, language) if part)
     summary = f'<span class="cite-chip">[{citation.n}]</span> <strong>{title}</strong>'
     if facts:
         summary += f' <span class="source-facts">— {facts}</span>'
@@ -119,6 +120,29 @@ def _source(citation: Citation, answer_text: str, key: str, whole_text: str | No
         )
     parts.append("</details>")
     return "\n".join(parts)
+
+
+_LANGUAGES = {
+    "ar": "Arabic",
+    "de": "German",
+    "es": "Spanish",
+    "fr": "French",
+    "it": "Italian",
+    "ja": "Japanese",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "zh": "Chinese",
+    "en": "English",
+}
+
+
+def language_name(code: str) -> str:
+    """A language code as a reader says it ("de" → "German"); an unknown code as it is."""
+    return _LANGUAGES.get(code.lower().split("-")[0], code)
 
 
 def _also_published_by(citation: Citation) -> str:

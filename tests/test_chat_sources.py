@@ -119,3 +119,30 @@ def test_the_main_name_is_the_one_mentioned_most_and_sentence_openers_are_not_na
     assert main_name(text) == "Madrid"
     assert main_name(text, title="Spain wins the final") == "Spain"
     assert main_name("So We’ve said, and so We’ve done it again.") is None
+
+
+GERMAN_PAGE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Hafenstreik in Hamburg</title>
+<meta property="article:published_time" content="2024-05-14"></head><body><nav>Startseite Politik Sport</nav>
+<article><h1>Hafenstreik in Hamburg</h1>
+<p>Die Hafenarbeiter in Hamburg haben am Dienstag ihre Arbeit niedergelegt, um höhere Löhne zu fordern.
+Nach Angaben der Gewerkschaft beteiligten sich mehr als dreitausend Beschäftigte an dem Warnstreik.</p>
+<p>Die Containerterminals blieben den ganzen Tag geschlossen, und mehrere Frachtschiffe mussten vor der
+Elbmündung warten. Die Arbeitgeber nannten den Streik unverhältnismäßig und boten Gespräche am Freitag an.</p>
+<p>Der Senat der Stadt rief beide Seiten auf, rasch eine Einigung zu finden, damit der Hafen wieder arbeiten kann.</p>
+</article><footer>Alle Rechte vorbehalten</footer></body></html>"""
+
+
+def test_a_passage_in_another_language_is_quoted_as_written_and_says_its_language(tmp_path: Path, embeddings) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "hafen.html").write_text(GERMAN_PAGE, encoding="utf-8")
+    settings = AssistantSettings(db_path=tmp_path / "db")
+    store = ArticleStore.open(settings, embeddings=embeddings)
+    build_index(store, [folder], show_progress=False)
+
+    answer = Assistant(settings, store=store).ask("Warum streikten die Hafenarbeiter in Hamburg?")
+
+    assert answer.answered and "höhere Löhne" in answer.text, "answered in the article's own words"
+    assert answer.citations[0].language == "de"
+    [facts] = re.findall(r'<span class="source-facts">([^<]*)</span>', render_answer(answer))
+    assert facts.startswith("— 2024-05-14") and facts.endswith("· in German")

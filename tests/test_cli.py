@@ -45,6 +45,7 @@ def test_index_build_summary_then_ask_json(tmp_path: Path) -> None:
         "passage",
         "score",
         "also_published_by",
+        "language",
     }
     assert citation["n"] == 1 and citation["date"] == "2020-06-20"
 

@@ -38,3 +38,32 @@ def test_harness_reports_every_mode_with_and_without_dates(tmp_path: Path, capsy
     # A second run reuses the index: nothing is embedded again.
     assert main([*args, "--modes", "bm25", "--quiet"]) == 0
     assert "0 added, 0 updated, 24 unchanged" in capsys.readouterr().err
+
+
+def test_questions_in_other_languages_are_reported_per_language_beside_their_english(tmp_path: Path) -> None:
+    corpus, _ = write_corpus(tmp_path)
+    asked = {
+        "question_id": "q-code",
+        "question_date": "2023/03/10",
+        "question": "¿Qué contenía el envío ZX-4471?",
+        "question_en": "What did shipment ZX-4471 contain?",
+        "lang": "es",
+        "answer": "coffee beans",
+        "evidence_doc_ids": ["cargo-07"],
+        "tier": "gold",
+    }
+    questions = tmp_path / "multilingual.jsonl"
+    questions.write_text(
+        json.dumps(asked)
+        + "\n"
+        + json.dumps({**asked, "question": "ZX-4471 sevkiyatında ne vardı?", "lang": "tr"})
+        + "\n"
+    )
+    out = tmp_path / "report.json"
+    args = ["--corpus", str(corpus), "--questions", str(questions), "--db", str(tmp_path / "db")]
+    assert main([*args, "--modes", "bm25", "--json", str(out), "--quiet"]) == 0
+
+    groups = json.loads(out.read_text())["modes"]["bm25"]
+    assert {g: groups[g]["n"] for g in groups if g.startswith("lang:")} == {"lang:en": 1, "lang:es": 1, "lang:tr": 1}
+    assert groups["all"]["n"] == 3, "two translations and the English original once"
+    assert groups["lang:en"]["hit@1"] == 1.0 and groups["lang:es"]["hit@1"] == 1.0, "the code is found in any language"
