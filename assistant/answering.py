@@ -27,9 +27,13 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant.answerer import AnswerInput
 from assistant.citations import cite_sentences
+from assistant.settings import AssistantSettings
 from assistant.text import content_words, question_focus
 from assistant.types import Answer, AnswerUpdate, not_in_articles
 from index.chunking import split_sentences
+from index.embeddings import load_embeddings
+from index.encoders import canonical_encoder_name
+from index.store import ArticleStore
 
 # Weights of the sentence score: meaning first, shared words and passage rank as tie-breakers.
 _LEXICAL_WEIGHT = 0.25
@@ -281,3 +285,21 @@ def _candidates(passages: list[Document]) -> list[_Candidate]:
             first[key] = len(candidates)
             candidates.append(_Candidate(sentence, passage, int(passage.metadata.get("start", 0)) + start))
     return candidates
+
+
+def extractive_answerer(store: ArticleStore, settings: AssistantSettings) -> ExtractiveAnswerer:
+    """The extractive answerer the settings describe, scoring sentences with
+    ``answer_embedding_model`` when it names another encoder than retrieval's (else the store's)."""
+    name = settings.answer_embedding_model
+    if name and canonical_encoder_name(name) != canonical_encoder_name(settings.embedding_model):
+        embeddings: Embeddings = load_embeddings(name, settings.embedding_batch_size)
+        query_vector = None  # the question in the answerer's own vector space
+    else:
+        embeddings, query_vector = store.embeddings, store.query_vector
+    return ExtractiveAnswerer(
+        embeddings,
+        min_relevance=settings.min_relevance,
+        min_answer_score=settings.min_answer_score,
+        max_sentences=settings.max_answer_sentences,
+        query_vector=query_vector,
+    )

@@ -26,7 +26,7 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.answerer import AnswerInput
-from assistant.answering import ExtractiveAnswerer
+from assistant.answering import extractive_answerer
 from assistant.metrics import QuestionResult, article_ranking, by_tier, contains_answer, first_hit_rank
 from assistant.retrieval import MODES, PassageRetriever
 from assistant.settings import AssistantSettings
@@ -133,13 +133,7 @@ def evaluate_mode(
     """Ask every question in one mode; with ``dated``, as of its question date."""
     depth = max(settings.top_k, RANK_DEPTH * settings.per_article)
     retriever = PassageRetriever.from_settings(store, settings, k=depth, retrieval_mode=mode)
-    answerer = ExtractiveAnswerer(
-        store.embeddings,
-        min_relevance=settings.min_relevance,
-        min_answer_score=settings.min_answer_score,
-        max_sentences=settings.max_answer_sentences,
-        query_vector=store.query_vector,
-    )
+    answerer = extractive_answerer(store, settings)
     results = []
     label = f"{mode}{'+asof' if dated else ''}"
     for question in tqdm(questions, desc=label, unit=" q", disable=not show_progress):

@@ -21,7 +21,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant.answerer import Answerer, AnswerInput, InvokeOnly, as_answerer, final_answer
-from assistant.answering import ExtractiveAnswerer
+from assistant.answering import extractive_answerer
 from assistant.generative import GroundedLLMAnswerer
 from assistant.history import as_messages, history_turns, looks_like_followup, with_previous_terms
 from assistant.llm import backend_name, chat_model_for
@@ -65,13 +65,7 @@ class Assistant:
             backend = backend or backend_name(self.settings.llm)
         self.store = store or ArticleStore.open(self.settings)
         self.retriever = PassageRetriever.from_settings(self.store, self.settings)
-        self.extractive = ExtractiveAnswerer(
-            self.store.embeddings,
-            min_relevance=self.settings.min_relevance,
-            min_answer_score=self.settings.min_answer_score,
-            max_sentences=self.settings.max_answer_sentences,
-            query_vector=self.store.query_vector,
-        )
+        self.extractive = extractive_answerer(self.store, self.settings)
         self.chat_model = chat_model
         self.backend = backend or type(chat_model).__name__
         self.answerer: Answerer = as_answerer(answerer) if answerer is not None else self._default_answerer()

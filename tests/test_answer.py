@@ -8,7 +8,9 @@ from pathlib import Path
 
 from assistant import NOT_IN_ARTICLES, Assistant, Filters, answer
 from assistant.citations import citations_are_consistent, markers_in
+from assistant.settings import AssistantSettings
 from index.build import build_index
+from index.store import ArticleStore
 
 from .conftest import SEEDS
 
@@ -113,3 +115,12 @@ def test_a_statement_two_articles_make_is_cited_to_both(make_store, tmp_path: Pa
     cited = {c.article_id.rsplit("/", 1)[-1] for c in result.citations}
     assert {"daily.txt", "herald.txt"} <= cited and "other.txt" not in cited
     assert citations_are_consistent(result.text, result.citations)
+
+
+def test_the_answerer_can_score_sentences_with_another_encoder_than_retrieval(seed_db: Path, embeddings) -> None:
+    settings = AssistantSettings(db_path=seed_db, answer_embedding_model="wordllama")
+    bot = Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings))
+    assert bot.extractive.embeddings is not bot.store.embeddings
+    assert len(bot.extractive.sentence_vectors(["Turkey asked Haftar to leave Sirte."])[0]) == 256, "wordllama's"
+    answer = bot.ask("What does Turkey demand in Libya?")
+    assert answer.answered and "Sirte" in answer.text

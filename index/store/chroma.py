@@ -21,6 +21,7 @@ from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_classic.indexes import SQLRecordManager
 
+from index.encoders import canonical_encoder_name, find_encoder
 from index.keyword import KeywordIndex
 from index.settings import IndexSettings, StoreSettings
 from index.store.errors import EmbeddingModelMismatchError, StoreError, StoreUnreadableError
@@ -28,7 +29,7 @@ from index.stories import StoryRegistry
 
 logger = logging.getLogger(__name__)
 
-MODEL_KEY = "embedding_model"
+MODEL_KEY = "embedding_model"  # the encoder's canonical name (index.encoders): aliases share an index
 DIMENSION_KEY = "embedding_dimension"
 INPUT_KEY = "embedding_input"
 EMBEDDING_INPUT = "title+passage"  # what embedding_text() builds; a change means re-embedding
@@ -148,7 +149,9 @@ def readable(open_: Callable[[], _T], settings: StoreSettings) -> _T:
 def check_model(client: chromadb.ClientAPI, settings: IndexSettings, dimension: int | None) -> None:
     """Raise a clear error when the existing collection was embedded with another model.
 
-    With ``dimension=None`` only the model name is compared, which needs no model loaded.
+    Names are compared as canonical encoder names, so ``minilm`` opens an index recorded as
+    ``all-MiniLM-L6-v2`` (every index built before there were short names) and the other way round.
+    With ``dimension=None`` only the names are compared, which needs no model loaded.
     """
     try:
         collection = client.get_collection(settings.collection)
@@ -162,14 +165,19 @@ def check_model(client: chromadb.ClientAPI, settings: IndexSettings, dimension: 
             f"The index at {settings.db_path} embedded {metadata.get(INPUT_KEY)!r}, this version embeds "
             f"{EMBEDDING_INPUT!r}: rebuild it with python -m index build --rebuild [PATH ...]"
         )
-    if built_model == settings.embedding_model and (dimension is None or built_dimension in (None, dimension)):
+    wanted = canonical_encoder_name(settings.embedding_model)
+    same_model = built_model is not None and canonical_encoder_name(str(built_model)) == wanted
+    if same_model and (dimension is None or built_dimension in (None, dimension)):
         return
     if built_model is None and collection.count() == 0:
         return
+    built_entry = find_encoder(str(built_model)) if built_model else None
+    built_name = f"{built_entry.name}, " if built_entry and built_entry.name != built_model else ""
     raise EmbeddingModelMismatchError(
         f"The index at {settings.db_path} (collection {settings.collection!r}) was built with "
-        f"embedding model {built_model!r} ({built_dimension} dimensions), but the settings ask for "
-        f"{settings.embedding_model!r}{f' ({dimension} dimensions)' if dimension else ''}. "
+        f"embedding model {built_model!r} ({built_name}{built_dimension} dimensions), but the settings ask for "
+        f"{settings.embedding_model!r}{f' (that is {wanted!r})' if wanted != settings.embedding_model else ''}"
+        f"{f' ({dimension} dimensions)' if dimension else ''}. "
         "Vectors of different models cannot be "
         "compared. Either set ASSISTANT_EMBEDDING_MODEL back to the model the index was built with, or "
         "rebuild the index with the new model: python -m index build --rebuild [PATH ...]"

@@ -24,6 +24,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from index.embeddings import embedding_dimension, load_embeddings
+from index.encoders import canonical_encoder_name
 from index.keyword import KeywordIndex
 from index.settings import IndexSettings
 from index.store.catalogue import ArticleCatalogue
@@ -92,7 +93,7 @@ class ArticleStore(ArticleCatalogue):
             embedding_function=embeddings,
             client=client,
             collection_metadata={
-                MODEL_KEY: settings.embedding_model,
+                MODEL_KEY: canonical_encoder_name(settings.embedding_model),  # a vector space, however spelt,
                 DIMENSION_KEY: dimension,
                 INPUT_KEY: EMBEDDING_INPUT,
             },
