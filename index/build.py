@@ -146,7 +146,7 @@ def index_articles(
     report = report if report is not None else BuildReport()
     seen: set[str] = set()
     with tqdm(articles, unit=" articles", desc="indexing", disable=not show_progress) as progress:
-        for group in _groups(_first_of_each_id(progress, seen, report), _LOOKUP_GROUP):
+        for group in groups(_first_of_each_id(progress, seen, report), _LOOKUP_GROUP):
             _index_group(store, group, report)
             progress.set_postfix(embedded=report.chunks_embedded)
     if prune:
@@ -251,7 +251,8 @@ def _first_of_each_id(articles: Iterable[Article], seen: set[str], report: Build
         yield article
 
 
-def _groups(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def groups(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """``articles`` in lists of ``size`` (the last may be shorter), read lazily."""
     group: list[Article] = []
     for article in articles:
         group.append(article)

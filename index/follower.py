@@ -15,11 +15,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from index.articles import Article, LoadError
-from index.build import BuildReport, index_articles
+from index.articles import LoadError
+from index.build import BuildReport, groups, index_articles
 from index.fetching import FetchError, WebClient
 from index.followed import Followed, FollowList, now
 from index.reader import ReadResult, read_url
@@ -79,7 +79,7 @@ def fetch_into_index(
         return report, None
     report.kind, report.not_modified = result.kind, result.not_modified
     done = 0
-    for batch in _batches(articles, _BATCH):
+    for batch in groups(articles, _BATCH):
         build = index_articles(store, batch, BuildReport())
         report.new_articles += build.added + build.updated
         report.copies += build.copies
@@ -89,17 +89,6 @@ def fetch_into_index(
     on_links_done(result.links[done:])
     report.errors += result.errors
     return report, result
-
-
-def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for article in articles:
-        batch.append(article)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class Follower:
