@@ -16,7 +16,8 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from courlan import normalize_url
 
 from index.articles import Article, LoadError, parse_date
 from index.extract import extract_article
@@ -27,7 +28,6 @@ logger = logging.getLogger(__name__)
 # A page marked as not free whose text is shorter than this is a paywall's teaser, not the article.
 PAYWALL_TEASER_WORDS = 150
 MAX_ENTRIES = 200  # new entries read from one feed or sitemap per fetch: a first fetch of a huge sitemap is bounded
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid")
 
 
 @dataclass
@@ -46,10 +46,9 @@ class ReadResult:
 
 
 def canonical_url(url: str) -> str:
-    """``url`` without its fragment and tracking parameters, host lower-cased: one id per article."""
-    parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING)]
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
+    """``url`` without its fragment and tracking parameters, scheme and host lower-cased: one id per
+    article (courlan's strict normalisation, which trafilatura itself uses)."""
+    return str(normalize_url(url.strip(), strict=True))
 
 
 def read_url(
