@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 import numpy as np
 from datasketch import MinHash
 from sqlalchemy import Column, Float, Index, Integer, LargeBinary, MetaData, String, Table, delete, insert, or_, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from index.articles import Article
 
@@ -281,8 +281,8 @@ class StoryRegistry:
             for table in (_articles, _bands, _copies):
                 connection.execute(delete(table).where(table.c.namespace == self.namespace))
 
-    def _delete(self, connection: object, article_ids: list[str], *, copies: bool) -> None:
-        run = connection.execute  # type: ignore[attr-defined]
+    def _delete(self, connection: Connection, article_ids: list[str], *, copies: bool) -> None:
+        run = connection.execute
         for start in range(0, len(article_ids), 500):
             batch = article_ids[start : start + 500]
             run(delete(_articles).where(_articles.c.namespace == self.namespace, _articles.c.article_id.in_(batch)))

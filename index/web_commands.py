@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from index.fetching import WebClient
 from index.followed import FollowList
 from index.follower import FetchReport, Follower, fetch_into_index
 from index.settings import IndexSettings
@@ -48,12 +49,12 @@ def print_report(report: FetchReport) -> None:
 def fetch(settings: IndexSettings, args: argparse.Namespace) -> int:
     claim_store(settings)
     store = ArticleStore.open(settings)
-    client = Follower(store, settings, FollowList(settings.follow_file)).client
     failed = 0
-    for url in args.urls:
-        report, _ = fetch_into_index(store, client, url)
-        print_report(report)
-        failed += report.failed is not None
+    with WebClient(settings) as client:
+        for url in args.urls:
+            report, _ = fetch_into_index(store, client, url)
+            print_report(report)
+            failed += report.failed is not None
     print(f"{store.count()} chunks in the index")
     return 1 if failed == len(args.urls) else 0
 

@@ -44,6 +44,19 @@ def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
         process.wait(timeout=10)
 
 
+def run_python(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` as a user runs it, from the repository root by default (``env`` added to this one's)."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -9,11 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, run_python
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+    return run_python(*args, cwd=cwd)
 
 
 def test_index_build_summary_then_ask_json(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from index.followed import FollowList
 from index.follower import Follower, fetch_into_index
 from index.store import ArticleStore
 
-from .conftest import ROOT
+from .conftest import ROOT, run_python
 from .news_site import BOILERPLATE, page, rss, serve_feed, story
 from .web_server import Recorded, Route, WebServer
 
@@ -159,15 +159,7 @@ def test_follow_cli_adds_lists_runs_once_and_removes(tmp_path: Path, web: WebSer
     }
 
     def index(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "index", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        return run_python("-m", "index", *args, env=env)
 
     assert index("follow", "add", web.url("/feed.xml")).returncode == 0
     refused = index("follow", "add", "ftp://example.org/feed")
@@ -214,7 +206,7 @@ def test_a_follower_killed_mid_fetch_resumes_without_losing_or_repeating(tmp_pat
     seen_at_kill = len(FollowList(followed).entries()[0].seen)
     assert 0 < seen_at_kill < count, "the kill landed mid-fetch"
 
-    resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    resumed = run_python(*command[1:], env=env)
 
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     store = ArticleStore.open(AssistantSettings(db_path=tmp_path / "db"))
