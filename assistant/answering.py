@@ -32,7 +32,7 @@ from assistant.text import content_words, question_focus
 from assistant.types import Answer, AnswerUpdate, not_in_articles
 from index.chunking import split_sentences
 from index.embeddings import load_embeddings
-from index.encoders import canonical_encoder_name
+from index.encoders import answer_floor, canonical_encoder_name, relevance_floor
 from index.store import ArticleStore
 
 # Weights of the sentence score: meaning first, shared words and passage rank as tie-breakers.
@@ -290,16 +290,22 @@ def _candidates(passages: list[Document]) -> list[_Candidate]:
 def extractive_answerer(store: ArticleStore, settings: AssistantSettings) -> ExtractiveAnswerer:
     """The extractive answerer the settings describe, scoring sentences with
     ``answer_embedding_model`` when it names another encoder than retrieval's (else the store's)."""
+    retrieval_encoder = store.settings.embedding_model  # the index's own when the setting was left unset
     name = settings.answer_embedding_model
-    if name and canonical_encoder_name(name) != canonical_encoder_name(settings.embedding_model):
+    answer_encoder = name or retrieval_encoder
+    if name and canonical_encoder_name(name) != canonical_encoder_name(retrieval_encoder):
         embeddings: Embeddings = load_embeddings(name, settings.embedding_batch_size)
         query_vector = None  # the question in the answerer's own vector space
     else:
         embeddings, query_vector = store.embeddings, store.query_vector
     return ExtractiveAnswerer(
         embeddings,
-        min_relevance=settings.min_relevance,
-        min_answer_score=settings.min_answer_score,
+        min_relevance=_setting_or(settings.min_relevance, relevance_floor(retrieval_encoder)),
+        min_answer_score=_setting_or(settings.min_answer_score, answer_floor(answer_encoder)),
         max_sentences=settings.max_answer_sentences,
         query_vector=query_vector,
     )
+
+
+def _setting_or(value: float | None, calibrated: float) -> float:
+    return calibrated if value is None else value

@@ -46,20 +46,24 @@ class RetrievalSettings(BaseModel):
         default=None,
         description="Optional sentence-transformers CrossEncoder (name or path on disk) to rerank candidates.",
     )
-    min_relevance: float = Field(
-        default=0.2,
-        description="Cosine similarity a passage must reach to be used at all.",
+    min_relevance: float | None = Field(
+        default=None,
+        description=(
+            "Cosine similarity a passage must reach to be used at all; unset: the retrieval encoder's "
+            "calibrated floor (minilm 0.2; see index.encoders)."
+        ),
     )
 
 
 class AnsweringSettings(BaseModel):
     """What writes the answer (the extractive answerer or a language model) and how it is checked."""
 
-    min_answer_score: float = Field(
-        default=0.4,
+    min_answer_score: float | None = Field(
+        default=None,
         description=(
             "Score (sentence similarity plus shared-word and passage bonuses) the best sentence must reach "
-            "for the question to be answered; below it the answer is 'not in the articles'."
+            "for the question to be answered; below it the answer is 'not in the articles'. Unset: the "
+            "answerer's encoder's calibrated floor (minilm 0.4; see index.encoders)."
         ),
     )
     max_question_chars: int = Field(

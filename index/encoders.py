@@ -40,6 +40,11 @@ class EmbeddingModelUnavailableError(UserError):
     """The configured encoder's package is not installed, or its model is not on disk; nothing is downloaded."""
 
 
+# MiniLM's floors (the default before encoders were a setting), used for any unregistered model.
+DEFAULT_RELEVANCE_FLOOR = 0.2
+DEFAULT_ANSWER_FLOOR = 0.4
+
+
 class EncoderFactory(Protocol):
     """Makes an encoder; ``batch_size`` is how many texts one model call may take (a setting)."""
 
@@ -54,6 +59,11 @@ class RegisteredEncoder:
     canonical: str  # what a collection records; one canonical name = one vector space
     factory: EncoderFactory
     packages: tuple[str, ...]  # pip names the factory imports, for the error when one is missing
+    # Cosines of different encoders are on different scales, so "not in the articles" has floors per
+    # encoder: the passage cosine a passage needs to be read (as retrieval's encoder) and the best
+    # sentence's score an answer needs (as the answerer's). Calibrated by bench/thresholds.py.
+    relevance_floor: float = DEFAULT_RELEVANCE_FLOOR
+    answer_floor: float = DEFAULT_ANSWER_FLOOR
 
 
 _REGISTRY: dict[str, RegisteredEncoder] = {}  # every accepted spelling, lower-cased -> its registration
@@ -66,13 +76,16 @@ def register_encoder(
     packages: Iterable[str],
     canonical: str | None = None,
     aliases: Iterable[str] = (),
+    relevance_floor: float = DEFAULT_RELEVANCE_FLOOR,
+    answer_floor: float = DEFAULT_ANSWER_FLOOR,
 ) -> RegisteredEncoder:
     """Make ``name`` (and its ``aliases``, and its ``canonical`` name) a value of the setting.
 
     Names are matched case-insensitively. Registering a taken name replaces it (a plugin may
-    override a built-in); ``canonical`` defaults to ``name``.
+    override a built-in); ``canonical`` defaults to ``name``. The floors are this encoder's
+    calibrated defaults of ``min_relevance`` and ``min_answer_score`` (see :func:`relevance_floor`).
     """
-    entry = RegisteredEncoder(name, canonical or name, factory, tuple(packages))
+    entry = RegisteredEncoder(name, canonical or name, factory, tuple(packages), relevance_floor, answer_floor)
     for spelling in {name, entry.canonical, *aliases}:
         _REGISTRY[spelling.lower()] = entry
     return entry
@@ -102,6 +115,18 @@ def canonical_encoder_name(setting: str) -> str:
     """
     entry = find_encoder(setting)
     return entry.canonical if entry else setting
+
+
+def relevance_floor(setting: str) -> float:
+    """The passage cosine below which retrieval by this encoder found nothing relevant (its calibration)."""
+    entry = find_encoder(setting)
+    return entry.relevance_floor if entry else DEFAULT_RELEVANCE_FLOOR
+
+
+def answer_floor(setting: str) -> float:
+    """The best-sentence score below which an answerer scoring with this encoder says "not in the articles"."""
+    entry = find_encoder(setting)
+    return entry.answer_floor if entry else DEFAULT_ANSWER_FLOOR
 
 
 def make_encoder(setting: str, batch_size: int) -> Embeddings:

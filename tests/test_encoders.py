@@ -149,6 +149,17 @@ def test_an_index_built_with_wordllama_refuses_minilm_and_says_how_to_rebuild(tm
     assert open_store(db, "wordllama").count() > 0, "its own encoder still opens it"
 
 
+def test_with_the_encoder_left_unset_an_index_is_read_with_the_encoder_it_was_built_with(tmp_path: Path) -> None:
+    """The default encoder is for new indexes: an index built with another stays usable, not refused."""
+    db = tmp_path / "db"
+    built_store(db, "wordllama", write_articles(tmp_path / "articles"))
+    store = ArticleStore.open(IndexSettings(db_path=db))  # ASSISTANT_EMBEDDING_MODEL unset
+    assert canonical_encoder_name(store.settings.embedding_model) == canonical_encoder_name("wordllama")
+    assert store.search("Where did lava flow?", k=1)[0][0].metadata["article_id"] == "volcano"
+    fresh = ArticleStore.open(IndexSettings(db_path=tmp_path / "fresh"))
+    assert fresh.settings.embedding_model == IndexSettings().embedding_model, "a new index gets the default"
+
+
 def test_a_missing_encoder_package_names_the_package_to_install() -> None:
     """Plumbing: a factory whose import fails stands for an encoder whose package is not installed."""
 

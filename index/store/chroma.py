@@ -184,6 +184,27 @@ def check_model(client: chromadb.ClientAPI, settings: IndexSettings, dimension: 
     )
 
 
+def with_built_encoder(client: chromadb.ClientAPI, settings: IndexSettings) -> IndexSettings:
+    """``settings`` with the encoder the existing index was built with, when the setting was left unset.
+
+    The default encoder is for new indexes: an index built under an earlier default keeps being read
+    with its own encoder instead of being refused, until someone chooses one (then a mismatch is
+    refused with the rebuild command, as before).
+    """
+    if "embedding_model" in settings.model_fields_set:
+        return settings
+    try:
+        built = (client.get_collection(settings.collection).metadata or {}).get(MODEL_KEY)
+    except NotFoundError:
+        return settings
+    if not built or canonical_encoder_name(str(built)) == canonical_encoder_name(settings.embedding_model):
+        return settings
+    logger.info("the index at %s was built with %s: reading it with that encoder", settings.db_path, built)
+    adopted = settings.model_copy(update={"embedding_model": str(built)})
+    adopted.model_fields_set.discard("embedding_model")  # still "unset": a later open adopts again
+    return adopted
+
+
 def reset_store(settings: StoreSettings) -> None:
     """Delete the collection and its records without loading any model (for ``--rebuild``).
 

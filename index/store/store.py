@@ -41,6 +41,7 @@ from index.store.chroma import (
     make_client,
     readable,
     record_manager_for,
+    with_built_encoder,
 )
 from index.store.filters import ChunkFilter
 from index.stories import StoryRegistry
@@ -84,6 +85,7 @@ class ArticleStore(ArticleCatalogue):
     def open(cls, settings: IndexSettings, embeddings: Embeddings | None = None) -> ArticleStore:
         """Open (or create) the collection; refuse one built with another embedding model."""
         client = make_client(settings)
+        settings = readable(lambda: with_built_encoder(client, settings), settings)
         readable(lambda: check_model(client, settings, dimension=None), settings)  # before loading any model
         embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_batch_size)
         dimension = embedding_dimension(embeddings)  # type: ignore[arg-type]
