@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from langchain_core.documents import Document
 from langchain_core.indexing import index
 from tqdm import tqdm
@@ -123,7 +124,8 @@ def build_index(
     interrupted build redoes at most the articles it had not finished, without re-embedding what it
     had written. With ``prune``, articles no longer under ``paths`` are removed. Broken items land in
     ``report.errors`` and the rest is indexed. ``keep`` selects a subset of the articles (the
-    evaluation's quick runs use it).
+    evaluation's quick runs use it). Each indexed article is then put into a story
+    (:mod:`index.story_groups`); articles indexed before stories existed get theirs on the next build.
     """
     report = BuildReport()
     articles = iter_articles(paths, report.errors)
@@ -167,10 +169,36 @@ def _index_group(store: ArticleStore, group: list[Article], report: BuildReport)
     changed = [(article, key) for article, key, known in zip(group, keys, on_record, strict=True) if not known]
     report.unchanged += len(group) - len(changed)
     # Stories indexed before they were recorded (an older index) are recorded now, so copies of them are caught.
-    store.stories.remember_missing([a for a, known in zip(group, on_record, strict=True) if known])
+    known = [a for a, on in zip(group, on_record, strict=True) if on]
+    store.stories.remember_missing(known)
+    ungrouped = set(store.story_groups.missing([a.id for a in known]))  # indexed before stories were grouped
     changed = _new_stories(store, changed, report)
-    if not changed:
-        return
+    if changed:
+        _index_changed(store, changed, report)
+    placed = ungrouped | {article.id for article, _ in changed}
+    group_stories(store, [article for article in group if article.id in placed])
+
+
+def group_stories(store: ArticleStore, articles: list[Article]) -> None:
+    """Put indexed articles into stories (:mod:`index.story_groups`), in the order they came."""
+    vectors = first_chunk_vectors(store, articles)
+    store.story_groups.assign_many([(article, vectors[article.id]) for article in articles if article.id in vectors])
+
+
+def first_chunk_vectors(store: ArticleStore, articles: list[Article]) -> dict[str, np.ndarray]:
+    """Each indexed article's first-chunk vector: its title + lead, already embedded by the store."""
+    settings = store.settings
+    first: dict[str, str] = {}
+    for article in articles:
+        documents = article_documents(article, settings.chunk_size, settings.chunk_overlap)
+        if documents:
+            first[chunk_key(documents[0])] = article.id
+    return {first[str(chunk.document.id)]: chunk.vector for chunk in store.chunks(sorted(first))}
+
+
+def _index_changed(store: ArticleStore, changed: list[tuple[Article, str]], report: BuildReport) -> None:
+    """Index the changed articles' chunks, then record their fingerprints."""
+    group_ids = [article.id for article, _ in changed]
     for batch in _document_batches(store, [article for article, _ in changed], report):
         result = index(
             batch,
@@ -184,9 +212,8 @@ def _index_group(store: ArticleStore, group: list[Article], report: BuildReport)
         report.chunks_embedded += result["num_added"]
         report.chunks_deleted += result["num_deleted"]
     new_keys = [key for _, key in changed]
-    article_ids = [article.id for article, _ in changed]
-    old_keys = set(store.article_records.list_keys(group_ids=article_ids)) - set(new_keys)
-    store.article_records.update(new_keys, group_ids=article_ids)
+    old_keys = set(store.article_records.list_keys(group_ids=group_ids)) - set(new_keys)
+    store.article_records.update(new_keys, group_ids=group_ids)
     if old_keys:
         store.article_records.delete_keys(sorted(old_keys))
 
@@ -228,6 +255,7 @@ def _prune(store: ArticleStore, seen: set[str], report: BuildReport) -> None:
     stale_articles = store.article_ids_of(stale_keys)
     report.removed = len(stale_articles)
     store.stories.forget(sorted(stale_articles))
+    store.story_groups.forget(sorted(stale_articles))
     store.stories.forget_copies_except(seen)
     store.delete_keys(stale_keys)
     report.chunks_deleted += len(stale_keys)

@@ -76,6 +76,7 @@ _copies = Table(
     Column("similarity", Float),
     Column("seen_at", Integer),
 )
+copies_table = _copies  # public: index.story_groups resolves a wire copy to its kept article's story
 
 
 @dataclass(frozen=True, slots=True)
