@@ -25,10 +25,13 @@ from assistant.answering import extractive_answerer
 from assistant.generative import GroundedLLMAnswerer
 from assistant.history import as_messages, history_turns, looks_like_followup, with_previous_terms
 from assistant.llm import backend_name, chat_model_for
+from assistant.news_answerer import NewsAnswerer
+from assistant.news_requests import recognise
 from assistant.prompts import CONDENSE_PROMPT
 from assistant.questions import EMPTY_QUESTION, clean_question
 from assistant.retrieval import PassageRetriever
 from assistant.settings import AssistantSettings, default_assistant_settings
+from assistant.stories_shown import with_stories
 from assistant.text import content_words
 from assistant.types import Answer, AnswerUpdate, Filters
 from index.store import ArticleStore
@@ -66,6 +69,7 @@ class Assistant:
         self.store = store or ArticleStore.open(self.settings)
         self.retriever = PassageRetriever.from_settings(self.store, self.settings)
         self.extractive = extractive_answerer(self.store, self.settings)
+        self.news = NewsAnswerer(self.store, self.settings, self.extractive.min_relevance)
         self.chat_model = chat_model
         self.backend = backend or type(chat_model).__name__
         self.answerer: Answerer = as_answerer(answerer) if answerer is not None else self._default_answerer()
@@ -129,24 +133,24 @@ class Assistant:
         if not cleaned.text:
             yield Answer(question="", text=EMPTY_QUESTION, answered=False, backend=self.backend)
             return
+        reference = filters.as_of or date.today()
+        if (request := recognise(cleaned.text, reference)) is not None:
+            shaped = self.news.answer(cleaned.text, request, reference, filters)
+            yield self._with_stories(dataclasses.replace(shaped, backend="extractive", notice=cleaned.notice))
+            return
         standalone = self.standalone_question(cleaned.text, history)
         inputs = AnswerInput(question=standalone, passages=self.retriever.search(standalone, filters))
         for update in self.answerer.updates(inputs):
             if isinstance(update, Answer):
                 notice = " ".join(part for part in (cleaned.notice, update.notice) if part)
-                yield self._with_copies(dataclasses.replace(update, question=cleaned.text, notice=notice))
+                yield self._with_stories(dataclasses.replace(update, question=cleaned.text, notice=notice))
             else:
                 yield update
 
-    def _with_copies(self, answer: Answer) -> Answer:
-        """Each citation with the other outlets that published the same story (one query)."""
-        copies = self.store.stories.copies_of(sorted({c.article_id for c in answer.citations}))
-        if not copies:
-            return answer
-        citations = [
-            dataclasses.replace(c, also_published_by=tuple(copies.get(c.article_id, ()))) for c in answer.citations
-        ]
-        return dataclasses.replace(answer, citations=citations)
+    def _with_stories(self, answer: Answer) -> Answer:
+        """Each citation with the other outlets that published the same text (wire copies) and the
+        other articles of its story (:mod:`index.story_groups`): "N outlets reported this story"."""
+        return with_stories(self.store, answer)
 
 
 _default_lock = threading.Lock()

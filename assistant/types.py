@@ -9,6 +9,7 @@ from typing import Any
 
 from index.store import ChunkFilter
 from index.stories import Copy
+from index.story_groups import Member
 
 NOT_IN_ARTICLES = "This is not in the articles: none of the indexed articles covers that question."
 
@@ -27,6 +28,8 @@ class Citation:
     score: float
     also_published_by: tuple[Copy, ...] = ()  # other outlets' copies of the same story, not indexed again
     language: str = ""  # ISO 639-1 of the article, when known: the passage is quoted in its own words
+    story: tuple[Member, ...] = ()  # the other articles of its story (index.story_groups), other outlets first
+    story_outlets: int = 0  # how many outlets reported the story, this one included (0: not known)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,6 +54,7 @@ class Answer:
     fallback: bool = False
     removed: list[str] = field(default_factory=list)
     notice: str = ""
+    kind: str = "answer"  # or the shape of news asked for: "briefing", "timeline", "comparison"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +65,7 @@ class Answer:
             "fallback": self.fallback,
             "removed": list(self.removed),
             "notice": self.notice,
+            "kind": self.kind,
             "citations": [citation.to_dict() for citation in self.citations],
         }
 

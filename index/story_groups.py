@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from sqlalchemy import Column, Index, Integer, LargeBinary, MetaData, String, Table, Text, delete, insert, select
+from sqlalchemy import Column, Index, Integer, LargeBinary, MetaData, String, Table, Text, delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from index.articles import Article
@@ -70,6 +70,7 @@ _members = Table(
     Column("day", Integer, nullable=True),  # date.toordinal(): a window is a range; NULL when undated
     Column("source", String(500)),
     Column("title", String(1000)),
+    Column("url", String(2000)),
     Column("names", Text),  # the article's names, one per line
     Column("vector", LargeBinary),  # float32, unit length
     Index("ix_story_members_day", "namespace", "day"),
@@ -95,6 +96,7 @@ class Member:
     source: str
     date: str
     title: str
+    url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +168,8 @@ class StoryGroups:
                     alone = previous is not None and not self._members_of(connection, previous)
                     story = previous if previous and alone else f"story-{uuid.uuid4().hex[:16]}"
                 row = {"namespace": self.namespace, "article_id": article.id, "story_id": story, "day": day}
-                row |= {"source": article.source, "title": article.title, "names": "\n".join(sorted(names))}
+                row |= {"source": article.source, "title": article.title, "url": article.url}
+                row["names"] = "\n".join(sorted(names))
                 connection.execute(insert(_members), [{**row, "vector": unit.tobytes()}])
                 stories.append(story)
         return stories
@@ -199,6 +202,30 @@ class StoryGroups:
         """The story's articles, oldest first."""
         with self.engine.connect() as connection:
             return self._members_of(connection, story_id)
+
+    def members_of_stories(self, story_ids: Sequence[str]) -> dict[str, list[Member]]:
+        """:meth:`members` of several stories in one query (a briefing reads ten at once)."""
+        m = _members.c
+        found: dict[str, list[Member]] = {story_id: [] for story_id in story_ids}
+        with self.engine.connect() as connection:
+            for start in range(0, len(story_ids), 500):
+                query = (
+                    select(m.story_id, m.article_id, m.source, m.day, m.title, m.url)
+                    .where(m.namespace == self.namespace, m.story_id.in_(list(story_ids[start : start + 500])))
+                    .order_by(m.day, m.article_id)
+                )
+                for story_id, article_id, source, day, title, url in connection.execute(query):
+                    member = Member(str(article_id), source or "", _iso(day) if day else "", title or "", url or "")
+                    found[str(story_id)].append(member)
+        return found
+
+    def newest_day(self) -> str:
+        """The newest grouped article's date (ISO), or "" when none is dated."""
+        with self.engine.connect() as connection:
+            day = connection.execute(
+                select(func.max(_members.c.day)).where(_members.c.namespace == self.namespace)
+            ).scalar()
+        return _iso(int(day)) if day else ""
 
     def stories_between(self, start: str, end: str) -> list[Story]:
         """Stories with an article dated from ``start`` to ``end`` (ISO dates, inclusive), most
@@ -275,13 +302,13 @@ class StoryGroups:
 
     def _members_of(self, connection: Connection, story_id: str) -> list[Member]:
         query = (
-            select(_members.c.article_id, _members.c.source, _members.c.day, _members.c.title)
+            select(_members.c.article_id, _members.c.source, _members.c.day, _members.c.title, _members.c.url)
             .where(_members.c.namespace == self.namespace, _members.c.story_id == story_id)
             .order_by(_members.c.day, _members.c.article_id)
         )
         return [
-            Member(str(article_id), source or "", _iso(day) if day else "", title or "")
-            for article_id, source, day, title in connection.execute(query)
+            Member(str(article_id), source or "", _iso(day) if day else "", title or "", url or "")
+            for article_id, source, day, title, url in connection.execute(query)
         ]
 
     def _delete(self, connection: Connection, article_ids: list[str]) -> None:

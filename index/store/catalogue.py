@@ -6,11 +6,13 @@ browsing the index asks (the Articles tab, a source's "whole article"), not what
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from langchain_classic.indexes._sql_record_manager import UpsertionRecord  # its table, for counts per article
+from langchain_core.documents import Document
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -116,6 +118,25 @@ class ArticleCatalogue:
             covered = max(covered, start + len(text))
         return whole
 
+    def article_passages(self, article_ids: Sequence[str], first_chunks: int | None = None) -> list[Document]:
+        """The articles' chunks (only the first ``first_chunks`` of each, when given) as passages with
+        their metadata, each article's in reading order: what a story's briefing, timeline or
+        comparison quotes from."""
+        ids = list(dict.fromkeys(article_ids))
+        passages: list[Document] = []
+        for start in range(0, len(ids), 100):
+            batch = ids[start : start + 100]
+            where: Any = {"article_id": batch[0]} if len(batch) == 1 else {"article_id": {"$in": batch}}
+            if first_chunks is not None:
+                where = {"$and": [where, {"chunk": {"$lt": first_chunks}}]}
+            found = self.collection.get(where=where, include=["documents", "metadatas"])
+            for chunk_id, text, metadata in zip(
+                found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
+            ):
+                passages.append(Document(id=chunk_id, page_content=text or "", metadata=dict(metadata or {})))
+        order = {article_id: n for n, article_id in enumerate(ids)}
+        return sorted(passages, key=lambda p: (order.get(str(p.metadata.get("article_id")), 0), _chunk_number(p)))
+
     def stats(self, articles: list[IndexedArticle] | None = None) -> dict[str, Any]:
         """What the index holds: articles, chunks, date range, model, size on disk and last change.
 
@@ -147,3 +168,8 @@ class ArticleCatalogue:
         if self.settings.chroma_host:
             return f"http://{self.settings.chroma_host}:{self.settings.chroma_port}"
         return str(self.settings.db_path)
+
+
+def _chunk_number(passage: Document) -> int:
+    value = passage.metadata.get("chunk", 0)
+    return int(value) if isinstance(value, int) else 0

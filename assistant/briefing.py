@@ -1,0 +1,144 @@
+"""Briefings: the period's most important stories, each told in one or two cited sentences.
+
+"What happened this week?", "Brief me on Libya since Monday", "the news of 3 March 2023". The
+stories are those of :mod:`index.story_groups` with an article in the period (on the topic, when
+one is named), ranked by how widely and how recently they were reported:
+
+    importance = outlets + 0.25 × min(articles, 8) + recency (0 at the period's start, 1 at its end)
+
+so a story five outlets carried outranks one article, and of two equally covered stories the one
+still developing at the period's end comes first. Each story is told by its most central lead
+sentences (:func:`assistant.story_text.most_central`): extractive, so every sentence is an
+article's own, cited; no sentence repeats one told for an earlier story.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from langchain_core.documents import Document
+
+from assistant.news import NewsContext, Period, in_period, nothing_found
+from assistant.news_requests import NewsRequest
+from assistant.story_text import (
+    Citer,
+    StorySentence,
+    centrality,
+    lead_sentences,
+    most_central,
+    rarity,
+    same_claim,
+)
+from assistant.types import Answer
+from index.story_groups import Member, Story
+
+MAX_ITEMS = 10
+SENTENCES_PER_ITEM = 2
+ARTICLES_PER_STORY = 6  # the story's articles a briefing reads (newest, one per outlet first)
+_SECOND_SENTENCE_SHARE = 0.5  # a second sentence must be at least this central, relative to the first
+
+
+def brief(context: NewsContext, request: NewsRequest, reference: date, max_items: int = MAX_ITEMS) -> Answer:
+    """The briefing ``request`` asks for (its topic and period), at most ``max_items`` stories."""
+    period = context.bounds(request.window, reference, days=7)
+    assert period is not None  # a briefing always has a period (bounds is given days)
+    stories = _ranked_stories(context, request.topic, period)[:max_items]
+    about = f" on {request.topic}" if request.topic else ""
+    if not stories:
+        newest = context.newest_day()
+        hint = f" The newest indexed article is from {newest}." if newest else " No article is indexed yet."
+        return nothing_found("", "briefing", f"No indexed article{about} is dated {period.label()}.{hint}")
+    members = context.store.story_groups.members_of_stories([story.story_id for story in stories])
+    chosen = {story.story_id: _read_first(members[story.story_id], period) for story in stories}
+    passages = context.leads([m.article_id for story in stories for m in chosen[story.story_id]])
+    sentences = lead_sentences(passages)
+    idf = rarity(sentences)
+    by_article: dict[str, list[StorySentence]] = {}
+    for sentence in sentences:
+        by_article.setdefault(sentence.article_id, []).append(sentence)
+    citer = Citer()
+    told: list[frozenset[str]] = []
+    items: list[str] = []
+    for story in stories:
+        story_sentences = [s for m in chosen[story.story_id] for s in by_article.get(m.article_id, [])]
+        picked = _tell(story_sentences, idf, avoid=told)
+        if not picked:
+            continue
+        told.extend(sentence.words for sentence in picked)
+        marks = [citer.mark([s.passage, *_corroborating(s, story_sentences)]) for s in picked]
+        # Two sentences of one passage: one marker after both.
+        body = " ".join(
+            s.text if n + 1 < len(picked) and marks[n] == marks[n + 1] else f"{s.text} {marks[n]}"
+            for n, s in enumerate(picked)
+        )
+        items.append(f"{len(items) + 1}. **{story.title}** ({_coverage(story)}): {body}")
+    if not items:
+        return nothing_found("", "briefing", f"No indexed article{about} dated {period.label()} could be quoted.")
+    heading = f"The news{about}, {period.label()}, most widely reported first:"
+    return Answer(
+        question="",
+        text="\n".join([heading, "", *items]),
+        answered=True,
+        citations=citer.citations,
+        kind="briefing",
+    )
+
+
+def _ranked_stories(context: NewsContext, topic: str, period: Period) -> list[Story]:
+    stories = context.store.story_groups.stories_between(period.start.isoformat(), period.end.isoformat())
+    if topic:
+        on_topic = context.topic_passages(topic, period, period.end)
+        story_of = context.store.story_groups.stories_of([str(p.metadata.get("article_id", "")) for p in on_topic])
+        relevant = set(story_of.values())
+        stories = [story for story in stories if story.story_id in relevant]
+    span = max((period.end - period.start).days, 1)
+
+    def importance(story: Story) -> float:
+        last = min(date.fromisoformat(story.last_date), period.end)
+        recency = max((last - period.start).days, 0) / span
+        return story.outlets + 0.25 * min(story.articles, 8) + recency
+
+    return sorted(stories, key=lambda story: (-importance(story), story.story_id))
+
+
+def _read_first(members: list[Member], period: Period) -> list[Member]:
+    """The story's articles a briefing quotes: those in the period, one per outlet first, newest first."""
+    inside = [m for m in members if in_period(m.date, period)] or members
+    newest_first = sorted(inside, key=lambda m: (m.date, m.article_id), reverse=True)
+    outlets: set[str] = set()
+    first: list[Member] = []
+    rest: list[Member] = []
+    for member in newest_first:
+        (rest if member.source in outlets else first).append(member)
+        outlets.add(member.source)
+    return (first + rest)[:ARTICLES_PER_STORY]
+
+
+def _tell(sentences: list[StorySentence], idf: dict[str, float], avoid: list[frozenset[str]]) -> list[StorySentence]:
+    """One or two central sentences, in reading order when from one article."""
+    picked = most_central(sentences, idf, SENTENCES_PER_ITEM, avoid=avoid)
+    if len(picked) == 2:
+        scores = {id(s): score for s, score in zip(sentences, centrality(sentences, idf), strict=True)}
+        if scores[id(picked[1])] < _SECOND_SENTENCE_SHARE * scores[id(picked[0])]:
+            picked = picked[:1]
+        elif picked[0].article_id == picked[1].article_id and picked[1].position < picked[0].position:
+            picked = [picked[1], picked[0]]
+    return picked
+
+
+def _corroborating(sentence: StorySentence, story: list[StorySentence], most: int = 2) -> list[Document]:
+    """Passages of the story's other articles saying the same thing: cited beside the sentence."""
+    found, articles = [], {sentence.article_id}
+    for other in story:
+        if other.article_id not in articles and same_claim(sentence.words, other.words):
+            found.append(other.passage)
+            articles.add(other.article_id)
+        if len(found) >= most:
+            break
+    return found
+
+
+def _coverage(story: Story) -> str:
+    outlets = "1 outlet" if story.outlets == 1 else f"{story.outlets} outlets"
+    days = story.first_date if story.first_date == story.last_date else f"{story.first_date} to {story.last_date}"
+    return f"{outlets}, {days}"

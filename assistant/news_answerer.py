@@ -1,0 +1,36 @@
+"""Briefings, timelines and comparisons of outlets, answered instead of passages when asked for.
+
+See :mod:`assistant.news` for what they share and each shape's module for how it is told.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from assistant.briefing import brief
+from assistant.comparison import compare
+from assistant.dates import DateWindow
+from assistant.news import NewsContext
+from assistant.news_requests import NewsRequest
+from assistant.settings import AssistantSettings
+from assistant.timeline import timeline
+from assistant.types import Answer, Filters
+from index.store import ArticleStore
+
+
+class NewsAnswerer:
+    """Briefings, timelines and comparisons, answered from the index's stories."""
+
+    def __init__(self, store: ArticleStore, settings: AssistantSettings, min_relevance: float) -> None:
+        self.context = NewsContext(store, settings, min_relevance)
+
+    def answer(self, question: str, request: NewsRequest, reference: date, filters: Filters | None = None) -> Answer:
+        """The answer to ``request`` (recognised in ``question``), as of ``reference``."""
+        window = request.window
+        if filters is not None and (filters.since or filters.until):
+            window = DateWindow(window.since or filters.since, window.until or filters.until)
+        request = dataclasses.replace(request, window=window)
+        shape = {"briefing": brief, "timeline": timeline, "comparison": compare}[request.kind]
+        answer = shape(self.context, request, reference)
+        return dataclasses.replace(answer, question=question)

@@ -1,0 +1,85 @@
+"""Timelines: "How did the Sirte talks develop?", "timeline of the strike" → dated, cited entries.
+
+The articles are those about the topic (:meth:`assistant.news.NewsContext.topic_passages`) and the
+other articles of their stories, so a follow-up that names the event differently still counts. Each
+article is told by its most central lead sentence; then, in date order, a development reported
+twice is one entry: the same story on the same day, or a sentence saying what an earlier entry
+said (:func:`assistant.story_text.same_claim`), adds its passage to that entry's citations
+instead of a new line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from langchain_core.documents import Document
+
+from assistant.news import NewsContext, in_period, nothing_found
+from assistant.news_requests import NewsRequest
+from assistant.story_text import Citer, StorySentence, lead_sentences, most_central, rarity, same_claim
+from assistant.types import Answer
+
+MAX_ENTRIES = 15
+STORIES_FOLLOWED = 3  # the top topic stories whose other articles join the timeline
+
+
+@dataclass(slots=True)
+class _Entry:
+    day: str
+    story: str
+    sentence: StorySentence
+    passages: list[Document] = field(default_factory=list)
+
+
+def timeline(context: NewsContext, request: NewsRequest, reference: date) -> Answer:
+    """The timeline ``request`` asks for: one dated, cited entry per development, oldest first."""
+    period = context.bounds(request.window, reference)
+    topic = request.topic
+    if not topic:
+        return nothing_found("", "timeline", "Name what the timeline is about, e.g. “timeline of the Sirte talks”.")
+    found = context.topic_passages(topic, period, reference)
+    if not found:
+        return nothing_found("", "timeline", f"No indexed article is about {topic}.")
+    articles = list(dict.fromkeys(str(p.metadata.get("article_id", "")) for p in found))
+    groups = context.store.story_groups
+    story_of = groups.stories_of(articles)
+    top_stories = list(dict.fromkeys(story_of[a] for a in articles if a in story_of))[:STORIES_FOLLOWED]
+    for members in groups.members_of_stories(top_stories).values():
+        articles.extend(m.article_id for m in members if m.article_id not in articles and in_period(m.date, period))
+    story_of = groups.stories_of(articles)
+    sentences = lead_sentences(context.leads(articles))
+    idf = rarity(sentences)
+    by_article: dict[str, list[StorySentence]] = {}
+    for sentence in sentences:
+        by_article.setdefault(sentence.article_id, []).append(sentence)
+    told = [(picked[0], by_article[a]) for a in articles if (picked := most_central(by_article.get(a, []), idf, 1))]
+    entries: list[_Entry] = []
+    for sentence, _ in sorted(told, key=lambda pair: (pair[0].date, pair[0].article_id)):
+        story = story_of.get(sentence.article_id, sentence.article_id)
+        same = next((e for e in entries if _same_development(e, sentence, story)), None)
+        if same is not None:
+            same.passages.append(sentence.passage)
+        else:
+            entries.append(_Entry(sentence.date, story, sentence, [sentence.passage]))
+    entries = [e for e in entries if e.day][:MAX_ENTRIES]
+    if not entries:
+        return nothing_found("", "timeline", f"No dated article about {topic} could be quoted.")
+    citer = Citer()
+    lines = [f"- **{_when(e.day)}**: {e.sentence.text} {citer.mark(e.passages[:3])}" for e in entries]
+    heading = f"How {topic} developed, in {len(entries)} dated entries:"
+    return Answer(
+        question="", text="\n".join([heading, "", *lines]), answered=True, citations=citer.citations, kind="timeline"
+    )
+
+
+def _same_development(entry: _Entry, sentence: StorySentence, story: str) -> bool:
+    return (entry.story == story and entry.day == sentence.date) or same_claim(entry.sentence.words, sentence.words)
+
+
+def _when(day: str) -> str:
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        return day
+    return f"{parsed.day} {parsed:%b %Y}"
