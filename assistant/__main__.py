@@ -1,4 +1,10 @@
-"""Command line: ``python -m assistant ask "QUESTION" [--db DIR] [--as-of YYYY-MM-DD] [--llm NAME] [--json]``."""
+"""Command line.
+
+``python -m assistant ask "QUESTION" [--db DIR] [--as-of YYYY-MM-DD] [--llm NAME] [--json]``;
+``python -m assistant brief [TOPIC] [--since DAY] [--until DAY]`` (a cited briefing), ``timeline TOPIC``
+and ``compare TOPIC`` (how outlets reported it). ``ask`` recognises these requests in words too
+("What happened this week?").
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from pathlib import Path
 # The package's __init__ (run before this module) has already applied index.offline's switches.
 from assistant.dates import user_date
 from assistant.llm import check_backend
+from assistant.news_requests import RequestKind
 from assistant.service import get_assistant
 from assistant.types import Answer, Filters
 from index.errors import run_command
@@ -29,7 +36,22 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--source", action="append", dest="sources", help="only this source (repeat for more)")
     ask.add_argument("--llm", help="what writes the answer: extractive, smollm2, ollama:<model>, openai:<model>")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    for name, help_text, topic_help in (
+        ("brief", "a cited briefing: the period's most widely reported stories", "only stories about this (optional)"),
+        ("timeline", "dated, cited entries of how a story developed", "what the timeline is about"),
+        ("compare", "what outlets say in common about a story, and what only some say", "the story"),
+    ):
+        shaped = commands.add_parser(name, help=help_text)
+        shaped.add_argument("topic", nargs="*" if name == "brief" else "+", help=topic_help)
+        shaped.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
+        shaped.add_argument("--as-of", help="the day a briefing without --since/--until ends (default: today)")
+        shaped.add_argument("--since", help="from this day (YYYY-MM-DD)")
+        shaped.add_argument("--until", help="to this day (YYYY-MM-DD)")
+        shaped.add_argument("--json", action="store_true", help="print the answer as JSON")
     return parser
+
+
+_SHAPES: dict[str, RequestKind] = {"brief": "briefing", "timeline": "timeline", "compare": "comparison"}
 
 
 def render(answer: Answer) -> str:
@@ -42,6 +64,8 @@ def render(answer: Answer) -> str:
         for citation in answer.citations:
             heading = " · ".join(part for part in (citation.title, citation.date, citation.source) if part)
             lines.append(f"[{citation.n}] {heading}")
+            if citation.story_outlets > 1:
+                lines.append(f"    ({citation.story_outlets} outlets reported this story)")
             if citation.also_published_by:
                 outlets = ", ".join(copy.source or copy.url or copy.copy_id for copy in citation.also_published_by)
                 lines.append(f"    (also published by {outlets})")
@@ -61,8 +85,12 @@ def _main(argv: Sequence[str] | None) -> int:
         as_of=user_date(args.as_of, "--as-of"),
         since=user_date(args.since, "--since"),
         until=user_date(args.until, "--until"),
-        sources=args.sources,
+        sources=getattr(args, "sources", None),
     )
+    if args.command != "ask":
+        result = get_assistant(args.db).shaped(_SHAPES[args.command], " ".join(args.topic), filters)
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else render(result))
+        return 0 if result.answered else 1
     if args.llm:
         check_backend(args.llm)  # before the index and models are loaded
     result = get_assistant(args.db, args.llm).ask(args.question, filters=filters)

@@ -22,11 +22,12 @@ from langchain_core.output_parsers import StrOutputParser
 
 from assistant.answerer import Answerer, AnswerInput, InvokeOnly, as_answerer, final_answer
 from assistant.answering import extractive_answerer
+from assistant.dates import DateWindow
 from assistant.generative import GroundedLLMAnswerer
 from assistant.history import as_messages, history_turns, looks_like_followup, with_previous_terms
 from assistant.llm import backend_name, chat_model_for
 from assistant.news_answerer import NewsAnswerer
-from assistant.news_requests import recognise
+from assistant.news_requests import NewsRequest, RequestKind, recognise
 from assistant.prompts import CONDENSE_PROMPT
 from assistant.questions import EMPTY_QUESTION, clean_question
 from assistant.retrieval import PassageRetriever
@@ -147,6 +148,16 @@ class Assistant:
             else:
                 yield update
 
+    def shaped(self, kind: RequestKind, topic: str = "", filters: Filters | None = None) -> Answer:
+        """A briefing, timeline or comparison asked for directly, not in words: ``kind`` about
+        ``topic`` ("" for all the news) over ``filters.since``..``filters.until`` (a briefing
+        without them covers the week up to ``filters.as_of`` or today)."""
+        filters = filters or Filters()
+        reference = filters.as_of or date.today()
+        request = NewsRequest(kind, " ".join(topic.split()), DateWindow(filters.since, filters.until))
+        question = f"{kind} of {request.topic}" if request.topic else kind
+        return self._with_stories(self.news.answer(question, request, reference))
+
     def _with_stories(self, answer: Answer) -> Answer:
         """Each citation with the other outlets that published the same text (wire copies) and the
         other articles of its story (:mod:`index.story_groups`): "N outlets reported this story"."""
@@ -195,3 +206,24 @@ def answer(
     >>> answer("And what did it say about France?", history=turns)  # doctest: +SKIP
     """
     return get_assistant(db, llm).ask(question, history, Filters.of(as_of, since, until, sources))
+
+
+def brief(
+    topic: str = "",
+    *,
+    kind: RequestKind = "briefing",
+    db: str | Path | None = None,
+    as_of: date | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> Answer:
+    """A cited briefing of the news (``kind="timeline"`` or ``"comparison"`` for those shapes).
+
+    ``answer("What happened this week?")`` gives the same; this sibling takes the topic and
+    period as values instead of words.
+
+    >>> from assistant import brief
+    >>> brief("Libya", since=date(2020, 6, 20), until=date(2020, 6, 27)).text  # doctest: +SKIP
+    >>> brief("Sirte talks", kind="timeline").text  # doctest: +SKIP
+    """
+    return get_assistant(db).shaped(kind, topic, Filters.of(as_of, since, until))

@@ -46,8 +46,19 @@ def test_index_build_summary_then_ask_json(tmp_path: Path) -> None:
         "score",
         "also_published_by",
         "language",
+        "story",
+        "story_outlets",
     }
     assert citation["n"] == 1 and citation["date"] == "2020-06-20"
+    assert payload["kind"] == "answer"
+
+    briefed = run("-m", "assistant", "brief", "--since", "2020-06-01", "--until", "2020-06-30", "--db", str(db))
+    assert briefed.returncode == 0, briefed.stderr
+    assert briefed.stdout.startswith("The news, 1 June 2020 to 30 June 2020, most widely reported first:")
+    assert "1. **" in briefed.stdout and "[1]" in briefed.stdout
+    empty = run("-m", "assistant", "brief", "Libya", "--since", "2031-01-01", "--until", "2031-01-07", "--db", str(db))
+    assert empty.returncode == 1 and "No indexed article on Libya is dated" in empty.stdout
+    assert "The newest indexed article is from 2020-06-" in empty.stdout
 
     stats = run("-m", "index", "stats", "--db", str(db), "--json")
     assert stats.returncode == 0, stats.stderr
