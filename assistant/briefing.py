@@ -8,12 +8,18 @@ one is named), ranked by how widely and how recently they were reported:
 
 so a story five outlets carried outranks one article, and of two equally covered stories the one
 still developing at the period's end comes first. Each story is told by its most central lead
-sentences (:func:`assistant.story_text.most_central`): extractive, so every sentence is an
-article's own, cited; no sentence repeats one told for an earlier story.
+sentence (:func:`assistant.story_text.centrality`) and, when it adds something, the next most
+central sentence *of the same article*: extractive, so every sentence is an article's own, cited;
+no sentence repeats one told for an earlier story. The second sentence comes from the first's
+article because an article does not say its own lead twice, while two outlets' leads do, in words
+too different to tell apart ("the council voted to build a tram line" / "councillors backed plans
+for a tram"): the two most central sentences of a story were, more often than not, one event told
+twice. Other outlets saying the same are cited beside the sentence instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from langchain_core.documents import Document
@@ -23,9 +29,9 @@ from assistant.news_requests import NewsRequest
 from assistant.story_text import (
     Citer,
     StorySentence,
+    adds_to,
     centrality,
     lead_sentences,
-    most_central,
     rarity,
     same_claim,
 )
@@ -33,6 +39,7 @@ from assistant.types import Answer
 from index.story_groups import Member, Story
 
 MAX_ITEMS = 10
+WRITER_PASSAGES = 4  # lead passages a model reads to tell one story (as many as it reads for an answer)
 SENTENCES_PER_ITEM = 2
 ARTICLES_PER_STORY = 6  # the story's articles a briefing reads (newest, one per outlet first)
 _SECOND_SENTENCE_SHARE = 0.5  # a second sentence must be at least this central, relative to the first
@@ -59,8 +66,13 @@ def brief(context: NewsContext, request: NewsRequest, reference: date, max_items
     citer = Citer()
     told: list[frozenset[str]] = []
     items: list[str] = []
+    by_model = 0
     for story in stories:
         story_sentences = [s for m in chosen[story.story_id] for s in by_article.get(m.article_id, [])]
+        if context.writer is not None and (written := _written(context, story, story_sentences)):
+            items.append(f"{len(items) + 1}. **{story.title}** ({_coverage(story)}): {written(citer)}")
+            by_model += 1
+            continue
         picked = _tell(story_sentences, idf, avoid=told)
         if not picked:
             continue
@@ -75,13 +87,34 @@ def brief(context: NewsContext, request: NewsRequest, reference: date, max_items
     if not items:
         return nothing_found("", "briefing", f"No indexed article{about} dated {period.label()} could be quoted.")
     heading = f"The news{about}, {period.label()}, most widely reported first:"
+    backend, notice = "extractive", ""
+    if context.writer is not None and by_model:
+        backend = context.writer.backend
+        if by_model < len(items):
+            notice = f"{len(items) - by_model} of {len(items)} stories are told in article sentences: {backend}'s "
+            notice += "text for them was not supported by their passages."
+    elif context.writer is not None:
+        notice = f"{context.writer.backend}'s briefing was not supported by the passages; showing article sentences."
     return Answer(
         question="",
         text="\n".join([heading, "", *items]),
         answered=True,
         citations=citer.citations,
+        backend=backend,
+        fallback=context.writer is not None and not by_model,
+        notice=notice,
         kind="briefing",
     )
+
+
+def _written(context: NewsContext, story: Story, sentences: list[StorySentence]) -> Callable[[Citer], str] | None:
+    """The story told by the configured model (checked), as a function numbering its citations."""
+    assert context.writer is not None
+    leads = list({id(s.passage): s.passage for s in sentences if s.position == 0}.values())[:WRITER_PASSAGES]
+    told = context.writer.tell(story.title, leads)
+    if not told:
+        return None
+    return lambda citer: " ".join(f"{sentence} {citer.mark(passages)}" for sentence, passages in told)
 
 
 def _ranked_stories(context: NewsContext, topic: str, period: Period) -> list[Story]:
@@ -115,15 +148,25 @@ def _read_first(members: list[Member], period: Period) -> list[Member]:
 
 
 def _tell(sentences: list[StorySentence], idf: dict[str, float], avoid: list[frozenset[str]]) -> list[StorySentence]:
-    """One or two central sentences, in reading order when from one article."""
-    picked = most_central(sentences, idf, SENTENCES_PER_ITEM, avoid=avoid)
-    if len(picked) == 2:
-        scores = {id(s): score for s, score in zip(sentences, centrality(sentences, idf), strict=True)}
-        if scores[id(picked[1])] < _SECOND_SENTENCE_SHARE * scores[id(picked[0])]:
-            picked = picked[:1]
-        elif picked[0].article_id == picked[1].article_id and picked[1].position < picked[0].position:
-            picked = [picked[1], picked[0]]
-    return picked
+    """The most central sentence not told before, and a second of its article that adds to it (see
+    the module docstring), in reading order."""
+    scores = centrality(sentences, idf)
+    ranked = sorted(zip(scores, sentences, strict=True), key=lambda pair: -pair[0])
+    fresh = [(score, s) for score, s in ranked if not any(same_claim(s.words, words) for words in avoid)]
+    if not fresh:
+        return []
+    best, first = fresh[0]
+    second = next(
+        (
+            s
+            for score, s in fresh[1:]
+            if s.article_id == first.article_id
+            and score >= _SECOND_SENTENCE_SHARE * best
+            and adds_to(s.words, [first.words])
+        ),
+        None,
+    )
+    return [first] if second is None else sorted([first, second], key=lambda s: s.position)
 
 
 def _corroborating(sentence: StorySentence, story: list[StorySentence], most: int = 2) -> list[Document]:

@@ -1,11 +1,20 @@
 """Comparison across outlets: "How did outlets report the dam collapse?" → what they say in
 common and what only some say, each cited.
 
-The story is the one the topic's passages point at most (ties: the more outlets). A sentence is
-*shared* by another outlet when most of it (its names and numbers counting double, then its other
-content words) appears in that outlet's articles; a claim in common is a central sentence shared by at least one other
-outlet, cited with the passages of the outlets that share it; what only one outlet says is its
-most central sentence that no other outlet shares.
+The story is the one the topic's passages point at most (ties: the more outlets), read up to the
+reference day (``as_of``) when the request names no period. A claim in common is a central
+sentence another outlet *says too*: one of that outlet's sentences holds at least :data:`SHARED`
+of its words, each weighted by how rare it is across the story's articles (the names every article
+repeats count little, the words that make the claim count most). It is cited with that very
+sentence's passage, so each citation says the claim. Measuring against everything an outlet wrote
+over the days of a story instead let a mediator's appointment "share" the deal struck two days
+later (the same names, the bonus, "talks", "Thursday" all occur somewhere in the outlet's
+articles) and cited the appointment for the deal. What only one outlet says is its most central
+sentence that no other outlet's articles, taken together, come close to (names and numbers
+counting double: outlets word an event differently but name the same people and figures); an
+article's lead is never that when another outlet has an article of the story on the same day, as
+two leads of one day report the same event, in words too different to compare. Claims in common
+do not repeat each other (:func:`assistant.story_text.adds_to`).
 """
 
 from __future__ import annotations
@@ -14,16 +23,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from langchain_core.documents import Document
-
-from assistant.news import NewsContext, nothing_found
+from assistant.news import NewsContext, in_period, not_after, nothing_found
 from assistant.news_requests import NewsRequest
-from assistant.story_text import Citer, StorySentence, centrality, lead_sentences, rarity, same_claim
+from assistant.story_text import Citer, StorySentence, adds_to, centrality, lead_sentences, rarity
 from assistant.types import Answer
 from index.story_groups import names_of
 
-SHARED = 0.5  # share of a sentence's weight found in another outlet's articles: it says it too
-OWN = 0.45  # below this share in every other outlet, a sentence is that outlet's alone
+SHARED = 0.5  # share of a sentence's rarity-weighted words one sentence of another outlet holds: it says it too
+OWN = 0.45  # below this share of its words in every other outlet's articles, a sentence is that outlet's alone
 COMMON_CLAIMS = 2
 OUTLETS_SHOWN = 5
 SENTENCES_PER_ARTICLE = 8
@@ -34,39 +41,47 @@ def compare(context: NewsContext, request: NewsRequest, reference: date) -> Answ
     period = context.bounds(request.window, reference)
     if not request.topic:
         return nothing_found("", "comparison", "Name the story to compare, e.g. “how did outlets report the strike”.")
+    last = context.last_day(reference)
+
+    def shown(day: str) -> bool:
+        return in_period(day, period) if period is not None else not_after(day, last)
+
     found = context.topic_passages(request.topic, period, reference)
+    found = [p for p in found if shown(str(p.metadata.get("date", "")))]
     groups = context.store.story_groups
     story_of = groups.stories_of([str(p.metadata.get("article_id", "")) for p in found])
     if not story_of:
         return nothing_found("", "comparison", f"No indexed article is about {request.topic}.")
     votes = Counter(story_of[a] for a in story_of)
     story_id = max(votes, key=lambda s: (votes[s], -list(story_of.values()).index(s)))
-    members = groups.members(story_id)
+    members = [m for m in groups.members(story_id) if shown(m.date)]
     sentences = lead_sentences(
         context.store.article_passages([m.article_id for m in members], first_chunks=3), SENTENCES_PER_ARTICLE
     )
     outlets = list(dict.fromkeys(s.source for s in sentences))
     title = members[0].title if members else request.topic
-    if len(outlets) < 2:
-        return _single_outlet(title, outlets[0] if outlets else "", sentences, rarity(sentences))
     idf = rarity(sentences)
-    said = {outlet: _Said.of([s for s in sentences if s.source == outlet]) for outlet in outlets}
+    if len(outlets) < 2:
+        return _single_outlet(title, outlets[0] if outlets else "", sentences, idf)
+    by_outlet = {outlet: [s for s in sentences if s.source == outlet] for outlet in outlets}
+    said = {outlet: _Said.of(by_outlet[outlet]) for outlet in outlets}
     scores = dict(zip(map(id, sentences), centrality(sentences, idf), strict=True))
     ranked = sorted(sentences, key=lambda s: -scores[id(s)])
     citer, lines = Citer(), [f"How {len(outlets)} outlets reported “{title}”:", "", "**What they say in common**"]
     common: list[StorySentence] = []
     for sentence in ranked:
-        sharing = [o for o in outlets if o != sentence.source and _share(sentence, said[o]) >= SHARED]
-        if not sharing or any(same_claim(sentence.words, c.words) for c in common):
+        support = {o: t for o in outlets if o != sentence.source and (t := _saying(sentence, by_outlet[o], idf))}
+        if not support or not adds_to(sentence.words, (c.words for c in common)):
             continue
         common.append(sentence)
-        support = [_closest(sentence, [s for s in sentences if s.source == o]) for o in sharing[:2]]
-        names = ", ".join([sentence.source, *sharing])
-        lines.append(f"- {sentence.text} {citer.mark([sentence.passage, *support])} ({names})")
+        names = ", ".join([sentence.source, *support])
+        cited = [sentence.passage, *(t.passage for t in list(support.values())[:2])]
+        lines.append(f"- {sentence.text} {citer.mark(cited)} ({names})")
         if len(common) >= COMMON_CLAIMS:
             break
     if not common:
         lines.append("- Little: each outlet tells it in its own terms (below).")
+    days_covered = {(m.date, m.source) for m in members}
     for outlet in outlets[:OUTLETS_SHOWN]:
         own = next(
             (
@@ -74,13 +89,25 @@ def compare(context: NewsContext, request: NewsRequest, reference: date) -> Answ
                 for s in ranked
                 if s.source == outlet
                 and all(_share(s, said[o]) < OWN for o in outlets if o != outlet)
-                and not any(same_claim(s.words, c.words) for c in common)
+                and not (s.position == 0 and any(d == s.date and o != outlet for d, o in days_covered))
+                and adds_to(s.words, (c.words for c in common))
             ),
             None,
         )
         if own is not None:
             lines += ["", f"**Only {outlet}**", f"- {own.text} {citer.mark([own.passage])}"]
     return Answer(question="", text="\n".join(lines), answered=True, citations=citer.citations, kind="comparison")
+
+
+def _saying(sentence: StorySentence, theirs: list[StorySentence], idf: dict[str, float]) -> StorySentence | None:
+    """The sentence of ``theirs`` (another outlet's) that says ``sentence`` too, if one does (see the
+    module docstring)."""
+    weight = sum(idf.get(word, 1.0) for word in sentence.words)
+    if not theirs or not weight:
+        return None
+    best = max(theirs, key=lambda other: sum(idf.get(word, 1.0) for word in sentence.words & other.words))
+    held = sum(idf.get(word, 1.0) for word in sentence.words & best.words)
+    return best if held / weight >= SHARED else None
 
 
 def _share(sentence: StorySentence, said: _Said) -> float:
@@ -103,11 +130,6 @@ class _Said:
     def of(cls, sentences: list[StorySentence]) -> _Said:
         names = frozenset(name for s in sentences for name in names_of(s.text, ""))
         return cls(names, frozenset(word for s in sentences for word in s.words))
-
-
-def _closest(sentence: StorySentence, others: list[StorySentence]) -> Document:
-    best = max(others, key=lambda other: len(sentence.words & other.words))
-    return best.passage
 
 
 def _single_outlet(title: str, outlet: str, sentences: list[StorySentence], idf: dict[str, float]) -> Answer:

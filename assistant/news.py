@@ -19,6 +19,7 @@ from assistant.dates import DateWindow, parse_iso
 from assistant.news_requests import BRIEFING_DAYS
 from assistant.retrieval import PassageRetriever
 from assistant.settings import AssistantSettings
+from assistant.story_writer import StoryWriter
 from assistant.text import content_words
 from assistant.types import Answer, Filters
 from index.store import ArticleStore
@@ -52,6 +53,7 @@ class NewsContext:
         self.settings = settings
         self.min_relevance = min_relevance
         self.retriever = PassageRetriever.from_settings(store, settings, k=TOPIC_PASSAGES, per_article=1)
+        self.writer: StoryWriter | None = None  # a configured language model tells briefings' stories
 
     def topic_passages(self, topic: str, period: Period | None, reference: date) -> list[Document]:
         """The passages about ``topic`` (one per article, best first), published in ``period``.
@@ -61,13 +63,17 @@ class NewsContext:
         story would otherwise pass.
         """
         filters = Filters(since=period.start, until=period.end) if period else Filters()
-        asked = content_words(topic)
         found = []
         for passage in self.retriever.search(topic, filters, today=reference):
-            words = content_words(f"{passage.metadata.get('title', '')} {passage.page_content}")
-            if passage.metadata.get("similarity", 0.0) >= self.min_relevance and asked & words:
+            if passage.metadata.get("similarity", 0.0) >= self.min_relevance and covers(topic, passage):
                 found.append(passage)
         return found
+
+    def last_day(self, reference: date) -> date:
+        """The last publication day an answer as of ``reference`` shows when the request names no end:
+        the reference day and ``as_of``'s grace (:class:`~assistant.types.Filters`), so a timeline
+        "as of" a day does not run on into the days after it."""
+        return reference + timedelta(days=self.settings.future_grace_days)
 
     def leads(self, article_ids: list[str]) -> list[Document]:
         """The first passages of each article, in reading order."""
@@ -90,6 +96,18 @@ class NewsContext:
 def nothing_found(question: str, kind: str, what: str) -> Answer:
     """A request the articles cannot serve, said plainly with what was looked for."""
     return Answer(question=question, text=what, answered=False, citations=[], kind=kind)
+
+
+def covers(topic: str, passage: Document) -> int:
+    """How many of ``topic``'s content words the passage (with its article's title) uses."""
+    words = content_words(f"{passage.metadata.get('title', '')} {passage.page_content}")
+    return len(content_words(topic) & words)
+
+
+def not_after(day: str, last: date) -> bool:
+    """Whether an article dated ``day`` is published by ``last`` (an undated one is)."""
+    parsed = parse_iso(day)
+    return parsed is None or parsed <= last
 
 
 def in_period(day: str, period: Period | None) -> bool:

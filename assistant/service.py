@@ -33,6 +33,7 @@ from assistant.questions import EMPTY_QUESTION, clean_question
 from assistant.retrieval import PassageRetriever
 from assistant.settings import AssistantSettings, default_assistant_settings
 from assistant.stories_shown import with_stories
+from assistant.story_writer import StoryWriter
 from assistant.text import content_words
 from assistant.types import Answer, AnswerUpdate, Filters
 from index.store import ArticleStore
@@ -74,6 +75,14 @@ class Assistant:
         self.chat_model = chat_model
         self.backend = backend or type(chat_model).__name__
         self.answerer: Answerer = as_answerer(answerer) if answerer is not None else self._default_answerer()
+        if self.chat_model is not None:  # briefings' stories told by the model too, checked the same way
+            self.news.context.writer = StoryWriter(
+                self.chat_model,
+                self.backend,
+                self.extractive.sentence_vectors,
+                min_support=self.settings.min_support,
+                min_supported_share=self.settings.min_supported_share,
+            )
 
     def _default_answerer(self) -> Answerer:
         if self.chat_model is None:
@@ -137,7 +146,8 @@ class Assistant:
         reference = filters.as_of or date.today()
         if (request := recognise(cleaned.text, reference)) is not None:
             shaped = self.news.answer(cleaned.text, request, reference, filters)
-            yield self._with_stories(dataclasses.replace(shaped, backend="extractive", notice=cleaned.notice))
+            notice = " ".join(part for part in (cleaned.notice, shaped.notice) if part)
+            yield self._with_stories(dataclasses.replace(shaped, notice=notice))
             return
         standalone = self.standalone_question(cleaned.text, history)
         inputs = AnswerInput(question=standalone, passages=self.retriever.search(standalone, filters))

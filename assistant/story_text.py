@@ -12,6 +12,10 @@ invented) and cite the passage each comes from. What they share lives here:
   a week's briefing in well under a second);
 - :func:`same_claim`: two sentences sharing most of their content words say the same thing, so
   one of them is left out (or cited beside the other);
+- :func:`adds_to`: a sentence told beside others of the same story must say something new: two
+  outlets' wordings of one development share the story's names and figures but few other words
+  (under half of them, so :func:`same_claim` misses them), yet most of the second's words were
+  already said by the first;
 - :class:`Citer`: numbers passages in order of first use, one ``[n]`` per passage.
 """
 
@@ -34,6 +38,11 @@ LEAD_SENTENCES = 5  # an article's first sentences: what a story's item is told 
 MIN_SENTENCE_CHARS = 40  # shorter ones are captions, datelines, bylines
 MAX_SENTENCE_CHARS = 400  # longer ones are lists or run-ons the splitter could not cut
 SAME_CLAIM = 0.5  # content-word overlap (Jaccard) from which two sentences say the same thing
+# Share of its content words a sentence must bring that the sentences told beside it did not: two
+# outlets' wordings of one deal ("reached a tentative agreement ... restoring most of the night-shift
+# bonus" / "agreed on a compromise bringing back most of the night-shift bonus") share 40% (Jaccard),
+# yet the second brings only 40% new words; a sentence adding a fact brings well over half.
+NEW_WORDS = 0.5
 # A sentence opening with a pronoun or a connective means little out of its article.
 _DANGLING = re.compile(
     r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|her|their|its|but|and|also|however|meanwhile)\b",
@@ -127,6 +136,13 @@ def same_claim(one: frozenset[str], other: frozenset[str], threshold: float = SA
     return bool(union) and len(one & other) / union >= threshold
 
 
+def adds_to(words: frozenset[str], told: Iterable[frozenset[str]], share: float = NEW_WORDS) -> bool:
+    """Whether a sentence (as content words) says something the ``told`` sentences did not: at least
+    ``share`` of its words are new (see :data:`NEW_WORDS`)."""
+    said = frozenset().union(*told)
+    return bool(words) and len(words - said) / len(words) >= share
+
+
 def most_central(
     sentences: Sequence[StorySentence],
     idf: dict[str, float],
@@ -134,14 +150,14 @@ def most_central(
     *,
     avoid: Sequence[frozenset[str]] = (),
 ) -> list[StorySentence]:
-    """Up to ``count`` of the most central sentences, none repeating another or one in ``avoid``,
-    preferring a second outlet's sentence for the second pick."""
+    """Up to ``count`` of the most central sentences, each adding to those picked before it
+    (:func:`adds_to`) and none repeating one in ``avoid`` (:func:`same_claim`)."""
     ranked = sorted(zip(centrality(sentences, idf), sentences, strict=True), key=lambda pair: -pair[0])
     chosen: list[StorySentence] = []
     for _score, sentence in ranked:
         if len(chosen) >= count:
             break
-        if any(same_claim(sentence.words, earlier.words) for earlier in chosen):
+        if chosen and not adds_to(sentence.words, (earlier.words for earlier in chosen)):
             continue
         if any(same_claim(sentence.words, words) for words in avoid):
             continue

@@ -1,7 +1,13 @@
 """Timelines: "How did the Sirte talks develop?", "timeline of the strike" → dated, cited entries.
 
 The articles are those about the topic (:meth:`assistant.news.NewsContext.topic_passages`) and the
-other articles of their stories, so a follow-up that names the event differently still counts. Each
+other articles of their stories, so a follow-up that names the event differently still counts. A
+story counts only when one of its passages uses as many of the topic's words as the best match
+does: "the Valdmar dock strike" finds a cruise terminal opened at the Valdmar port months later
+(same place, same operator, close enough in meaning), which is another event, not a development;
+a later story naming the strike again still joins. Without an end to the request's period, the
+timeline ends on the reference day (``as_of``, with its grace): as of a day, later days are not
+known yet. Each
 article is told by its most central lead sentence; then, in date order, a development reported
 twice is one entry: the same story on the same day, or a sentence saying what an earlier entry
 said (:func:`assistant.story_text.same_claim`), adds its passage to that entry's citations
@@ -15,7 +21,7 @@ from datetime import date
 
 from langchain_core.documents import Document
 
-from assistant.news import NewsContext, in_period, nothing_found
+from assistant.news import NewsContext, covers, in_period, not_after, nothing_found
 from assistant.news_requests import NewsRequest
 from assistant.story_text import Citer, StorySentence, lead_sentences, most_central, rarity, same_claim
 from assistant.types import Answer
@@ -38,15 +44,30 @@ def timeline(context: NewsContext, request: NewsRequest, reference: date) -> Ans
     topic = request.topic
     if not topic:
         return nothing_found("", "timeline", "Name what the timeline is about, e.g. “timeline of the Sirte talks”.")
-    found = context.topic_passages(topic, period, reference)
+    last = context.last_day(reference)
+
+    def shown(day: str) -> bool:
+        return in_period(day, period) if period is not None else not_after(day, last)
+
+    found = [p for p in context.topic_passages(topic, period, reference) if shown(str(p.metadata.get("date", "")))]
     if not found:
         return nothing_found("", "timeline", f"No indexed article is about {topic}.")
-    articles = list(dict.fromkeys(str(p.metadata.get("article_id", "")) for p in found))
     groups = context.store.story_groups
-    story_of = groups.stories_of(articles)
-    top_stories = list(dict.fromkeys(story_of[a] for a in articles if a in story_of))[:STORIES_FOLLOWED]
-    for members in groups.members_of_stories(top_stories).values():
-        articles.extend(m.article_id for m in members if m.article_id not in articles and in_period(m.date, period))
+    story_of = groups.stories_of([str(p.metadata.get("article_id", "")) for p in found])
+    coverage: dict[str, int] = {}
+    for passage in found:  # best first: stories in the order the topic finds them
+        article = str(passage.metadata.get("article_id", ""))
+        story = story_of.get(article, article)
+        coverage[story] = max(coverage.get(story, 0), covers(topic, passage))
+    best = max(coverage.values())
+    stories = [story for story, covered in coverage.items() if covered == best]
+    articles = [
+        article
+        for article in dict.fromkeys(str(p.metadata.get("article_id", "")) for p in found)
+        if story_of.get(article, article) in stories
+    ]
+    for members in groups.members_of_stories(stories[:STORIES_FOLLOWED]).values():
+        articles.extend(m.article_id for m in members if m.article_id not in articles and shown(m.date))
     story_of = groups.stories_of(articles)
     sentences = lead_sentences(context.leads(articles))
     idf = rarity(sentences)

@@ -17,12 +17,13 @@ from chat.render import SOURCES_START
 _CHIP = re.compile(r"<a [^>]*>\[(\d+)\]</a>")
 _TAG = re.compile(r"<[^>]+>")
 _ESCAPE = re.compile(r"\\(.)")
+_BOLD = re.compile(r"(?<!\\)\*\*")  # a briefing's bold titles and heads (escaped asterisks are text)
 
 
 def reply_gist(reply: str) -> str:
     """An earlier reply as the chat showed it, cut to its answer: sources, chips' markup and HTML gone."""
     answer = reply.split(SOURCES_START, maxsplit=1)[0]
-    answer = _CHIP.sub(r"[\1]", answer)
+    answer = _BOLD.sub("", _CHIP.sub(r"[\1]", answer))
     return " ".join(_ESCAPE.sub(r"\1", _TAG.sub("", answer)).split())
 
 

@@ -8,6 +8,13 @@ original (http(s) only) and, folded, the whole article text.
 
 Article text is data: the answer part is markdown with every special character escaped, the sources
 are an HTML block whose text is HTML-escaped, so nothing an article says can format the page or run.
+A briefing, a timeline or a comparison (``Answer.kind``) keeps the structure its answerer wrote
+(numbered stories with bold titles, dated entries, bold section heads, bullets), recognised line by
+line with strict patterns; every piece of text inside it is escaped, and a line that matches no
+pattern is escaped whole, as an answer is.
+
+A source whose article belongs to a story several outlets reported says so, and lists the story's
+other articles, folded, each linked to its address when it is http(s).
 """
 
 from __future__ import annotations
@@ -29,6 +36,18 @@ SOURCES_START = '<div class="sources">'
 _ESCAPED_MARKERS = re.compile(r"(?:\\\[\d+\\\])+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# The lines of a briefing, a timeline and a comparison (assistant/briefing.py, timeline.py, comparison.py):
+# "1. **title** (3 outlets, 2024-03-04 to 2024-03-06): sentences [1][2]", "- **4 Mar 2024**: sentence [1]",
+# "**What they say in common**", "- sentence [1][2] (a.com, b.com)", and the opening line ending in ":".
+_STORY_ITEM = re.compile(
+    r"^(\d{1,3})\. \*\*(.+?)\*\* \((\d+ outlets?(?:, \d{4}-\d\d-\d\d(?: to \d{4}-\d\d-\d\d)?)?)\): (.+)$"
+)
+_DATED_ENTRY = re.compile(r"^- \*\*(\d{1,2} [A-Z][a-z]{2} \d{4}|\d{4}-\d\d-\d\d)\*\*: (.+)$")
+_SECTION_HEAD = re.compile(r"^\*\*(\S.*?)\*\*$")
+_BULLET = re.compile(r"^- (\S.*)$")
+_INTRO = re.compile(r"^(?:The news|How) .+:$")
+# What would start a list, a heading underline or a rule at the start of a line: escaped there.
+_BLOCK_START = re.compile(r"^([-+=]|\d{1,9}(?=[.)]))")
 
 
 def escape_markdown(text: str) -> str:
@@ -61,10 +80,14 @@ def render_answer(answer: Answer, article_text: ArticleText | None = None, key: 
         return escape_markdown(answer.text)
     key = key or uuid.uuid4().hex[:8]
     titles = {citation.n: citation.title or citation.article_id for citation in answer.citations}
-    text = _ESCAPED_MARKERS.sub(
-        lambda run: " ".join(_chip(key, int(n), titles.get(int(n), "")) for n in re.findall(r"\d+", run.group(0))),
-        escape_markdown(answer.text),
-    )
+
+    def cited(text: str) -> str:  # escaped, with its [n] markers as chips
+        return _ESCAPED_MARKERS.sub(
+            lambda run: " ".join(_chip(key, int(n), titles.get(int(n), "")) for n in re.findall(r"\d+", run.group(0))),
+            escape_markdown(text),
+        )
+
+    text = cited(answer.text) if answer.kind == "answer" else structured(answer.text, cited)
     blocks = [text]
     if answer.notice:
         blocks += ["", f"*{escape_markdown(answer.notice)}*"]
@@ -82,6 +105,48 @@ def render_answer(answer: Answer, article_text: ArticleText | None = None, key: 
     sources.append("</div>")
     blocks += ["", "\n".join(sources)]
     return "\n".join(blocks)
+
+
+def structured(text: str, cited: Callable[[str], str]) -> str:
+    """A briefing's, timeline's or comparison's ``text`` as markdown: its structure kept, its text escaped.
+
+    ``cited(text)`` escapes a piece of text and makes its ``[n]`` markers chips; titles, dates, outlet
+    names and heads are escaped without chips (a title saying "[3]" is no citation).
+    """
+    lines = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            lines.append("")
+        elif item := _STORY_ITEM.match(line):
+            number, title, coverage, told = item.groups()
+            lines.append(f"{number}. **{_plain(title)}** ({_plain(coverage)}): {cited(told)}")
+        elif entry := _DATED_ENTRY.match(line):
+            lines.append(f"- **{_plain(entry.group(1))}**: {cited(entry.group(2))}")
+        elif head := _SECTION_HEAD.match(line):
+            lines.append(f"**{_plain(head.group(1))}**")
+        elif bullet := _BULLET.match(line):
+            lines.append(f"- {_at_line_start(cited(bullet.group(1)))}")
+        elif _INTRO.match(line):
+            lines.append(_at_line_start(_plain(line)))
+        else:
+            lines.append(_at_line_start(cited(line)))
+    return "\n".join(lines)
+
+
+def _plain(text: str) -> str:
+    """Text shown as it is, inside the structure: escaped, its spaces kept clear of the bold markers."""
+    return escape_markdown(" ".join(text.split()))
+
+
+def _at_line_start(markdown: str) -> str:
+    """``markdown`` that begins a line: a leading "-", "+", "=" or "1." is text, not a list or a rule."""
+    start = _BLOCK_START.match(markdown)
+    if start is None:
+        return markdown
+    mark = start.group(1)
+    escaped = f"{mark}\\" if mark[0].isdigit() else f"\\{mark}"  # a backslash before "." or "-" shows it
+    return escaped + markdown[start.end() :]
 
 
 def _chip(key: str, n: int, title: str) -> str:
@@ -105,6 +170,8 @@ def _source(citation: Citation, answer_text: str, key: str, whole_text: str | No
     ]
     if citation.also_published_by:
         parts.append(_also_published_by(citation))
+    if citation.story or citation.story_outlets > 1:
+        parts.append(_story(citation))
     link = safe_link(citation.url)
     if link:
         parts.append(
@@ -155,6 +222,27 @@ def _also_published_by(citation: Citation) -> str:
             name = f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{name}</a>'
         outlets.append(name)
     return f'<p class="also-published">Also published by {", ".join(outlets)}</p>'
+
+
+def _story(citation: Citation) -> str:
+    """How many outlets reported the story and, folded, its other articles, each linked when it has an address."""
+    said = f"{citation.story_outlets} outlets reported this story" if citation.story_outlets > 1 else ""
+    if not citation.story:
+        return f'<p class="story-outlets">{said}</p>'
+    items = []
+    for member in citation.story:
+        name = html.escape(member.title or member.article_id)
+        link = safe_link(member.url)
+        if link:
+            name = f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{name}</a>'
+        facts = " · ".join(html.escape(part) for part in (member.source, member.date) if part)
+        items.append(f"<li>{name}" + (f' <span class="source-facts">— {facts}</span>' if facts else "") + "</li>")
+    more = "1 more article" if len(citation.story) == 1 else f"{len(citation.story)} more articles"
+    label = f"{said} ({more})" if said else f"{more} on this story"
+    return (
+        f'<details class="story-outlets"><summary>{label}</summary>'
+        f'<ul class="story-articles">{"".join(items)}</ul></details>'
+    )
 
 
 def _highlighted(text: str, answer_text: str, mark_class: str | None = None) -> str:

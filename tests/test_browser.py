@@ -25,6 +25,8 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from .conftest import free_port, serving, stop_process
 from .followup_corpus import FIRST_QUESTION, FOLLOW_UP, write_followup_corpus
+from .test_chat_news import write_story_articles
+from .test_story_groups import DAM
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -97,11 +99,13 @@ def chromium() -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real index of seeds/ (plus an article about France) and ``app.py`` serving it, stopped afterwards."""
+    """A real index of seeds/ (plus an article about France, a hostile one, and the Kessel dam story told
+    by three outlets in March 2024 among other news) and ``app.py`` serving it, stopped afterwards."""
     tmp = tmp_path_factory.mktemp("browser")
     db = tmp / "db"
     articles = write_followup_corpus(tmp / "articles")
     (articles / "hostile.jsonl").write_text(json.dumps(HOSTILE_ARTICLE) + "\n", encoding="utf-8")
+    write_story_articles(articles)
     env = {**_offline_env(), "ASSISTANT_UPLOAD_DIR": str(tmp / "uploads")}
     build = subprocess.run(
         [sys.executable, "-m", "index", "build", str(articles), "--db", str(db), "--quiet"],
@@ -320,6 +324,99 @@ def test_an_article_carrying_html_and_script_is_shown_as_text_and_runs_nothing(
         link.click(modifiers=["ControlOrMeta"])  # in a background tab: nothing runs in this page
     assert page.evaluate("window.__xss") is None, "article script ran in the page"
     assert not dialogs and not page_errors, (dialogs, page_errors)
+
+
+def _dam_story_of(reply: Locator) -> Locator:
+    """The first source's story: it says how many outlets reported it and folds their articles."""
+    story = reply.locator("details.source details.story-outlets").first
+    expect(story.locator("> summary")).to_contain_text("3 outlets reported this story")
+    return story
+
+
+@pytest.mark.browser
+def test_a_briefing_shows_numbered_stories_with_bold_titles_chips_and_the_outlets_of_a_story(
+    page: Page, page_errors: list[str]
+) -> None:
+    reply = _ask(page, "the news of 2024-03-05")
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    items = reply.locator("ol > li")
+    expect(items).to_have_count(2)  # the dam, then the chip: the stories dated that day
+    expect(items.first.locator("strong").first).to_have_text(DAM["post-1"][2])
+    expect(items.first).to_contain_text("(3 outlets, 2024-03-04 to 2024-03-06)")
+    assert "**" not in reply.inner_text(), "the bold titles were shown as asterisks"
+
+    for source in reply.locator("details.source").all():  # a reader folded every source away
+        source.locator("> summary").click()
+    passage = reply.locator("blockquote.passage").first
+    expect(passage).to_be_hidden()
+    items.first.locator("a.cite-chip").first.click()
+    expect(passage).to_be_visible()
+    assert passage.evaluate("el => el.matches(':target')"), "the chip does not lead to its passage"
+    expect(passage).to_contain_text("Soldiers and firefighters searched flooded streets in Lipnik")
+
+    story = _dam_story_of(reply)
+    others = story.locator("a")
+    expect(others.first).to_be_hidden()  # folded until asked for
+    story.locator("> summary").click()
+    expect(others).to_have_count(2)
+    expect(others.first).to_be_visible()
+    assert sorted(link.get_attribute("href") or "" for link in others.all()) == [
+        "https://eveningwire.com/news/wire-3",
+        "https://riverpost.com/news/post-1",
+    ]
+    expect(story).to_contain_text(DAM["wire-3"][2])
+    _screenshot(page, "briefing")
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+@pytest.mark.browser
+def test_a_timeline_shows_dated_entries_in_date_order_with_chips(page: Page, page_errors: list[str]) -> None:
+    reply = _ask(page, "timeline of the Kessel dam")
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(reply).to_contain_text("How Kessel dam developed")
+    entries = reply.locator("ul:not(.story-articles) > li")
+    expect(entries).to_have_count(4)
+    days = [entry.locator("strong").first.inner_text() for entry in entries.all()]
+    assert days == ["4 Mar 2024", "5 Mar 2024", "6 Mar 2024", "20 Aug 2024"], days
+    for entry in entries.all():
+        expect(entry.locator("a.cite-chip").first).to_be_visible()
+    entries.last.locator("a.cite-chip").first.click()
+    target = reply.locator("blockquote.passage:target")
+    expect(target).to_contain_text("refilling the reservoir behind the rebuilt Kessel dam")
+    assert "**" not in reply.inner_text()
+    _screenshot(page, "timeline")
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+@pytest.mark.browser
+def test_the_briefing_panel_asks_the_chat_for_a_briefing_and_the_conversation_goes_on(
+    page: Page, page_errors: list[str]
+) -> None:
+    page.get_by_text("Briefing: the news of a period").click()
+    page.locator("#briefing-topic textarea").fill("Kessel dam")
+    page.locator("#briefing-period").get_by_text("On a day…").click()
+    page.locator("#briefing-day textarea").fill("5 March")
+    page.get_by_role("button", name="Brief me").click()
+    expect(page.locator("#briefing-outcome")).to_contain_text("YYYY-MM-DD")  # said, not asked
+    expect(page.get_by_test_id("user")).to_have_count(0)
+
+    page.locator("#briefing-period").get_by_text("Since a day…").click()
+    page.locator("#briefing-day textarea").fill("2024-03-04")
+    page.get_by_role("button", name="Brief me").click()
+    expect(page.get_by_test_id("user").last).to_contain_text("Brief me on Kessel dam since 2024-03-04")
+    reply = _last_reply(page)
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(reply).to_contain_text("The news on Kessel dam, 4 March 2024 to")
+    expect(reply.locator("ol > li").first.locator("strong").first).to_have_text(DAM["post-1"][2])
+    _dam_story_of(reply)
+    expect(page.locator("#briefing-outcome")).not_to_contain_text("YYYY-MM-DD")
+
+    # The briefing is part of the conversation: the next question is answered after it.
+    _ask(page, QUESTION)
+    expect(page.get_by_test_id("bot")).to_have_count(2, timeout=REPLY_TIMEOUT_MS)
+    expect(_last_reply(page)).to_contain_text("Sirte", timeout=REPLY_TIMEOUT_MS)
+    expect(page.get_by_test_id("bot").first).to_contain_text("The news on Kessel dam")
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
 
 
 @pytest.mark.browser

@@ -226,3 +226,23 @@ def test_unknown_backend_is_refused_clearly(seed_db: Path, embeddings) -> None:
     settings = AssistantSettings(db_path=seed_db, llm="gpt5-please")
     with pytest.raises(UnknownBackendError, match="ASSISTANT_LLM"):
         Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings))
+
+
+def test_a_briefing_told_by_a_model_keeps_what_its_passages_support(seed_db: Path, embeddings) -> None:
+    # Scripted chat models (LangChain's FakeListChatModel) stand in for a model telling each story of
+    # a briefing: this tests the plumbing from a model's text to the briefing shown, not a model.
+    faithful = FakeListChatModel(
+        responses=["Turkey said Haftar's forces must withdraw from the strategic city of Sirte [1]."] * 5
+    )
+    told = _with_model(seed_db, embeddings, faithful).ask("the news of 20 June 2020")
+    assert told.kind == "briefing" and told.answered and not told.fallback
+    assert told.backend == "FakeListChatModel"
+    assert "Turkey said Haftar's forces must withdraw from the strategic city of Sirte. [1]" in told.text
+    assert citations_are_consistent(told.text, told.citations)
+
+    invented = FakeListChatModel(responses=["Greece annexed the Moon on Saturday [1]."] * 5)
+    fallen = _with_model(seed_db, embeddings, invented).ask("the news of 20 June 2020")
+    assert fallen.kind == "briefing" and fallen.answered and fallen.fallback
+    assert "Moon" not in fallen.text and "Sirte" in fallen.text
+    assert "not supported by the passages" in fallen.notice
+    assert citations_are_consistent(fallen.text, fallen.citations)
