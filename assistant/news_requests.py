@@ -59,6 +59,11 @@ _LAST_DAYS = re.compile(r"\b(?:last|past)\s+(\d{1,3})\s+days?\b", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _ISO_DAY = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+_ORDINAL_WEEK = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1}
+_WEEK_OF_MONTH = re.compile(
+    rf"\b(?:the\s+)?({'|'.join(_ORDINAL_WEEK)})\s+week\s+of\s+({_MONTH})\.?,?\s+((?:19|20)\d\d)\b", re.IGNORECASE
+)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?,?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 # Relative periods, read as a person asking for a briefing means them (assistant.dates' windows for
 # the same words are loose on purpose: they only boost). (days back to the start, to the end).
 _RELATIVE = {
@@ -116,16 +121,38 @@ def _period(text: str, reference: date) -> DateWindow | None:
         return DateWindow(reference - timedelta(days=back), reference)
     if match := _LAST_DAYS.search(text):
         return DateWindow(reference - timedelta(days=int(match.group(1)) - 1), reference)
-    if (day := _named_day(text)) is not None:
-        named, start = day
-        if _SINCE.search(text[:start]):
-            return DateWindow(named, reference if reference >= named else None)
-        return DateWindow(named, named)
+    if (named := _named_period(text, reference)) is not None:
+        return named
     lowered = text.lower()
     for phrase, (start, end) in _RELATIVE.items():
         if re.search(rf"\b{phrase}\b", lowered):
             return DateWindow(reference - timedelta(days=start), reference - timedelta(days=end))
     return window_from_question(text, reference)
+
+
+def _named_period(text: str, reference: date) -> DateWindow | None:
+    """A calendar day (or "since" one), else a month or a week of one, written out in ``text``."""
+    day = _named_day(text)
+    if day is None:
+        return _month_period(text)
+    named, start = day
+    if _SINCE.search(text[:start]):
+        return DateWindow(named, reference if reference >= named else None)
+    return DateWindow(named, named)
+
+
+def _month_period(text: str) -> DateWindow | None:
+    """A month ("March 2024") or a week of one ("the first week of March 2024") named in ``text``."""
+    if match := _WEEK_OF_MONTH.search(text):
+        year, month = int(match.group(3)), _MONTHS[match.group(2).lower()]
+        last = calendar.monthrange(year, month)[1]
+        week = _ORDINAL_WEEK[match.group(1).lower()]
+        start = date(year, month, last - 6) if week < 0 else date(year, month, 1 + 7 * week)
+        return DateWindow(start, min(start + timedelta(days=6), date(year, month, last)))
+    if match := _MONTH_YEAR.search(text):
+        year, month = int(match.group(2)), _MONTHS[match.group(1).lower()]
+        return DateWindow(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+    return None
 
 
 def _named_day(text: str) -> tuple[date, int] | None:
@@ -145,7 +172,9 @@ def _named_day(text: str) -> tuple[date, int] | None:
 
 
 _DATE_WORDS = re.compile(
-    rf"\b(?:(?:since|from|after|on|of|for|in|during|before|until)\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
+    rf"\b(?:(?:in|on|of|for|during)\s+)?(?:the\s+)?(?:{'|'.join(_ORDINAL_WEEK)})\s+week\s+of\s+(?:{_MONTH})\.?,?\s+"
+    r"(?:19|20)\d\d\b"
+    rf"|\b(?:(?:since|from|after|on|of|for|in|during|before|until)\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
     rf"(?:{_MONTH})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(?:19|20)\d\d\b"
     r"|\b(?:(?:since|from|after|on|of|for|in|during|before|until)\s+)?(?:19|20)\d\d(?:-\d\d-\d\d)?\b",
     re.IGNORECASE,

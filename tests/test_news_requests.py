@@ -61,3 +61,17 @@ def test_none_of_the_real_quiz_questions_is_taken_for_a_briefing_or_timeline() -
     questions = [json.loads(line)["question"] for line in DEV_QUESTIONS.read_text(encoding="utf-8").splitlines()]
     taken = [q for q in questions if recognise(q, FRIDAY) is not None]
     assert len(questions) > 700 and taken == []
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until"),
+    [
+        ("What happened in the first week of March 2024?", date(2024, 3, 1), date(2024, 3, 7)),
+        ("What happened in the last week of February 2024?", date(2024, 2, 23), date(2024, 2, 29)),
+        ("Brief me on March 2024", date(2024, 3, 1), date(2024, 3, 31)),
+    ],
+)
+def test_a_month_or_a_week_of_it_is_the_period_and_not_the_topic(question: str, since: date, until: date) -> None:
+    request = recognise(question, date(2026, 12, 3))
+    assert request is not None and request.kind == "briefing"
+    assert (request.topic, request.window.since, request.window.until) == ("", since, until)
