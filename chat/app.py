@@ -2,7 +2,8 @@
 
 A Gradio ``ChatInterface`` over the same :class:`~assistant.Assistant` that ``assistant.answer()``
 uses, and the Articles tab that manages the index. Each reply is the answer with its ``[n]`` chips,
-then the cited passages (:mod:`chat.render`). Analytics are off, no share link is ever made, and it
+then the cited passages (:mod:`chat.render`); the Briefing panel under the chat asks for the news of
+a period in words (:mod:`chat.briefing_panel`). Analytics are off, no share link is ever made, and it
 listens on 127.0.0.1 unless told otherwise (:mod:`chat.auth`).
 """
 
@@ -23,10 +24,12 @@ from assistant.service import Assistant
 from assistant.types import Answer, Filters
 from chat.articles_tab import articles_tab
 from chat.auth import chat_auth
+from chat.briefing_panel import briefing_panel
 from chat.feeds_panel import feeds_panel
 from chat.history import plain_turns
 from chat.index_view import IndexView
 from chat.render import escape_markdown, render_answer, render_draft
+from chat.serve import serve
 from chat.settings import Settings, default_settings
 from index.errors import BadDateError, run_command
 from index.follower import Follower, start_in_background
@@ -86,7 +89,9 @@ def build_app(assistant: Assistant, settings: Settings, follower: Follower | Non
                 latex_delimiters=[],  # "$$" in an article is text, not a formula
                 render=False,
             )
-            gr.ChatInterface(
+            since_box = gr.Textbox(value="", label="From (YYYY-MM-DD)", placeholder="any date", render=False)
+            until_box = gr.Textbox(value="", label="Until (YYYY-MM-DD)", placeholder="any date", render=False)
+            chat = gr.ChatInterface(
                 respond,
                 # Shown inside the empty chat; a click asks the question with the current filters.
                 # Given even when none is answerable yet, so that the click is wired for a later load.
@@ -100,12 +105,12 @@ def build_app(assistant: Assistant, settings: Settings, follower: Follower | Non
                 textbox=gr.Textbox(
                     placeholder=QUESTION_PLACEHOLDER, show_label=False, elem_id="question", scale=7, render=False
                 ),
-                additional_inputs=[
-                    gr.Textbox(value="", label="From (YYYY-MM-DD)", placeholder="any date", render=False),
-                    gr.Textbox(value="", label="Until (YYYY-MM-DD)", placeholder="any date", render=False),
-                    sources_filter,
-                ],
+                additional_inputs=[since_box, until_box, sources_filter],
                 additional_inputs_accordion=gr.Accordion("Filters: dates and sources", open=False, render=False),
+            )
+            # A briefing of a period, asked in the chat as words (chat.briefing_panel).
+            briefing_panel().connect(
+                respond, chatbot, chat.chatbot_state, [since_box, until_box, sources_filter], settings.chat_concurrency
             )
         with gr.Tab("Articles"):
             listing = articles_tab(assistant.store, settings, indexed)
@@ -158,8 +163,15 @@ def _main(argv: Sequence[str] | None) -> int:
     follower = Follower(assistant.store, settings)
     if settings.follow_in_chat:  # new articles of the followed feeds are answered without a restart
         start_in_background(follower)
-    build_app(assistant, settings, follower).launch(
-        server_name=args.host, server_port=args.port, share=False, auth=auth, css=CSS_PATH.read_text()
+    # The chat at "/" and the HTTP API (/api, /v1) and MCP server (/mcp) beside it, one port (chat.serve).
+    serve(
+        build_app(assistant, settings, follower),
+        assistant,
+        host=args.host,
+        port=args.port,
+        auth=auth,
+        css=CSS_PATH.read_text(),
+        concurrency=settings.chat_concurrency,
     )
     return 0
 

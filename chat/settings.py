@@ -22,7 +22,11 @@ class ChatSettings(BaseModel):
     chat_password: SecretStr | None = Field(
         default=None, description="Password the chat asks for; required to serve on an address other than loopback."
     )
-    chat_concurrency: int = Field(default=4, ge=1, description="Questions the chat answers at the same time.")
+    chat_concurrency: int = Field(
+        default=4,
+        ge=1,
+        description="Questions the chat answers at the same time; the HTTP API and MCP tools answer as many more.",
+    )
     upload_dir: Path = Field(
         default=Path("data/articles"),
         description="Where article files uploaded in the chat's Articles tab are saved (and indexed from).",

@@ -1,0 +1,79 @@
+"""Serving the chat and its API from one server: the FastAPI app of :mod:`chat.api` with the Gradio
+chat mounted at ``/``, run by uvicorn on one port.
+
+One process, one port: the API answers with the same loaded model and index as the chat (an
+embedded index belongs to one process), and the same login guards both. The chat keeps what
+``Blocks.launch`` gave it: the login form, the CSS, no share link, no analytics, errors not shown
+in the page; uvicorn logs only warnings and errors, as Gradio's own server did.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+import gradio as gr
+import uvicorn
+
+from assistant.service import Assistant
+from chat.api import create_api
+from chat.api_service import AnsweringService
+from chat.auth import is_loopback
+from index.errors import UserError
+
+logger = logging.getLogger(__name__)
+
+GRACEFUL_SHUTDOWN_S = 5  # open streams (an answer, an MCP call) get this long to end on Ctrl-C / SIGTERM
+
+
+class PortInUseError(UserError):
+    """The address and port asked for cannot be listened on."""
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port``, or :class:`PortInUseError` saying what to do."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise PortInUseError(
+            f"cannot listen on {host}:{port} ({error.strerror or error}): stop what uses that port, "
+            "or pass another one with --port"
+        ) from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(
+    blocks: gr.Blocks,
+    assistant: Assistant,
+    *,
+    host: str,
+    port: int,
+    auth: tuple[str, str] | None,
+    css: str,
+    concurrency: int,
+) -> None:
+    """Serve ``blocks`` at ``/`` and the API beside it until stopped (Ctrl-C or SIGTERM)."""
+    sock = listening_socket(host, port)  # before anything starts: a port in use is one clear line
+    service = AnsweringService(assistant, concurrency)
+    app = create_api(service, auth, host=host)
+    gr.mount_gradio_app(app, blocks, path="/", auth=auth, css=css, show_error=False, server_name=host, server_port=port)
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        log_config=None,  # keep this process's logging format
+        access_log=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+    )
+    shown = f"[{host}]" if ":" in host else host
+    where = "this machine only" if is_loopback(host) else "other machines too, with the login"
+    if auth is None and not is_loopback(host):
+        where = "other machines too, without a login (--no-auth)"
+    logger.info(
+        "serving the chat on http://%s:%d/ for %s; HTTP API under /api and /v1, MCP at /mcp", shown, port, where
+    )
+    uvicorn.Server(config).run(sockets=[sock])

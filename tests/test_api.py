@@ -1,0 +1,217 @@
+"""The HTTP API served with the chat by ``python app.py``, called with real clients: httpx, the
+``openai`` client and LangChain's ``ChatOpenAI``; bad input answered with a 4xx and a message."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import openai
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_openai import ChatOpenAI
+
+from assistant.types import Answer
+
+from .api_helpers import build_followup_index
+from .conftest import run_python, serving
+from .followup_corpus import FIRST_QUESTION, FOLLOW_UP
+
+ANSWER_KEYS = set(Answer("q", "t", False).to_dict())
+CITATION_KEYS = {"n", "article_id", "title", "date", "source", "url", "passage", "score"}
+TIMEOUT = 120
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator[tuple[str, Path]]:
+    """``app.py`` serving the seed article and a distractor about France; (URL, its log file)."""
+    db = build_followup_index(tmp_path_factory.mktemp("api"), embeddings)
+    with serving(db, {}) as url:
+        yield url.rstrip("/"), db.parent / f"app-{urlsplit(url).port}.log"
+
+
+@pytest.fixture(scope="module")
+def api(served: tuple[str, Path]) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=served[0], timeout=TIMEOUT) as client:
+        yield client
+
+
+def ask(api: httpx.Client, **body: Any) -> dict[str, Any]:
+    response = api.post("/api/ask", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_ask_answers_with_the_json_of_ask_json(api: httpx.Client) -> None:
+    result = ask(api, question=FIRST_QUESTION)
+    assert set(result) == ANSWER_KEYS  # exactly what `python -m assistant ask --json` prints
+    assert result["answered"] is True and "Sirte" in result["answer"] and "[1]" in result["answer"]
+    assert result["question"] == FIRST_QUESTION and result["kind"] == "answer"
+    first = result["citations"][0]
+    assert set(first) >= CITATION_KEYS and first["n"] == 1 and first["date"] == "2020-06-20"
+    assert "Sirte" in " ".join(c["passage"] for c in result["citations"])
+
+
+def test_dates_and_sources_narrow_the_answer(api: httpx.Client) -> None:
+    assert ask(api, question=FIRST_QUESTION, since="2021-01-01")["answered"] is False
+    assert ask(api, question=FIRST_QUESTION, sources=["cnn.com"])["answered"] is False
+    assert ask(api, question=FIRST_QUESTION, as_of="2020-06-30", until="2020-06-30")["answered"] is True
+
+
+def test_follow_ups_by_conversation_id_and_by_history(api: httpx.Client) -> None:
+    alone = ask(api, question=FOLLOW_UP)
+    assert alone["citations"][0]["article_id"].endswith("france_wine.txt"), "alone it finds the wine article"
+
+    started = api.post("/api/conversations")
+    assert started.status_code == 201
+    conversation = started.json()["conversation_id"]
+    first = ask(api, question=FIRST_QUESTION, conversation_id=conversation)
+    follow = ask(api, question=FOLLOW_UP, conversation_id=conversation)
+    assert first["conversation_id"] == follow["conversation_id"] == conversation
+    assert "NATO" in follow["answer"]
+    assert not any(c["article_id"].endswith("france_wine.txt") for c in follow["citations"])
+
+    by_history = ask(api, question=FOLLOW_UP, history=[[FIRST_QUESTION, first["answer"]]])
+    by_messages = ask(
+        api,
+        question=FOLLOW_UP,
+        history=[{"role": "user", "content": FIRST_QUESTION}, {"role": "assistant", "content": first["answer"]}],
+    )
+    assert by_history["answer"] == by_messages["answer"] == follow["answer"]
+    assert "conversation_id" not in by_history
+
+
+def test_the_stream_sends_drafts_then_the_answer_as_ndjson(api: httpx.Client) -> None:
+    question = "What did Turkey say about France?"
+    with api.stream("POST", "/api/ask/stream", json={"question": question}) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("application/x-ndjson")
+        lines = [json.loads(line) for line in response.iter_lines() if line]
+    *drafts, last = lines
+    assert drafts and all(line["type"] == "draft" for line in drafts)
+    assert last["type"] == "answer" and set(last["answer"]) == ANSWER_KEYS
+    assert all(last["answer"]["answer"].startswith(line["text"]) for line in drafts)
+    assert last["answer"] == ask(api, question=question)
+
+
+def test_search_returns_ranked_passages_and_brief_a_cited_briefing(api: httpx.Client) -> None:
+    found = api.post("/api/search", json={"query": "French wine exports", "k": 2}).json()
+    assert found["query"] == "French wine exports" and 1 <= len(found["passages"]) <= 2
+    top = found["passages"][0]
+    assert top["rank"] == 1 and top["article_id"].endswith("france_wine.txt") and "wine" in top["passage"]
+    assert {"title", "date", "source", "url", "similarity", "score"} <= set(top)
+
+    brief = api.post("/api/brief", json={"since": "2020-06-15", "until": "2020-06-30"})
+    assert brief.status_code == 200, brief.text
+    result = brief.json()
+    assert result["kind"] == "briefing" and result["answered"] is True and result["citations"]
+    assert set(result) == ANSWER_KEYS
+    timeline = api.post("/api/brief", json={"kind": "timeline", "topic": "Sirte"}).json()
+    assert timeline["kind"] == "timeline" and set(timeline) == ANSWER_KEYS
+
+
+def test_the_openai_client_gets_the_answer_its_sources_and_the_citations(served: tuple[str, Path]) -> None:
+    client = openai.OpenAI(base_url=f"{served[0]}/v1", api_key="unused", timeout=TIMEOUT)
+    assert [model.id for model in client.models.list()] == ["news-assistant"]
+    messages: Any = [{"role": "user", "content": FIRST_QUESTION}]
+    completion = client.chat.completions.create(model="anything", messages=messages)
+    assert completion.object == "chat.completion" and completion.model == "anything"
+    content = completion.choices[0].message.content or ""
+    answer, sources = content.split("\n\nSources:\n")
+    assert "Sirte" in answer and "[1]" in answer and sources.startswith("[1] ") and "2020-06-20" in sources
+    citations = (completion.model_extra or {})["citations"]
+    assert citations and set(citations[0]) >= CITATION_KEYS and citations[0]["n"] == 1
+
+    stream = client.chat.completions.create(
+        model="anything", messages=messages, stream=True, stream_options={"include_usage": True}
+    )
+    chunks = list(stream)
+    pieces = [chunk.choices[0].delta.content or "" for chunk in chunks if chunk.choices]
+    assert "".join(pieces) == content and sum(1 for piece in pieces if piece) >= 2, "streamed in pieces"
+    final = next(chunk for chunk in chunks if chunk.choices and chunk.choices[0].finish_reason == "stop")
+    assert (final.model_extra or {})["citations"] == citations
+    assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens > 0
+
+
+def test_langchain_chat_openai_asks_streams_and_follows_up(served: tuple[str, Path]) -> None:
+    llm = ChatOpenAI(base_url=f"{served[0]}/v1", api_key="unused", model="news-assistant", timeout=TIMEOUT)
+    reply = llm.invoke(FIRST_QUESTION)
+    assert "Sirte" in str(reply.content) and "Sources:" in str(reply.content)
+    streamed = "".join(str(chunk.content) for chunk in llm.stream(FIRST_QUESTION))
+    assert streamed == reply.content
+    follow = llm.invoke([HumanMessage(FIRST_QUESTION), AIMessage(reply.content), HumanMessage(FOLLOW_UP)])
+    assert "NATO" in str(follow.content) and "france_wine" not in str(follow.content)
+
+
+LONG = "word " * 600
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "says"),
+    [
+        ("/api/ask", b'{"question": "What does Turkey', 400, "malformed JSON"),
+        ("/api/ask", b"[1, 2]", 422, "JSON object"),
+        ("/api/ask", {}, 422, "question: this field is required"),
+        ("/api/ask", {"question": 42}, 422, "question: Input should be a valid string"),
+        ("/api/ask", {"question": "Sirte?", "as_of": "2020-13-45"}, 422, "as_of: “2020-13-45” is not a date"),
+        ("/api/ask", {"questoin": "Sirte?"}, 422, "questoin: Extra inputs are not permitted"),
+        ("/api/ask", {"question": "Sirte?", "conversation_id": "nope"}, 404, "unknown conversation_id 'nope'"),
+        ("/api/ask", {"question": "Sirte?", "conversation_id": "x", "history": []}, 422, "not both"),
+        ("/api/ask", {"question": LONG}, 422, "question is 2,999 characters long; at most 2,000"),
+        ("/api/ask", {"question": " \t "}, 422, "question is empty"),
+        ("/api/ask/stream", {"question": LONG}, 422, "at most 2,000"),
+        ("/api/search", {"query": "Sirte", "k": 0}, 422, "k: Input should be greater than or equal to 1"),
+        ("/api/brief", {"kind": "timeline"}, 422, "a timeline needs a topic"),
+        ("/api/brief", {"kind": "weather"}, 422, "kind: Input should be 'briefing', 'timeline' or 'comparison'"),
+        ("/api/nothing", {}, 404, "no such route: POST /api/nothing"),
+    ],
+)
+def test_bad_input_is_a_clear_4xx_never_a_500(api: httpx.Client, path: str, body: Any, status: int, says: str) -> None:
+    if isinstance(body, bytes):
+        response = api.post(path, content=body, headers={"content-type": "application/json"})
+    else:
+        response = api.post(path, json=body)
+    assert response.status_code == status, response.text
+    assert says in response.json()["error"]
+
+
+def test_wrong_method_and_wrong_content_type_are_said_plainly(api: httpx.Client) -> None:
+    wrong_method = api.get("/api/ask")
+    assert wrong_method.status_code == 405 and "use POST" in wrong_method.json()["error"]
+    form = api.post("/api/ask", data={"question": "Sirte?"})
+    assert form.status_code == 415 and "application/json" in form.json()["error"]
+
+
+def test_the_openai_endpoint_refuses_in_openais_shape(served: tuple[str, Path], api: httpx.Client) -> None:
+    client = openai.OpenAI(base_url=f"{served[0]}/v1", api_key="unused", timeout=TIMEOUT)
+    with pytest.raises(openai.UnprocessableEntityError) as refused:
+        client.chat.completions.create(model="x", messages=[{"role": "assistant", "content": "Hello"}])
+    assert "the last message must be the user's question" in refused.value.message
+    with pytest.raises(openai.UnprocessableEntityError, match="at most 2,000"):
+        client.chat.completions.create(model="x", messages=[{"role": "user", "content": LONG}])
+    empty = api.post("/v1/chat/completions", json={"model": "x", "messages": []})
+    assert empty.status_code == 422
+    error = empty.json()["error"]
+    assert error["type"] == "invalid_request_error" and "messages" in error["message"]
+    assert api.get("/v1/nothing").json()["error"]["type"] == "not_found_error"
+
+
+def test_the_chat_is_still_served_beside_the_api_and_nothing_failed(
+    api: httpx.Client, served: tuple[str, Path]
+) -> None:
+    page = api.get("/")
+    assert page.status_code == 200 and "<html" in page.text.lower()
+    assert api.get("/gradio_api/info").status_code == 200
+    log = served[1].read_text()
+    assert "Traceback" not in log and "ERROR" not in log, log[-3000:]
+
+
+def test_a_port_in_use_is_one_line_and_exit_code_2(served: tuple[str, Path], tmp_path: Path) -> None:
+    busy = str(urlsplit(served[0]).port)  # the served app listens there
+    refused = run_python("app.py", "--port", busy, "--db", str(tmp_path / "db"))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert f"error: cannot listen on 127.0.0.1:{busy}" in refused.stderr and "--port" in refused.stderr
