@@ -3,7 +3,8 @@
 ``python -m assistant ask "QUESTION" [--db DIR] [--as-of YYYY-MM-DD] [--llm NAME] [--json]``;
 ``python -m assistant brief [TOPIC] [--since DAY] [--until DAY]`` (a cited briefing), ``timeline TOPIC``
 and ``compare TOPIC`` (how outlets reported it). ``ask`` recognises these requests in words too
-("What happened this week?").
+("What happened this week?"). ``follow add|list|check|remove``: followed questions, asked again
+after each index update (:mod:`assistant.follow_cli`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 # The package's __init__ (run before this module) has already applied index.offline's switches.
 from assistant.dates import user_date
+from assistant.follow_cli import add_follow_parser, follow_command
 from assistant.llm import check_backend
 from assistant.news_requests import RequestKind
 from assistant.service import get_assistant
@@ -48,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         shaped.add_argument("--since", help="from this day (YYYY-MM-DD)")
         shaped.add_argument("--until", help="to this day (YYYY-MM-DD)")
         shaped.add_argument("--json", action="store_true", help="print the answer as JSON")
+    add_follow_parser(commands)
     return parser
 
 
@@ -81,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "follow":
+        return follow_command(args)
     filters = Filters.of(
         as_of=user_date(args.as_of, "--as-of"),
         since=user_date(args.since, "--since"),

@@ -24,7 +24,7 @@ from assistant.news_requests import RequestKind
 from assistant.questions import clean_question
 from assistant.service import Assistant
 from assistant.types import Answer, AnswerUpdate, Filters
-from chat.conversations import Conversations, UnknownConversationError
+from chat.conversations import ConversationBook, Conversations, UnknownConversationError
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,8 @@ class AnsweringService:
 
     assistant: Assistant
     concurrency: int = 4
-    conversations: Conversations = dataclasses.field(default_factory=Conversations)
+    # The server passes the chat's conversation store (chat.serve); made alone, conversations live in memory.
+    conversations: ConversationBook = dataclasses.field(default_factory=Conversations)
     _limiter: anyio.CapacityLimiter | None = dataclasses.field(default=None, init=False, repr=False)
 
     @property
@@ -92,7 +93,7 @@ class AnsweringService:
 
     def remember(self, conversation_id: str | None, answer: Answer) -> None:
         if conversation_id is not None:
-            self.conversations.add(conversation_id, answer.question, answer.text)
+            self.conversations.record(conversation_id, answer)
 
     async def ask(self, question: str, history: Sequence[Any] = (), filters: Filters | None = None) -> Answer:
         """``Assistant.ask`` in a worker thread, waiting for a free slot first."""

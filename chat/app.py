@@ -3,7 +3,9 @@
 A Gradio ``ChatInterface`` over the same :class:`~assistant.Assistant` that ``assistant.answer()``
 uses, and the Articles tab that manages the index. Each reply is the answer with its ``[n]`` chips,
 then the cited passages (:mod:`chat.render`); the Briefing panel under the chat asks for the news of
-a period in words (:mod:`chat.briefing_panel`). Analytics are off, no share link is ever made, and it
+a period in words (:mod:`chat.briefing_panel`). Every answer is saved as it completes, and the
+Conversations panel above the chat reopens, renames, deletes and exports them; thumbs up or down
+on an answer are saved with it (:mod:`chat.conversations_panel`). Analytics are off, no share link is ever made, and it
 listens on 127.0.0.1 unless told otherwise (:mod:`chat.auth`).
 """
 
@@ -22,10 +24,14 @@ from assistant.dates import user_date
 from assistant.llm import check_backend
 from assistant.service import Assistant
 from assistant.types import Answer, Filters
+from chat.answer_view import CHAT_ID, keep_answers_in_view
 from chat.articles_tab import articles_tab
 from chat.auth import chat_auth
 from chat.briefing_panel import briefing_panel
+from chat.conversation_store import ConversationStore, database_url
+from chat.conversations_panel import ChatSession, conversations_panel
 from chat.feeds_panel import feeds_panel
+from chat.followed_questions_panel import followed_questions_panel
 from chat.history import plain_turns
 from chat.index_view import IndexView
 from chat.render import escape_markdown, render_answer, render_draft
@@ -48,14 +54,29 @@ DESCRIPTION = (
 )
 
 
-def build_app(assistant: Assistant, settings: Settings, follower: Follower | None = None) -> gr.Blocks:
+def build_app(
+    assistant: Assistant,
+    settings: Settings,
+    follower: Follower | None = None,
+    conversations: ConversationStore | None = None,
+) -> gr.Blocks:
     """The chat (every message answered by ``assistant.stream``) and the Articles tab that manages the index.
 
-    ``follower`` fetches the followed feeds and sites (one is made for the assistant's store when not given).
+    ``follower`` fetches the followed feeds and sites (one is made for the assistant's store when not given);
+    ``conversations`` keeps the conversations (opened from the settings when not given).
     """
     follower = follower or Follower(assistant.store, settings)
+    conversations = conversations or ConversationStore.open(database_url(settings))
 
-    def respond(message: str, history: list[Any], since: str, until: str, sources: list[str] | None) -> Iterator[str]:
+    def respond(  # noqa: PLR0917 (Gradio passes the chat's inputs, and the request, by position)
+        message: str,
+        history: list[Any],
+        since: str,
+        until: str,
+        sources: list[str] | None,
+        session: ChatSession,
+        request: gr.Request,
+    ) -> Iterator[str]:
         try:
             filters = Filters.of(since=user_date(since, "From"), until=user_date(until, "Until"), sources=sources)
         except BadDateError as error:
@@ -63,6 +84,7 @@ def build_app(assistant: Assistant, settings: Settings, follower: Follower | Non
             return
         for update in assistant.stream(message, plain_turns(history), filters):
             if isinstance(update, Answer):
+                saved.record(session, history, message, update, request)  # before it shows: a reload finds it
                 yield render_answer(update, article_text=assistant.store.article_text)
             else:
                 yield render_draft(update)
@@ -74,6 +96,7 @@ def build_app(assistant: Assistant, settings: Settings, follower: Follower | Non
         with gr.Tab("Chat"):
             gr.Markdown(f"# News assistant\n\n{DESCRIPTION}", elem_id="chat-title")
             empty_notice = gr.Markdown(EMPTY_INDEX_NOTICE, visible=shown.chunks == 0)
+            saved = conversations_panel(conversations)  # folded, above the chat
             sources_filter = gr.Dropdown(
                 value=[],
                 choices=shown.sources,
@@ -87,6 +110,8 @@ def build_app(assistant: Assistant, settings: Settings, follower: Follower | Non
                 height="72vh",  # most of the window: an answer and its first source fit without scrolling
                 label="Answers with their sources",
                 latex_delimiters=[],  # "$$" in an article is text, not a formula
+                autoscroll=False,  # chat.answer_view keeps a new answer's start in view instead
+                elem_id=CHAT_ID,
                 render=False,
             )
             since_box = gr.Textbox(value="", label="From (YYYY-MM-DD)", placeholder="any date", render=False)
@@ -95,7 +120,7 @@ def build_app(assistant: Assistant, settings: Settings, follower: Follower | Non
                 respond,
                 # Shown inside the empty chat; a click asks the question with the current filters.
                 # Given even when none is answerable yet, so that the click is wired for a later load.
-                examples=[[question, None, None, None] for question in shown.examples or settings.example_questions],
+                examples=[[question, *[None] * 4] for question in shown.examples or settings.example_questions],
                 cache_examples=False,
                 run_examples_on_click=True,
                 analytics_enabled=False,
@@ -105,16 +130,19 @@ def build_app(assistant: Assistant, settings: Settings, follower: Follower | Non
                 textbox=gr.Textbox(
                     placeholder=QUESTION_PLACEHOLDER, show_label=False, elem_id="question", scale=7, render=False
                 ),
-                additional_inputs=[since_box, until_box, sources_filter],
+                additional_inputs=[since_box, until_box, sources_filter, saved.session],
                 additional_inputs_accordion=gr.Accordion("Filters: dates and sources", open=False, render=False),
             )
+            saved.connect(app, chat, article_text=assistant.store.article_text)  # and the feedback note box
+            keep_answers_in_view(chatbot)
             # A briefing of a period, asked in the chat as words (chat.briefing_panel).
-            briefing_panel().connect(
-                respond, chatbot, chat.chatbot_state, [since_box, until_box, sources_filter], settings.chat_concurrency
-            )
+            chat_inputs = [since_box, until_box, sources_filter, saved.session]
+            briefing_panel().connect(respond, chatbot, chat.chatbot_state, chat_inputs, settings.chat_concurrency)
+            followed = followed_questions_panel(assistant, settings)  # asked again after index updates
         with gr.Tab("Articles"):
             listing = articles_tab(assistant.store, settings, indexed)
             feeds_panel(follower, listing)
+        followed.connect(app, chatbot, [since_box, until_box, sources_filter], listing, follower)
 
         # Each page load shows the index as it is now: articles may have come or gone since the start.
         def on_load() -> tuple[Any, Any, Any]:
@@ -161,17 +189,19 @@ def _main(argv: Sequence[str] | None) -> int:
     assistant = Assistant(settings)  # load the model and store before the first question
     logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
     follower = Follower(assistant.store, settings)
+    conversations = ConversationStore.open(database_url(settings))  # the chat's and the API's
     if settings.follow_in_chat:  # new articles of the followed feeds are answered without a restart
         start_in_background(follower)
     # The chat at "/" and the HTTP API (/api, /v1) and MCP server (/mcp) beside it, one port (chat.serve).
     serve(
-        build_app(assistant, settings, follower),
+        build_app(assistant, settings, follower, conversations),
         assistant,
         host=args.host,
         port=args.port,
         auth=auth,
         css=CSS_PATH.read_text(),
         concurrency=settings.chat_concurrency,
+        conversations=conversations,
     )
     return 0
 

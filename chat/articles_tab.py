@@ -102,11 +102,14 @@ def remove_article(store: ArticleStore, settings: ChatSettings, article_id: str)
 
 @dataclass(frozen=True)
 class ListingRefresh:
-    """How another part of the tab (the followed feeds) shows the index anew after it indexed articles."""
+    """How another part of the tab (the followed feeds) shows the index anew after it indexed articles,
+    and the tab's own events that change the index (upload, re-index, remove), for what follows them
+    (the followed questions are asked again)."""
 
     function: Callable[[str], tuple[str, list[list[Any]]]]
     inputs: list[Any]
     outputs: list[Any]
+    changes: tuple[Any, ...] = ()
 
 
 def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[IndexedArticle]) -> ListingRefresh:
@@ -157,9 +160,11 @@ def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[Inde
         return str(rows.iloc[row]["id"]) if hasattr(rows, "iloc") else str(rows[row][-1])
 
     outputs = [summary, stats, table]
-    index_button.click(on_index, [upload, search], outputs, api_name="index_files")
-    reindex_button.click(on_reindex, [search], outputs, api_name="reindex_all")
-    remove_button.click(on_remove, [selected, search], outputs, api_name="remove_article")
+    changes = (
+        index_button.click(on_index, [upload, search], outputs, api_name="index_files"),
+        reindex_button.click(on_reindex, [search], outputs, api_name="reindex_all"),
+        remove_button.click(on_remove, [selected, search], outputs, api_name="remove_article"),
+    )
     search.change(lambda query: article_rows(listing["articles"], query), [search], [table], api_name="search_articles")
     table.select(on_select, [table], [selected])
 
@@ -167,4 +172,4 @@ def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[Inde
         _, markdown, rows = refreshed("", query)
         return markdown, rows
 
-    return ListingRefresh(relisted, [search], [stats, table])
+    return ListingRefresh(relisted, [search], [stats, table], changes)

@@ -29,8 +29,9 @@ PERIODS = [TODAY, LAST_7_DAYS, LAST_30_DAYS, SINCE_A_DAY, ON_A_DAY]
 _WHEN = {TODAY: "today", LAST_7_DAYS: "in the last 7 days", LAST_30_DAYS: "in the last 30 days"}
 _FROM_A_DAY = {SINCE_A_DAY: "since", ON_A_DAY: "on"}
 
-# respond(message, history, since, until, sources): the chat's own answering function, reply by reply.
-Respond = Callable[[str, list[Any], str, str, list[str] | None], Iterator[str]]
+# respond(message, history, *filters, request): the chat's own answering function, reply by reply;
+# the filters are the chat's additional inputs (From, Until, Sources, the page's conversation).
+Respond = Callable[..., Iterator[str]]
 
 
 def briefing_question(topic: str, period: str, day: str = "") -> str:
@@ -75,10 +76,13 @@ class BriefingPanel:
         concurrency_limit: int,
     ) -> None:
         """ "Brief me" puts the question in ``chatbot`` and streams ``respond``'s replies after it
-        (with the chat's ``filters``: From, Until, Sources), then hands the conversation to the chat
+        (with the chat's ``filters``: From, Until, Sources, the page's conversation, and the request,
+        whose login owns the saved conversation), then hands the conversation to the chat
         interface's ``chat_state``, so the next question, Retry and Undo carry on from it."""
 
-        def brief_me(topic: str, period: str, day: str, history: list[Any] | None, *filtered: Any) -> Iterator[Any]:
+        def brief_me(
+            topic: str, period: str, day: str, history: list[Any] | None, request: gr.Request, *filtered: Any
+        ) -> Iterator[Any]:
             try:
                 question = briefing_question(topic, period, day)
             except UserError as error:
@@ -86,7 +90,7 @@ class BriefingPanel:
                 return
             asked = [*(history or []), {"role": "user", "content": question}]
             yield asked, ""
-            for reply in respond(question, list(history or []), *filtered):
+            for reply in respond(question, list(history or []), *filtered, request):
                 yield [*asked, {"role": "assistant", "content": reply}], ""
 
         self.period.change(

@@ -2,8 +2,11 @@
 
 A caller that starts a conversation (``POST /api/conversations``) gets an id; each question asked
 with it is answered in the light of the earlier turns (as the chat does), and the turn is added.
-They live in this process's memory only: bounded in number and turns, forgotten after a while of
-disuse and on restart, so an id may become unknown, which the API says plainly (HTTP 404).
+The server keeps them in the chat's conversation store (:class:`StoredConversations`):
+they last across restarts and show in the chat's list of conversations. :class:`Conversations` here
+keeps them in memory only (bounded in number and turns, forgotten after a while of disuse and on
+restart), for an :class:`~chat.api_service.AnsweringService` made without a store. Either way an id
+may be unknown, which the API says plainly (HTTP 404).
 """
 
 from __future__ import annotations
@@ -13,21 +16,42 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from assistant.types import Answer
+
+if TYPE_CHECKING:  # the store imports this module's error: only its type is needed here
+    from chat.conversation_store import ConversationStore
 
 MAX_CONVERSATIONS = 1000
 MAX_TURNS = 20  # what a follow-up needs is the last few turns; older ones only cost memory
 IDLE_SECONDS = 6 * 3600
 
 
+FORGOTTEN = (
+    f"conversations are kept in memory for {IDLE_SECONDS // 3600} hours of disuse and lost on restart; "
+    "start a new one with POST /api/conversations, or send the earlier turns as history"
+)
+
+
 class UnknownConversationError(KeyError):
-    """A conversation id this process does not know (never made, expired, or made before a restart)."""
+    """A conversation id that is not known: never made, deleted, another login's, or forgotten (``why`` says which)."""
+
+    def __init__(self, conversation_id: str, why: str = FORGOTTEN) -> None:
+        super().__init__(conversation_id, why)
 
     def __str__(self) -> str:
-        return (
-            f"unknown conversation_id {self.args[0]!r}: conversations are kept in memory for "
-            f"{IDLE_SECONDS // 3600} hours of disuse and lost on restart; start a new one with "
-            "POST /api/conversations, or send the earlier turns as history"
-        )
+        return f"unknown conversation_id {self.args[0]!r}: {self.args[1]}"
+
+
+class ConversationBook(Protocol):
+    """What the API needs of a conversation store: start one, read its turns, record an answered turn."""
+
+    def start(self) -> str: ...
+
+    def turns(self, conversation_id: str) -> list[tuple[str, str]]: ...
+
+    def record(self, conversation_id: str, answer: Answer) -> None: ...
 
 
 @dataclass
@@ -78,6 +102,10 @@ class Conversations:
                 conversation.used = time.monotonic()
                 self._items.move_to_end(conversation_id)
 
+    def record(self, conversation_id: str, answer: Answer) -> None:
+        """Record ``answer`` as the conversation's next turn (its question and text)."""
+        self.add(conversation_id, answer.question, answer.text)
+
     def _forget_idle(self) -> None:
         limit = time.monotonic() - self.idle_seconds
         while self._items:
@@ -85,3 +113,23 @@ class Conversations:
             if oldest.used >= limit:
                 break
             del self._items[oldest_id]
+
+
+class StoredConversations:
+    """The HTTP API's conversations in the store, as ``owner`` (the login): they last across restarts
+    and appear in the chat's list; a follow-up reads the last ``max_turns`` turns."""
+
+    def __init__(self, store: ConversationStore, owner: str = "", max_turns: int = MAX_TURNS) -> None:
+        self.store = store
+        self.owner = owner
+        self.max_turns = max_turns
+
+    def start(self) -> str:
+        return self.store.start(self.owner)
+
+    def turns(self, conversation_id: str) -> list[tuple[str, str]]:
+        turns = self.store.conversation(conversation_id, self.owner).turns
+        return [(turn.question, turn.answer.text) for turn in turns][-self.max_turns :]
+
+    def record(self, conversation_id: str, answer: Answer) -> None:
+        self.store.save_turn(conversation_id, self.owner, answer)

@@ -2,9 +2,10 @@
 
 Each chip links to its source's passage in the same message (``#source-<key>-<n>``). The browser does
 the rest without any script: it scrolls the passage into view, opens its source if the reader had
-folded it, and ``:target`` in ``chat.css`` outlines it. Each source shows the article's title,
-date and source, the passage with the sentences the answer quotes highlighted, a link to the
-original (http(s) only) and, folded, the whole article text.
+folded it, and ``:target`` in ``chat.css`` outlines it. Each source is one article: its title, date
+and source once, then every passage the answer cites from it (each with its own ``[n]`` and anchor,
+the sentences the answer quotes highlighted), a link to the original (http(s) only) and, folded,
+the whole article text. Two passages of one article are one source, not two with the same heading.
 
 Article text is data: the answer part is markdown with every special character escaped, the sources
 are an HTML block whose text is HTML-escaped, so nothing an article says can format the page or run.
@@ -95,16 +96,20 @@ def render_answer(answer: Answer, article_text: ArticleText | None = None, key: 
         blocks += ["", f"<sub>Answer written by {escape_markdown(answer.backend)}.</sub>"]
     # An HTML block ends at the first blank line, so the sources are written without one.
     sources = [SOURCES_START, '<p class="sources-label"><strong>Sources</strong></p>']
-    shown: set[str] = set()  # an article's whole text is offered once, under its first source
-    for citation in answer.citations:
-        whole = None
-        if article_text and citation.article_id not in shown:
-            whole = article_text(citation.article_id)
-            shown.add(citation.article_id)
-        sources.append(_source(citation, answer.text, key, whole))
+    for cited_passages in by_article(answer.citations):
+        whole = article_text(cited_passages[0].article_id) if article_text else None
+        sources.append(_source(cited_passages, answer.text, key, whole))
     sources.append("</div>")
     blocks += ["", "\n".join(sources)]
     return "\n".join(blocks)
+
+
+def by_article(citations: list[Citation]) -> list[list[Citation]]:
+    """The citations grouped by article, each group in ``n`` order, the groups in order of their first ``n``."""
+    groups: dict[str, list[Citation]] = {}
+    for citation in sorted(citations, key=lambda c: c.n):
+        groups.setdefault(citation.article_id or f"#{citation.n}", []).append(citation)
+    return list(groups.values())
 
 
 def structured(text: str, cited: Callable[[str], str]) -> str:
@@ -154,20 +159,24 @@ def _chip(key: str, n: int, title: str) -> str:
     return f'<a class="cite-chip" href="#source-{key}-{n}" title="{label}" aria-label="{label}">[{n}]</a>'
 
 
-def _source(citation: Citation, answer_text: str, key: str, whole_text: str | None) -> str:
-    """One source: a foldable heading (chip, title, date · source), the passage, the original, the article."""
+def _source(cited: list[Citation], answer_text: str, key: str, whole_text: str | None) -> str:
+    """One article's source: a foldable heading (its chips, title, date · source), each cited passage
+    with its anchor (and its chip when there are several), the original, the whole article."""
+    citation = cited[0]
     title = html.escape(citation.title or citation.article_id)
     language = f"in {language_name(citation.language)}" if citation.language not in ("", "en") else ""
     facts = " · ".join(html.escape(part) for part in (citation.date, citation.source, language) if part)
-    summary = f'<span class="cite-chip">[{citation.n}]</span> <strong>{title}</strong>'
+    chips = " ".join(f'<span class="cite-chip">[{passage.n}]</span>' for passage in cited)
+    summary = f"{chips} <strong>{title}</strong>"
     if facts:
         summary += f' <span class="source-facts">— {facts}</span>'
-    parts = [
-        '<details class="source" open>',
-        f"<summary>{summary}</summary>",
-        f'<blockquote class="passage" id="source-{key}-{citation.n}">'
-        f"{_highlighted(citation.passage, answer_text)}</blockquote>",
-    ]
+    parts = ['<details class="source" open>', f"<summary>{summary}</summary>"]
+    for passage in cited:
+        label = f'<p class="passage-n"><span class="cite-chip">[{passage.n}]</span></p>' if len(cited) > 1 else ""
+        parts.append(
+            f'<blockquote class="passage" id="source-{key}-{passage.n}">'
+            f"{label}{_highlighted(passage.passage, answer_text)}</blockquote>"
+        )
     if citation.also_published_by:
         parts.append(_also_published_by(citation))
     if citation.story or citation.story_outlets > 1:

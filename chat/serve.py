@@ -19,6 +19,8 @@ from assistant.service import Assistant
 from chat.api import create_api
 from chat.api_service import AnsweringService
 from chat.auth import is_loopback
+from chat.conversation_store import ConversationStore
+from chat.conversations import StoredConversations
 from index.errors import UserError
 
 logger = logging.getLogger(__name__)
@@ -56,10 +58,17 @@ def serve(
     auth: tuple[str, str] | None,
     css: str,
     concurrency: int,
+    conversations: ConversationStore | None = None,
 ) -> None:
-    """Serve ``blocks`` at ``/`` and the API beside it until stopped (Ctrl-C or SIGTERM)."""
+    """Serve ``blocks`` at ``/`` and the API beside it until stopped (Ctrl-C or SIGTERM).
+
+    ``conversations``: where the API keeps its conversations, as the login's (the chat's store, so
+    they last and show in the chat's list); without it, in memory.
+    """
     sock = listening_socket(host, port)  # before anything starts: a port in use is one clear line
     service = AnsweringService(assistant, concurrency)
+    if conversations is not None:
+        service.conversations = StoredConversations(conversations, owner=auth[0] if auth else "")
     app = create_api(service, auth, host=host)
     gr.mount_gradio_app(app, blocks, path="/", auth=auth, css=css, show_error=False, server_name=host, server_port=port)
     config = uvicorn.Config(

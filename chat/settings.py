@@ -16,7 +16,7 @@ from assistant.settings import AssistantSettings
 
 
 class ChatSettings(BaseModel):
-    """The browser chat: who may use it, how many at once, uploads and example questions."""
+    """The browser chat: who may use it, how many at once, uploads, example questions and saved conversations."""
 
     chat_user: str | None = Field(default=None, description="User name the chat asks for (with chat_password).")
     chat_password: SecretStr | None = Field(
@@ -44,6 +44,14 @@ class ChatSettings(BaseModel):
         ),
     )
     example_count: int = Field(default=3, ge=0, le=8, description="How many example questions the chat shows.")
+    conversation_database: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database keeping conversations (the chat's and the HTTP API's) and feedback; "
+            "default: conversations.sqlite in the folder holding db_path (data/ for data/chroma), so deleting or "
+            "rebuilding the index keeps them."
+        ),
+    )
 
 
 class Settings(AssistantSettings, ChatSettings):

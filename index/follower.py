@@ -8,6 +8,10 @@ written to the followed list as seen only once its article is indexed; the feed'
 (``ETag``/``Last-Modified``) are saved only when every entry of that fetch is done. A follower
 killed mid-fetch therefore fetches the rest next time, and what it had indexed is recognised as
 unchanged (the build's fingerprints): nothing lost, nothing twice.
+
+After a fetch that indexed new articles the follower calls its ``indexed_listeners`` with their
+number: the index cannot import the assistant, yet the chat re-asks its followed questions then
+(:mod:`assistant.followed_questions`).
 """
 
 from __future__ import annotations
@@ -94,24 +98,46 @@ def fetch_into_index(
 class Follower:
     """Fetches every followed address and indexes what is new; one cycle, or on an interval."""
 
-    def __init__(self, store: ArticleStore, settings: IndexSettings, follow_list: FollowList | None = None) -> None:
+    def __init__(
+        self,
+        store: ArticleStore,
+        settings: IndexSettings,
+        follow_list: FollowList | None = None,
+        on_indexed: Callable[[int], None] | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.follow_list = follow_list or FollowList(settings.follow_file)
         self.client = WebClient(settings)
         self._cycle_lock = threading.Lock()
+        # Called with the number of new articles after a cycle or a fetch that indexed some.
+        self.indexed_listeners: list[Callable[[int], None]] = [on_indexed] if on_indexed else []
 
     def cycle(self) -> list[FetchReport]:
         """Fetch every followed address once (one cycle at a time per process)."""
         with self._cycle_lock:
-            return [self._fetch(entry) for entry in self.follow_list.entries()]
+            reports = [self._fetch(entry) for entry in self.follow_list.entries()]
+        self._indexed(sum(report.new_articles for report in reports))
+        return reports
 
     def fetch_one(self, url: str) -> FetchReport:
         entry = self.follow_list.get(url)
         if entry is None:
             raise KeyError(url)
         with self._cycle_lock:
-            return self._fetch(entry)
+            report = self._fetch(entry)
+        self._indexed(report.new_articles)
+        return report
+
+    def _indexed(self, new_articles: int) -> None:
+        """Tell the listeners (outside the cycle lock: what they do may take a while)."""
+        if not new_articles:
+            return
+        for listener in list(self.indexed_listeners):
+            try:
+                listener(new_articles)
+            except Exception:  # a listener's failure must not fail the fetch that already indexed
+                logger.exception("a listener of new articles failed")
 
     def _fetch(self, entry: Followed) -> FetchReport:
         seen = set(entry.seen)

@@ -16,6 +16,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langchain_openai import ChatOpenAI
 
 from assistant.types import Answer
+from chat.conversation_store import ConversationStore
 
 from .api_helpers import build_followup_index
 from .conftest import run_python, serving
@@ -83,6 +84,22 @@ def test_follow_ups_by_conversation_id_and_by_history(api: httpx.Client) -> None
     )
     assert by_history["answer"] == by_messages["answer"] == follow["answer"]
     assert "conversation_id" not in by_history
+
+
+def test_api_conversations_are_kept_on_disk_and_listed_like_the_chat_s(
+    api: httpx.Client, served: tuple[str, Path]
+) -> None:
+    conversation = api.post("/api/conversations").json()["conversation_id"]
+    ask(api, question=FIRST_QUESTION, conversation_id=conversation)
+    # The chat's store, beside the index folder: what the chat lists, and what a restart keeps.
+    store = ConversationStore.open(f"sqlite:///{served[1].parent / 'conversations.sqlite'}")
+    listed = {summary.id: summary for summary in store.conversations("")}
+    assert listed[conversation].title == FIRST_QUESTION and listed[conversation].turns == 1
+    assert store.conversation(conversation, "").turns[0].answer.citations[0].date == "2020-06-20"
+
+    store.delete(conversation, "")  # deleted in the chat: the id is unknown to the API too
+    gone = api.post("/api/ask", json={"question": FOLLOW_UP, "conversation_id": conversation})
+    assert gone.status_code == 404 and f"unknown conversation_id {conversation!r}" in gone.json()["error"]
 
 
 def test_the_stream_sends_drafts_then_the_answer_as_ndjson(api: httpx.Client) -> None:

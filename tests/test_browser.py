@@ -26,6 +26,9 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from .conftest import free_port, serving, stop_process
 from .followup_corpus import FIRST_QUESTION, FOLLOW_UP, write_followup_corpus
 from .test_chat_news import write_story_articles
+from .test_followed_questions import CLOSED as VELLMAR_CLOSED
+from .test_followed_questions import QUESTION as VELLMAR_QUESTION
+from .test_followed_questions import REOPENED as VELLMAR_REOPENED
 from .test_story_groups import DAM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -305,6 +308,26 @@ def test_follow_up_question_is_understood_from_the_conversation(page: Page, page
 
 
 @pytest.mark.browser
+def test_after_a_long_answer_its_first_lines_are_in_view_not_the_end_of_its_sources(
+    page: Page, page_errors: list[str]
+) -> None:
+    expect(_ask(page, QUESTION)).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    reply = _ask(page, "the news of 2024-03-05")  # a briefing: two stories, each with its source
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(page.get_by_test_id("bot")).to_have_count(2)
+    page.wait_for_timeout(1500)  # the last scroll is made 600 ms after the last change
+    chat = page.locator("#answers [role=log]").bounding_box()
+    answer, question = reply.bounding_box(), page.get_by_test_id("user").last.bounding_box()
+    assert chat and answer and question
+    assert question["height"] + answer["height"] > chat["height"], "a long answer: it and its question do not fit"
+    assert chat["y"] <= question["y"] < answer["y"] and answer["y"] + 40 <= chat["y"] + chat["height"], (
+        f"the question and the answer's first line are not in view: chat {chat}, question {question}, answer {answer}"
+    )
+    _screenshot(page, "long-answer-in-view")
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+@pytest.mark.browser
 def test_an_article_carrying_html_and_script_is_shown_as_text_and_runs_nothing(
     page: Page, page_errors: list[str]
 ) -> None:
@@ -440,6 +463,52 @@ def test_an_uploaded_article_is_indexed_then_answered_with_its_citation(
     expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
     expect(reply).to_contain_text("Fagradalsfjall")
     _expect_cited(reply)
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+def _upload(page: Page, article: Path) -> None:
+    """Index ``article`` through the Articles tab, as a person does, and come back to the chat."""
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#article-upload input[type=file]").set_input_files(str(article))
+    page.get_by_role("button", name="Index these files").click()
+    expect(page.get_by_text(article.name).first).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    page.get_by_role("tab", name="Chat").click()
+
+
+@pytest.mark.browser
+def test_a_followed_question_shows_the_new_source_an_upload_brought_beside_the_earlier_answer(
+    page: Page, page_errors: list[str], tmp_path: Path
+) -> None:
+    closed, reopened = tmp_path / "vellmar-closed.txt", tmp_path / "vellmar-reopened.txt"
+    closed.write_text(VELLMAR_CLOSED, encoding="utf-8")
+    reopened.write_text(VELLMAR_REOPENED, encoding="utf-8")
+    _upload(page, closed)
+    reply = _ask(page, VELLMAR_QUESTION)
+    expect(reply).to_contain_text("closed to all traffic", timeout=REPLY_TIMEOUT_MS)
+    page.get_by_role("button", name="Follow this question").click()
+    expect(page.locator("#follow-question-outcome")).to_contain_text(f"Following “{VELLMAR_QUESTION}”")
+
+    _upload(page, reopened)  # the followed questions are asked again after the upload
+
+    panel = page.locator("#followed-questions")
+    expect(panel).to_contain_text("1 with new sources", timeout=REPLY_TIMEOUT_MS)
+    panel.get_by_text("Followed questions").first.click()
+    followed = page.locator("#followed-list").get_by_text(VELLMAR_QUESTION)
+    expect(followed).to_contain_text("1 new source")
+    followed.click()
+    latest = page.locator("#followed-answer")
+    expect(latest).to_contain_text("1 new source since you last looked", timeout=REPLY_TIMEOUT_MS)
+    expect(latest).to_contain_text("reopened to cars")
+    new = latest.locator("details.source:has(.new-source)")
+    expect(new).to_have_count(1)  # only the article the upload brought is marked
+    expect(new.locator("> summary")).to_contain_text("reopened to cars")
+    expect(latest.locator("a.cite-chip.new-citation")).not_to_have_count(0)
+    earlier = page.locator("#followed-earlier")
+    earlier.get_by_text("Earlier answer").click()
+    expect(page.locator("#followed-earlier-answer")).to_contain_text("closed to all traffic")
+    expect(page.locator("#followed-earlier-answer")).not_to_contain_text("reopened")
+    _screenshot(page, "followed-question-with-a-new-source")
+    expect(page.locator("#followed-list")).not_to_contain_text("new source")  # looked at: seen
     assert not page_errors, f"JavaScript errors on the page: {page_errors}"
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from assistant import Assistant
 from assistant.settings import AssistantSettings
+from assistant.types import Answer, Citation
 from chat.examples import example_questions, main_name
 from chat.history import reply_gist
-from chat.render import render_answer
+from chat.render import SOURCES_START, render_answer
 from index.build import build_index
 from index.chunking import split_sentences
 from index.store import ArticleStore
@@ -146,3 +147,25 @@ def test_a_passage_in_another_language_is_quoted_as_written_and_says_its_languag
     assert answer.citations[0].language == "de"
     [facts] = re.findall(r'<span class="source-facts">([^<]*)</span>', render_answer(answer))
     assert facts.startswith("— 2024-05-14") and facts.endswith("· in German")
+
+
+def test_two_passages_of_one_article_are_one_source_with_an_anchor_for_each() -> None:
+    def cite(n: int, article: str, passage: str) -> Citation:
+        return Citation(n, article, f"Title of {article}", "2020-06-20", "aa.com.tr", f"https://x.org/{article}",
+                        passage, 0.5)  # fmt: skip
+
+    text = "Turkey wants Sirte. [1] France objects. [2] Talks go on. [3]"
+    citations = [cite(1, "a", "Turkey wants Sirte."), cite(2, "b", "France objects."), cite(3, "a", "Talks go on.")]
+    reply = render_answer(Answer("q", text, True, citations), article_text=lambda _: "Whole text.", key="k")
+
+    sources = re.findall(r'<details class="source" open>\n<summary>(.*?)</summary>', reply)
+    assert len(sources) == 2, "article a is one source, b another"
+    assert sources[0].startswith('<span class="cite-chip">[1]</span> <span class="cite-chip">[3]</span> <strong>')
+    assert reply.split(SOURCES_START)[1].count("Title of a") == 1, "its heading once"
+    assert reply.count("https://x.org/a") == 1 and reply.count("Read the whole article") == 2
+    for n in (1, 2, 3):  # every chip still leads to its own passage
+        assert f'href="#source-k-{n}"' in reply and reply.count(f'id="source-k-{n}"') == 1
+    first = reply.index('id="source-k-1"')
+    assert first < reply.index('id="source-k-3"') < reply.index('id="source-k-2"'), "a's passages together"
+    assert '<p class="passage-n"><span class="cite-chip">[3]</span></p>' in reply, "each passage says its number"
+    assert "passage-n" not in reply.split('id="source-k-2"')[1].split("</blockquote>")[0], "alone: no label"

@@ -108,6 +108,18 @@ def test_entries_already_indexed_are_not_fetched_again(settings, store, web: Web
     assert [r.path for r in web.requests[asked_before:]] == ["/feed.xml", "/news/4"]
 
 
+def test_listeners_hear_how_many_new_articles_a_cycle_or_a_fetch_indexed(settings, store, web: WebServer) -> None:
+    serve_feed(web)
+    told: list[int] = []
+    follower = Follower(store, settings, on_indexed=told.append)  # the chat re-asks followed questions then
+    follower.follow_list.add(web.url("/feed.xml"))
+    follower.cycle()
+    follower.cycle()  # nothing new: nobody is told
+    serve_feed(web, count=4)
+    follower.fetch_one(web.url("/feed.xml"))
+    assert told == [3, 1]
+
+
 def test_a_wire_story_from_a_second_outlet_is_noted_as_a_copy(settings, store, web: WebServer) -> None:
     web.routes["/a"] = Route(body=page(1), headers={"Content-Type": "text/html"})
     web.routes["/b"] = Route(body=page(1, title="Kestrel cargo delayed"), headers={"Content-Type": "text/html"})
