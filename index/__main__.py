@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -104,10 +106,23 @@ def _watch(settings: IndexSettings, args: argparse.Namespace) -> int:
             print(f"{'skipped' if error.skipped else 'warning:'} {error}", file=sys.stderr, flush=True)
         print(build.summary(), flush=True)
 
+    # Ctrl-C asks the loop to stop after the build under way, rather than raising wherever the build
+    # happens to be (a test saw an interrupted watch hang under load); a second Ctrl-C stops at once.
+    stop = threading.Event()
+
+    def interrupted(_signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, interrupted)
     try:
-        watch(store, args.folder, interval=args.interval, prune=args.prune, on_build=report)
+        watch(store, args.folder, interval=args.interval, prune=args.prune, stop=stop, on_build=report)
     except KeyboardInterrupt:
-        print("stopped", flush=True)
+        pass
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    print("stopped", flush=True)
     return 0
 
 
