@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -35,8 +35,6 @@ from assistant.types import Answer, Citation, Filters
 from index.errors import UserError
 from index.settings import StoreSettings
 from index.store.chroma import sql_engine
-from index.stories import Copy
-from index.story_groups import Member
 
 FILE_NAME = "followed_questions.sqlite"
 
@@ -263,17 +261,7 @@ def filters_from_dict(data: dict[str, Any]) -> Filters:
 
 def answer_from_dict(data: dict[str, Any]) -> Answer:
     """An :class:`Answer` back from :meth:`Answer.to_dict` (what the table keeps)."""
-    return Answer(
-        question=data.get("question", ""),
-        text=data.get("answer", ""),
-        answered=bool(data.get("answered")),
-        citations=[_citation(item) for item in data.get("citations", [])],
-        backend=data.get("backend", "extractive"),
-        fallback=bool(data.get("fallback")),
-        removed=list(data.get("removed", [])),
-        notice=data.get("notice", ""),
-        kind=data.get("kind", "answer"),
-    )
+    return Answer.from_dict(data)
 
 
 def filters_label(filters: Filters) -> str:
@@ -284,16 +272,6 @@ def filters_label(filters: Filters) -> str:
 
 def _days(filters: Filters) -> Iterable[tuple[str, date | None]]:
     return (("as of", filters.as_of), ("since", filters.since), ("until", filters.until))
-
-
-_CITATION_FIELDS = {item.name for item in fields(Citation)}
-
-
-def _citation(data: dict[str, Any]) -> Citation:
-    values = {name: value for name, value in data.items() if name in _CITATION_FIELDS}
-    values["also_published_by"] = tuple(Copy(**copy) for copy in data.get("also_published_by", ()))
-    values["story"] = tuple(Member(**member) for member in data.get("story", ()))
-    return Citation(**values)
 
 
 def _followed_question(row: RowMapping) -> FollowedQuestion:

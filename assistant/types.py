@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -55,6 +55,29 @@ class Answer:
     removed: list[str] = field(default_factory=list)
     notice: str = ""
     kind: str = "answer"  # or the shape of news asked for: "briefing", "timeline", "comparison"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
+        """An answer back from :meth:`to_dict` (stored conversations and followed questions); fields
+        added since are defaulted, dropped ones ignored."""
+        known = {item.name for item in fields(Citation)}
+        citations = []
+        for raw in data.get("citations", []):
+            values = {key: value for key, value in raw.items() if key in known}
+            values["also_published_by"] = tuple(Copy(**copy) for copy in raw.get("also_published_by", ()))
+            values["story"] = tuple(Member(**member) for member in raw.get("story", ()))
+            citations.append(Citation(**values))
+        return cls(
+            question=data.get("question", ""),
+            text=data.get("answer", ""),
+            answered=bool(data.get("answered", False)),
+            citations=citations,
+            backend=data.get("backend", "extractive"),
+            fallback=bool(data.get("fallback", False)),
+            removed=list(data.get("removed", [])),
+            notice=data.get("notice", ""),
+            kind=data.get("kind", "answer"),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

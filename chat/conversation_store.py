@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,20 +35,17 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
-    event,
     func,
     insert,
     select,
     update,
 )
-from sqlalchemy import create_engine as sql_engine
 from sqlalchemy.engine import Connection, Engine
 
-from assistant.types import Answer, Citation
+from assistant.types import Answer
 from chat.conversations import UnknownConversationError
 from chat.settings import Settings
-from index.stories import Copy
-from index.story_groups import Member
+from index.store import sql_engine
 
 FILE_NAME = "conversations.sqlite"
 TITLE_CHARS = 80
@@ -157,10 +154,7 @@ class ConversationStore:
     @classmethod
     def open(cls, url: str) -> ConversationStore:
         """The store at a SQLAlchemy URL (tables made when missing); SQLite is written ahead (WAL)."""
-        engine = sql_engine(url)
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _write_ahead)
-        return cls(engine)
+        return cls(sql_engine(url))
 
     def start(self, owner: str, conversation_id: str | None = None) -> str:
         """A new, empty conversation of ``owner`` (listed once it has a turn); its id."""
@@ -306,25 +300,8 @@ class ConversationStore:
 
 
 def answer_from_dict(data: dict[str, Any]) -> Answer:
-    """An :class:`Answer` back from ``Answer.to_dict()`` (fields added since are defaulted, dropped ones ignored)."""
-    known = {f.name for f in fields(Citation)}
-    citations = []
-    for raw in data.get("citations", []):
-        values = {key: value for key, value in raw.items() if key in known}
-        values["also_published_by"] = tuple(Copy(**copy) for copy in raw.get("also_published_by", ()))
-        values["story"] = tuple(Member(**member) for member in raw.get("story", ()))
-        citations.append(Citation(**values))
-    return Answer(
-        question=data.get("question", ""),
-        text=data.get("answer", ""),
-        answered=bool(data.get("answered", False)),
-        citations=citations,
-        backend=data.get("backend", "extractive"),
-        fallback=bool(data.get("fallback", False)),
-        removed=list(data.get("removed", [])),
-        notice=data.get("notice", ""),
-        kind=data.get("kind", "answer"),
-    )
+    """An :class:`Answer` back from its stored ``to_dict()`` (kept as a name the chat modules import)."""
+    return Answer.from_dict(data)
 
 
 def _turn(row: Any) -> Turn:
@@ -337,11 +314,3 @@ def _owned(db: Connection, conversation_id: str, owner: str) -> Any:
     if row is None or row["owner"] != owner:
         raise UnknownConversationError(conversation_id, NOT_YOURS)
     return row
-
-
-def _write_ahead(connection: Any, _record: Any) -> None:
-    """WAL: the chat's readers never wait for a writer; a commit is synced at checkpoints only."""
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()

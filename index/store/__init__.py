@@ -9,7 +9,7 @@
 """
 
 from index.store.catalogue import IndexedArticle
-from index.store.chroma import embedding_text, reset_store
+from index.store.chroma import embedding_text, reset_store, sql_engine
 from index.store.errors import EmbeddingModelMismatchError, StoreBusyError, StoreError, StoreUnreadableError
 from index.store.filters import ChunkFilter
 from index.store.lock import claim_store
@@ -27,4 +27,5 @@ __all__ = [
     "claim_store",
     "embedding_text",
     "reset_store",
+    "sql_engine",
 ]
