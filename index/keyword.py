@@ -59,6 +59,9 @@ class KeywordIndex:
         self.index.reload()
         return int(self.index.searcher().num_docs)
 
+    def is_empty(self) -> bool:
+        return self.count() == 0
+
     def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any] | None]) -> None:
         """Index chunks (an id already present is replaced, never duplicated)."""
         if not ids:

@@ -74,6 +74,8 @@ class PostgresKeywordIndex:
         self._stats_read_at = -math.inf
         self._stats_lock = threading.Lock()
         with engine.begin() as connection:
+            if connection.execute(text("SELECT to_regclass(:table)"), {"table": TABLE}).scalar() is not None:
+                return  # no DDL at every start: its locks would queue behind a running ANALYZE
             connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:table))"), {"table": TABLE})
             for statement in _SCHEMA:  # CREATE ... IF NOT EXISTS still races without the lock
                 connection.execute(text(statement))
@@ -82,6 +84,12 @@ class PostgresKeywordIndex:
         with self.engine.connect() as connection:
             query = text(f"SELECT count(*) FROM {TABLE} WHERE namespace = :ns")
             return int(connection.execute(query, {"ns": self.namespace}).scalar_one())
+
+    def is_empty(self) -> bool:
+        """Whether the collection has no row (cheaper than ``count()``: 0.2-0.4 s at a million chunks)."""
+        with self.engine.connect() as connection:
+            query = text(f"SELECT NOT EXISTS (SELECT 1 FROM {TABLE} WHERE namespace = :ns)")
+            return bool(connection.execute(query, {"ns": self.namespace}).scalar_one())
 
     def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any] | None]) -> None:
         """Index chunks; an id already present is kept as it is (ids are content hashes)."""

@@ -203,3 +203,16 @@ def test_a_shared_keyword_index_that_cannot_be_used_is_one_line_and_exit_2(
     assert result.returncode == 2, result.stderr
     assert expected in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_deployment_switched_to_the_shared_keyword_index_fills_it_once_from_chroma(
+    chroma_server: tuple[str, int], postgres_server: str, tmp_path: Path, embeddings
+) -> None:
+    local = shared_settings(chroma_server, postgres_server, keyword_index="tantivy")
+    before = ArticleStore.open(AssistantSettings(db_path=tmp_path / "before", **local), embeddings=embeddings)
+    build_index(before, [write_feed(tmp_path / "eps.jsonl", "eps", 6)], show_progress=False)
+
+    switched = AssistantSettings(db_path=tmp_path / "after", **{**local, "keyword_index": "postgres"})
+    store = ArticleStore.open(switched, embeddings=embeddings)
+    assert store.keyword_index.shared and store.keyword_index.all_ids() == set(store.collection.get(include=[])["ids"])
+    assert keyword_article(store, "eps4q") == "eps-4"

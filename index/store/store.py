@@ -156,10 +156,9 @@ class ArticleStore(ArticleCatalogue):
         it exists to avoid (a resumed build redoes an interrupted keyword write by itself). It is
         filled from Chroma once, when it is empty and Chroma is not (a store switched to it).
         """
-        keyword_count = self.keyword_index.count()
-        if at_open and self.keyword_index.shared and keyword_count > 0:
+        if at_open and self.keyword_index.shared and not self.keyword_index.is_empty():
             return
-        if keyword_count == self.count():
+        if self.keyword_index.count() == self.count():
             return
         chroma_ids = self._all_ids()
         keyword_ids = self.keyword_index.all_ids()
