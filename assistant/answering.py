@@ -32,7 +32,8 @@ from assistant.text import content_words, question_focus
 from assistant.types import Answer, AnswerUpdate, not_in_articles
 from index.chunking import split_sentences
 from index.embeddings import load_embeddings
-from index.encoders import answer_floor, canonical_encoder_name, relevance_floor
+from index.encoder_floors import floors
+from index.encoders import canonical_encoder_name
 from index.store import ArticleStore
 
 # Weights of the sentence score: meaning first, shared words and passage rank as tie-breakers.
@@ -298,10 +299,11 @@ def extractive_answerer(store: ArticleStore, settings: AssistantSettings) -> Ext
         query_vector = None  # the question in the answerer's own vector space
     else:
         embeddings, query_vector = store.embeddings, store.query_vector
+    calibrated_relevance, calibrated_answer = floors(retrieval_encoder, answer_encoder)
     return ExtractiveAnswerer(
         embeddings,
-        min_relevance=_setting_or(settings.min_relevance, relevance_floor(retrieval_encoder)),
-        min_answer_score=_setting_or(settings.min_answer_score, answer_floor(answer_encoder)),
+        min_relevance=_setting_or(settings.min_relevance, calibrated_relevance),
+        min_answer_score=_setting_or(settings.min_answer_score, calibrated_answer),
         max_sentences=settings.max_answer_sentences,
         query_vector=query_vector,
     )

@@ -92,7 +92,7 @@ def bench_postgres(url: str, chunks: int) -> dict[str, float]:
     namespace = f"bench-{chunks}"
     writer = PostgresKeywordIndex(postgres_engine(url), namespace)
     figures: dict[str, float] = {}
-    if writer.count() != chunks + 1:
+    if writer.count() < chunks * 0.99:  # loaded before (the change rounds below add and delete a few)
         writer.clear()
         started = time.perf_counter()
         for n, (ids, texts, metadatas) in enumerate(synthetic(chunks)):

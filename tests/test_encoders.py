@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
+from assistant import Assistant
+from assistant.settings import AssistantSettings
 from index.build import build_index
 from index.embeddings import EmbeddingModelUnavailableError, embedding_dimension, load_embeddings
 from index.encoders import canonical_encoder_name, register_encoder, unregister_encoder
@@ -19,6 +21,8 @@ from index.errors import UserError
 from index.settings import IndexSettings
 from index.store import ArticleStore, EmbeddingModelMismatchError
 from index.store.chroma import MODEL_KEY
+
+from .conftest import SEEDS
 
 DIMENSIONS = {"minilm": 384, "minilm-int8": 384, "e5-multilingual": 384, "wordllama": 256}
 
@@ -189,3 +193,18 @@ def test_e5_retrieves_across_languages(tmp_path: Path) -> None:
     for question, article_id in questions.items():
         (document, _score), *_ = store.search(question, k=1)
         assert document.metadata["article_id"] == article_id, question
+
+
+def test_wordllama_with_the_int8_answerer_answers_short_questions_and_refuses_off_topic_ones(tmp_path: Path) -> None:
+    """The pair's own floors (index.encoder_floors): wordllama's cosine alone refused "Who heads the GNA?"."""
+    settings = AssistantSettings(
+        db_path=tmp_path / "db", embedding_model="wordllama", answer_embedding_model="minilm-int8"
+    )
+    store = ArticleStore.open(settings)
+    build_index(store, [SEEDS], show_progress=False)
+    assistant = Assistant(settings, store=store)
+    for question, expected in (("Who heads the GNA?", "Sarraj"), ("What did Turkey say about France?", "France")):
+        answer = assistant.ask(question)
+        assert answer.answered and expected in answer.text, (question, answer.text)
+    for question in ("How do I bake sourdough bread?", "Who is the chief executive of Apple?"):
+        assert not assistant.ask(question).answered, question
