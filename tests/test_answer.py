@@ -118,9 +118,9 @@ def test_a_statement_two_articles_make_is_cited_to_both(make_store, tmp_path: Pa
 
 
 def test_the_answerer_can_score_sentences_with_another_encoder_than_retrieval(seed_db: Path, embeddings) -> None:
-    settings = AssistantSettings(db_path=seed_db, answer_embedding_model="wordllama")
+    settings = AssistantSettings(db_path=seed_db, answer_embedding_model="minilm")
     bot = Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings))
     assert bot.extractive.embeddings is not bot.store.embeddings
-    assert len(bot.extractive.sentence_vectors(["Turkey asked Haftar to leave Sirte."])[0]) == 256, "wordllama's"
+    assert len(bot.extractive.sentence_vectors(["Turkey asked Haftar to leave Sirte."])[0]) == 384, "MiniLM's"
     answer = bot.ask("What does Turkey demand in Libya?")
     assert answer.answered and "Sirte" in answer.text

@@ -10,6 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from index.build import build_index, chunk_key
 from index.chunking import article_documents
+from index.encoders import canonical_encoder_name
 from index.loaders import iter_articles
 from index.store import ArticleStore, EmbeddingModelMismatchError
 
@@ -195,7 +196,7 @@ def test_opening_with_another_model_is_a_clear_error(make_store, tmp_path: Path,
     with pytest.raises(EmbeddingModelMismatchError) as raised:
         ArticleStore.open(other, embeddings=embeddings)
     message = str(raised.value)
-    assert "all-MiniLM-L6-v2" in message and "some-other-model" in message
+    assert canonical_encoder_name(store.settings.embedding_model) in message and "some-other-model" in message
     assert "python -m index build --rebuild" in message
 
 
