@@ -94,7 +94,9 @@ def test_builds_killed_at_random_points_then_resumed_leave_every_chunk_once(tmp_
     assert len(stored) == len(set(stored)) == len(expected), context
     assert set(stored) == expected, f"{context}: missing or stray chunks"
     assert store.keyword_index.all_ids() == expected, f"{context}: keyword index out of step"
-    retriever = PassageRetriever.from_settings(store, settings)
+    # A code word is keyword search's job. (The default fused ranking with static wordllama vectors put
+    # 3 of these 30 articles below others sharing the rest of the phrase: docs/lab-notes.md.)
+    retriever = PassageRetriever.from_settings(store, settings, retrieval_mode="bm25")
     for n in chooser.sample(range(ARTICLES), 5):
         hits = retriever.search(f"harbour code word quill{n}")
         assert hits and hits[0].metadata["article_id"] == f"story-{n}", context
