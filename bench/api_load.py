@@ -18,12 +18,8 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -34,13 +30,15 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.app_server import serving  # noqa: E402 - the repository is on the path now
+
 QUESTIONS = [
     "What does Turkey demand in Libya?",
     "What did Turkey say about France?",
     "Who is the head of the GNA?",
     "What is the boiling point of tungsten?",  # refused: not in the articles
 ]
-START_TIMEOUT_S = 180
 
 
 def main() -> None:
@@ -54,7 +52,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     headers = {"Authorization": f"Bearer {args.password}"} if args.password else {}
-    with _serving(args.db) if args.db else _running(args.url) as url:
+    with serving(args.db, "bench-api-load") if args.db else _running(args.url) as url:
         figures = _load(url, headers, args.clients, args.seconds)
     figures.update(clients=args.clients, seconds=args.seconds, target=str(args.db or args.url))
     print(
@@ -72,45 +70,6 @@ def main() -> None:
 @contextmanager
 def _running(url: str) -> Iterator[str]:
     yield url.rstrip("/")
-
-
-@contextmanager
-def _serving(db: Path) -> Iterator[str]:
-    """``app.py`` on a free loopback port, its output in a log file, stopped on exit."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = Path(tempfile.gettempdir()) / f"bench-api-load-{port}.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _serves(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"app.py did not serve; see {log}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        print(f"(server log: {log})")
-
-
-def _serves(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _load(url: str, headers: dict[str, str], clients: int, seconds: float) -> dict[str, Any]:

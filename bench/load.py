@@ -17,30 +17,25 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 from gradio_client import Client
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.app_server import serving  # noqa: E402 - the repository is on the path now
+
 SEED_QUESTIONS = [
     "What does Turkey demand in Libya?",
     "What did Turkey say about France?",
     "Who is the head of the GNA?",
     "What is the boiling point of tungsten?",  # refused: not in the articles
 ]
-START_TIMEOUT_S = 180
 
 
 def main() -> None:
@@ -53,7 +48,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     questions = _questions(args.questions, args.limit) if args.questions else SEED_QUESTIONS
-    with _serving(args.db) as url:
+    with serving(args.db, "bench-load") as url:
         figures = _load(url, questions, args.users, args.seconds)
     figures.update(users=args.users, seconds=args.seconds, db=str(args.db))
     print(
@@ -71,44 +66,6 @@ def main() -> None:
 def _questions(path: Path, limit: int) -> list[str]:
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line)["question"] for line in itertools.islice(lines, limit) if line.strip()]
-
-
-@contextmanager
-def _serving(db: Path) -> Iterator[str]:
-    """``app.py`` on a free loopback port, its output in a log file, stopped on exit."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = Path(tempfile.gettempdir()) / f"bench-load-{port}.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _serves(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"app.py did not serve; see {log}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
-def _serves(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _load(url: str, questions: list[str], users: int, seconds: float) -> dict[str, Any]:
