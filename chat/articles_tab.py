@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder as gradio_upload_folder
 
 from chat.settings import ChatSettings
 from index.build import BuildReport, build_index
@@ -70,7 +71,10 @@ def index_uploads(store: ArticleStore, settings: ChatSettings, files: list[str] 
     if not files:
         return "Choose one or more article files first."
     uploads = save_uploads(
-        [(Path(f).name, Path(f)) for f in files], settings.upload_dir, int(settings.max_upload_mb * 1e6)
+        [(Path(f).name, Path(f)) for f in files],
+        settings.upload_dir,
+        int(settings.max_upload_mb * 1e6),
+        received_in=[Path(gradio_upload_folder()), settings.upload_dir],
     )
     report = build_index(store, uploads.saved, show_progress=True) if uploads.saved else BuildReport()
     return build_summary(report, uploads)

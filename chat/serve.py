@@ -71,6 +71,10 @@ def serve(
         service.conversations = StoredConversations(conversations, owner=auth[0] if auth else "")
     app = create_api(service, auth, host=host)
     gr.mount_gradio_app(app, blocks, path="/", auth=auth, css=css, show_error=False, server_name=host, server_port=port)
+    # Gradio checks that a file a request names was uploaded (is in its upload folder) only once the
+    # Blocks "has launched", which Blocks.launch says and mounting does not: without this, a request
+    # naming /etc/anything.txt as an input file has it copied into the cache and indexed (issue 25).
+    blocks.has_launched = True
     config = uvicorn.Config(
         app,
         log_level="warning",

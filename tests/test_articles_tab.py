@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import httpx
 from gradio_client import Client, handle_file
 
 from index.uploads import safe_name, save_uploads
@@ -68,3 +69,60 @@ def test_upload_names_are_reduced_to_plain_file_names_inside_the_upload_folder(t
     assert [p.name for p in result.saved] == ["outside.txt", "ok.md"]
     assert all(p.parent == folder.resolve() for p in result.saved)
     assert not (tmp_path / "outside.txt").exists()
+
+
+SECRET = "date 2024-02-02\nThe vault code of the Kestrelwick lighthouse is 4417, said the keeper on Friday."
+
+
+def _call_index_files(url: str, paths: list[str]) -> list[str]:
+    """The Articles tab's indexing call as a hostile client sends it (FileData naming server paths):
+    the lines of the event stream it answers with."""
+    files = [{"path": path, "orig_name": Path(path).name, "meta": {"_type": "gradio.FileData"}} for path in paths]
+    started = httpx.post(f"{url}gradio_api/call/index_files", json={"data": [files, ""]}, timeout=30)
+    started.raise_for_status()
+    event = started.json()["event_id"]
+    with httpx.stream("GET", f"{url}gradio_api/call/index_files/{event}", timeout=120) as events:
+        return [line for line in events.iter_lines() if line.strip()]
+
+
+def test_a_server_path_sent_to_the_indexing_call_is_refused_and_never_read(seed_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    shutil.copytree(seed_db, db)
+    uploads, cache, private = tmp_path / "uploads", tmp_path / "gradio", tmp_path / "private"
+    for folder in (uploads, cache, private):
+        folder.mkdir()
+    secret = private / "keeper.txt"
+    secret.write_text(SECRET)
+    (cache / "sneaky.txt").symlink_to(secret)  # a link inside the upload folder that points out of it
+    env = {"ASSISTANT_UPLOAD_DIR": str(uploads), "GRADIO_TEMP_DIR": str(cache)}
+    with serving(db, env) as url:
+        for path in (secret, cache / "sneaky.txt"):
+            events = _call_index_files(url, [str(path)])
+            assert "event: error" in events, events  # refused before anything is read
+        found = httpx.post(f"{url}api/search", json={"query": "Kestrelwick lighthouse vault code"}, timeout=60).json()
+        assert found["passages"] and not any("Kestrelwick" in p["passage"] for p in found["passages"])
+        copies = [f for f in cache.rglob("*") if f.is_file() and not f.is_symlink() and "Kestrelwick" in f.read_text()]
+        assert not copies and not list(uploads.iterdir())
+
+        client = Client(url, verbose=False)  # a real upload through the same call still works
+        (tmp_path / "volcano.txt").write_text(VOLCANO)
+        summary, _, _ = client.predict([handle_file(str(tmp_path / "volcano.txt"))], "", api_name="/index_files")
+        assert "1 added" in summary
+
+
+def test_only_files_inside_the_folders_named_are_read_for_indexing(tmp_path: Path) -> None:
+    inside, outside = tmp_path / "received", tmp_path / "elsewhere"
+    inside.mkdir()
+    outside.mkdir()
+    (outside / "secret.txt").write_text(SECRET)
+    (inside / "link.txt").symlink_to(outside / "secret.txt")
+    (inside / "volcano.txt").write_text(VOLCANO)
+    given = [
+        ("secret.txt", outside / "secret.txt"),
+        ("link.txt", inside / "link.txt"),
+        ("v.txt", inside / "volcano.txt"),
+    ]
+    result = save_uploads(given, tmp_path / "uploads", 10_000, received_in=[inside])
+    assert [p.name for p in result.saved] == ["v.txt"]
+    assert [name for name, _ in result.refused] == ["secret.txt", "link.txt"]
+    assert all("not a file this server received" in reason for _, reason in result.refused)
