@@ -6,17 +6,24 @@ the (monotonic) time it arrived, to check what the client sent and how far apart
 (``/robots.txt`` included) answer 404. Bodies are bytes (sent with a Content-Length, keep-alive)
 or a function returning an iterable of chunks (streamed, then the connection closes), which is how
 a test serves 50 MB without holding them; :attr:`WebServer.sent` counts what was really sent.
+
+Hostile answers too: :func:`compression_bomb` is a body of zeros compressed in any Content-Encoding
+the client may meet (``br``, ``zstd``, ``gzip``, ``deflate``, stacked ``"gzip, br"``), a few KB on
+the wire for a GiB once decoded.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ class WebServer:
         self.requests: list[Recorded] = []
         self.sent: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self.port = int(self._server.server_address[1])
@@ -88,6 +95,14 @@ class WebServer:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client hanging up (as the fetcher does past its size cap) is no error worth a traceback."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler_for(server: WebServer) -> type[BaseHTTPRequestHandler]:
@@ -137,3 +152,53 @@ def _handler_for(server: WebServer) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+_PIECE = 1 << 20
+
+
+def compression_bomb(encoding: str, size: int, cache: Path | None = None) -> bytes:
+    """``size`` bytes of zeros encoded as the Content-Encoding header ``encoding`` says, codings applied
+    in the order listed (``"gzip, br"``: gzip first, then brotli), kept in ``cache`` (a folder) if given.
+
+    Made in 1 MiB pieces, never holding the zeros: brotli (quality 4, as small as 11 and 30 times
+    faster) makes 1 GiB into 1,617 bytes, zstd into ~32 KB, gzip and deflate into ~1 MB (their ratio
+    stops at ~1,000:1).
+    """
+    cached = cache / f"{size}.{encoding.replace(', ', '.')}" if cache is not None else None
+    if cached is not None and cached.exists():
+        return cached.read_bytes()
+    body = b"".join(encoded(encoding, (bytes(min(_PIECE, size - start)) for start in range(0, size, _PIECE))))
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(body)
+    return body
+
+
+def encoded(encoding: str, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """``pieces`` of a body encoded as the Content-Encoding header ``encoding`` says (codings in the order applied)."""
+    for coding in encoding.split(","):
+        pieces = _encoded(coding.strip(), pieces)
+    return iter(pieces)
+
+
+def _encoded(coding: str, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    import brotli  # noqa: PLC0415 - a test-only need, imported where used
+    import zstandard  # noqa: PLC0415
+
+    if coding == "identity":
+        yield from pieces
+    elif coding in ("gzip", "deflate"):  # deflate as HTTP means the zlib format (RFC 9110), not raw deflate
+        zipper = zlib.compressobj(6, zlib.DEFLATED, 31 if coding == "gzip" else 15)
+        yield from (zipper.compress(piece) for piece in pieces)
+        yield zipper.flush()
+    elif coding == "br":
+        squeezer = brotli.Compressor(quality=4)
+        yield from (squeezer.process(piece) for piece in pieces)
+        yield squeezer.finish()
+    elif coding == "zstd":
+        packer = zstandard.ZstdCompressor(level=3).compressobj()
+        yield from (packer.compress(piece) for piece in pieces)
+        yield packer.flush()
+    else:
+        raise ValueError(f"no compression bomb in {coding!r}")

@@ -6,36 +6,66 @@ Every fetch is a GET through :class:`WebClient`, which adds what a bare ``httpx`
   is why redirects are followed by hand (``httpx`` would follow them unchecked): at most
   ``fetch_max_redirects``, a URL seen twice is a "redirect loop";
 * bounds: ``fetch_timeout`` for connecting, each read and the whole request, and ``fetch_max_mb``
-  for the (decompressed) body, which is streamed and abandoned as soon as it passes the cap;
+  for the decompressed body, which is streamed and abandoned as soon as it passes the cap, and
+  decompressed a bounded piece at a time (:mod:`index.fetching.decoding`), so a compression bomb
+  stops at the cap without costing memory;
+* no credentials: ``user:password@`` is removed from every URL fetched (:mod:`index.fetching.urls`),
+  so none is sent, kept in a result or shown in an error;
 * politeness (:mod:`index.fetching.polite`): robots.txt when ``fetch_respect_robots``, a pause of
   ``fetch_host_interval`` between requests to one host, an identifying User-Agent;
 * conditional requests: the caller passes the ``etag``/``last_modified`` it kept from the last
   fetch, and a ``304`` comes back as a result with ``not_modified`` set and no body.
 
 Any failure raises a :class:`FetchError` whose ``reason`` is a few words ("HTTP 404", "timed out
-after 15 s", "larger than 10 MB"), so a follower can report one URL and go on with the next.
+after 15 s", "larger than 10 MB"), so a follower can report one URL and go on with the next:
+whatever a server sends, :meth:`WebClient.fetch` raises nothing else (an unforeseen exception
+becomes that URL's error, its traceback logged at debug level).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Self
 
 import httpx
 
+from index.fetching.decoding import PIECE, UndecodableBody, accept_encoding, decoded
 from index.fetching.errors import FetchError, FetchRefused
 from index.fetching.polite import HostPacer, RobotsRules
 from index.fetching.safety import SafetyPolicy, guarded_transport
+from index.fetching.urls import shown, without_credentials
 from index.settings import FetchSettings, default_index_settings
+
+logger = logging.getLogger(__name__)
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
 TRANSIENT_4XX = frozenset({408, 425, 429})  # timeout, too early, too many requests: later may work
+
+
+class _Redirected(Exception):  # noqa: N818 - not an error: the signal that a response is a redirect
+    """Raised by the client's response hook on a redirect, before ``httpx`` reads its Location.
+
+    ``httpx`` builds the next request of a redirect even when it does not follow it, and a
+    malformed Location (``http:\\\\x\\y``) raises ``InvalidURL`` from deep inside it; the client
+    reads the Location itself instead, and a malformed one is that URL's error.
+    """
+
+    def __init__(self, status: int, location: str | None) -> None:
+        super().__init__(status, location)
+        self.status = status
+        self.location = location
+
+
+def _stop_at_redirect(response: httpx.Response) -> None:
+    if response.status_code in REDIRECTS:
+        raise _Redirected(response.status_code, response.headers.get("location"))
 
 
 @dataclass(frozen=True)
@@ -78,10 +108,16 @@ class WebClient:
         self._max_bytes = int(self.settings.fetch_max_mb * 1024 * 1024)
         self._http = httpx.Client(
             transport=guarded_transport(self.policy),
-            headers={"User-Agent": self.settings.fetch_user_agent, "Accept": ACCEPT},
+            # Only the codings decoded here in bounded memory are asked for (index.fetching.decoding).
+            headers={
+                "User-Agent": self.settings.fetch_user_agent,
+                "Accept": ACCEPT,
+                "Accept-Encoding": accept_encoding(),
+            },
             timeout=httpx.Timeout(self._timeout),
             follow_redirects=False,
             trust_env=False,
+            event_hooks={"response": [_stop_at_redirect]},
         )
         self._pacer = HostPacer(self.settings.fetch_host_interval)
         self._robots = RobotsRules(self.settings.fetch_user_agent, self._read_robots)
@@ -90,11 +126,19 @@ class WebClient:
         """GET ``url``, following redirects; a ``304`` to the validators gives ``not_modified``.
 
         Raises :class:`FetchRefused` when the guard or robots.txt forbids a hop, and
-        :class:`FetchError` for every other failure.
+        :class:`FetchError` for every other failure, whatever it is. A ``user:password@`` in
+        ``url`` is dropped, never sent.
         """
+        url = without_credentials(url)
         validators = {"If-None-Match": etag, "If-Modified-Since": last_modified}
         headers = {name: value for name, value in validators.items() if value}
-        fetched = self._follow(url, headers, obey_robots=self.settings.fetch_respect_robots)
+        try:
+            fetched = self._follow(url, headers, obey_robots=self.settings.fetch_respect_robots)
+        except FetchError:
+            raise
+        except Exception as error:  # one URL's failure, whatever it is, must not stop a batch
+            logger.debug("fetching %s failed", url, exc_info=True)
+            raise FetchError(url, f"{type(error).__name__}: {error}") from None
         if fetched.not_modified:  # a 304 may omit the validators; they are still the current ones
             fetched = replace(fetched, etag=fetched.etag or etag, last_modified=fetched.last_modified or last_modified)
         return fetched
@@ -131,20 +175,19 @@ class WebClient:
                 deadline = time.monotonic() + self._timeout
                 with self._http.stream("GET", url, headers=headers) as response:
                     return self._response(url, response, deadline)
+        except _Redirected as redirect:
+            return _redirect_target(url, redirect)
         except FetchError as error:  # raised below, or by the guard at connect time with the origin as URL
             raise error.at(url) from None
+        except UndecodableBody as error:
+            raise FetchError(url, f"undecodable body: {error}") from None
         except httpx.TimeoutException:
             raise FetchError(url, f"timed out after {self._timeout:g} s") from None
         except httpx.HTTPError as error:
             raise FetchError(url, _reason(error)) from None
 
-    def _response(self, url: str, response: httpx.Response, deadline: float) -> Fetched | str:
-        status = response.status_code
-        if status in REDIRECTS:
-            location = response.headers.get("location")
-            if not location:
-                raise FetchError(url, f"HTTP {status} without a Location", permanent=True)
-            return str(response.url.join(location))
+    def _response(self, url: str, response: httpx.Response, deadline: float) -> Fetched:
+        status = response.status_code  # never a redirect: the response hook raised _Redirected for those
         if status >= 300 and status != 304:
             raise FetchError(url, f"HTTP {status}", permanent=400 <= status < 500 and status not in TRANSIENT_4XX)
         body = b"" if status == 304 else self._read_body(url, response, deadline)
@@ -160,20 +203,28 @@ class WebClient:
         )
 
     def _read_body(self, url: str, response: httpx.Response, deadline: float) -> bytes:
+        """The body, decoded a bounded piece at a time and counted piece by piece: never more than
+        the cap (and one piece) in memory, whatever a few bytes on the wire expand to."""
         too_large = f"larger than {self.settings.fetch_max_mb:g} MB"
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_bytes:
             raise FetchError(url, too_large, permanent=True)
+        body = decoded(self._in_time(url, response.iter_raw(), deadline), response.headers.get("content-encoding", ""))
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
+        while piece := body.read(PIECE):
+            size += len(piece)
             if size > self._max_bytes:
                 raise FetchError(url, too_large, permanent=True)
-            if time.monotonic() > deadline:  # a server dripping bytes never trips the read timeout
-                raise FetchError(url, f"timed out after {self._timeout:g} s")
-            chunks.append(chunk)
+            chunks.append(piece)
         return b"".join(chunks)
+
+    def _in_time(self, url: str, chunks: Iterator[bytes], deadline: float) -> Iterator[bytes]:
+        """The raw chunks until the deadline: a server dripping bytes never trips the read timeout."""
+        for chunk in chunks:
+            if time.monotonic() > deadline:
+                raise FetchError(url, f"timed out after {self._timeout:g} s")
+            yield chunk
 
     def _read_robots(self, robots_url: str) -> str | None:
         """robots.txt's text, or ``None`` (allow all) when it is missing, refused or unreachable."""
@@ -182,6 +233,17 @@ class WebClient:
         except FetchError:
             return None
         return fetched.body.decode("utf-8", errors="replace")
+
+
+def _redirect_target(url: str, redirect: _Redirected) -> str:
+    """Where a redirect from ``url`` points, resolved against it, without credentials."""
+    if not redirect.location:
+        raise FetchError(url, f"HTTP {redirect.status} without a Location", permanent=True)
+    try:
+        target = httpx.URL(url).join(redirect.location)
+    except httpx.InvalidURL as error:
+        raise FetchError(url, f"malformed redirect to {shown(redirect.location)!r}: {error}", permanent=True) from None
+    return without_credentials(str(target))
 
 
 def _reason(error: httpx.HTTPError) -> str:
