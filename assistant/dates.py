@@ -103,12 +103,30 @@ def parse_iso(value: object) -> date | None:
         return None
 
 
+# The days a user may name. The calendar arithmetic counts days either side of a date (a week's
+# window, a few days' grace after ``as_of``), which overflows Python's dates near years 1 and 9999; a
+# news question about a day outside these bounds is a typo, so it is refused rather than answered.
+FIRST_USER_DAY = date(1800, 1, 1)
+LAST_USER_DAY = date(2200, 12, 31)
+
+
 def user_date(text: str | None, what: str = "date") -> date | None:
     """A date the user typed (``YYYY-MM-DD``; empty: none), or :class:`BadDateError` saying how to write it."""
     text = (text or "").strip()
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise BadDateError(f"{what}: “{text}” is not a date; write it as YYYY-MM-DD, e.g. 2020-06-20") from None
+    return in_user_range(day, what)
+
+
+def in_user_range(day: date, what: str = "date") -> date:
+    """``day`` if it lies between :data:`FIRST_USER_DAY` and :data:`LAST_USER_DAY`, else :class:`BadDateError`."""
+    if not FIRST_USER_DAY <= day <= LAST_USER_DAY:
+        raise BadDateError(
+            f"{what}: {day.isoformat()} is out of range; give a day from {FIRST_USER_DAY.isoformat()} "
+            f"to {LAST_USER_DAY.isoformat()}"
+        )
+    return day
