@@ -26,7 +26,12 @@ logger = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "internal error while answering; the server log has the details"
 _WHOLE_BODY = {"missing", "model_attributes_type", "model_type", "dict_type"}
-_OPENAI_TYPES = {401: "authentication_error", 403: "permission_error", 404: "not_found_error"}
+_OPENAI_TYPES = {
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    429: "rate_limit_error",
+}
 
 
 def error_body(path: str, status: int, message: str) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Every field is checked before anything is answered: a wrong type, a missing field, an unknown
 field (a typo such as ``"questoin"`` would otherwise be ignored silently) or a date that is not
-``YYYY-MM-DD`` becomes HTTP 422 naming the field (:mod:`chat.api`). The OpenAI-compatible request
+``YYYY-MM-DD`` (or lies outside the years the date arithmetic handles, :func:`assistant.dates.user_date`)
+becomes HTTP 422 naming the field (:mod:`chat.api`). The OpenAI-compatible request
 alone accepts unknown fields, because OpenAI clients send options (``temperature``, ``top_p``...)
 that an assistant answering from articles has no use for.
 """
@@ -14,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from assistant.dates import user_date
+from assistant.dates import in_user_range, user_date
 from assistant.history import message_text
 from assistant.types import Filters
 
@@ -34,8 +35,10 @@ class Dated(BaseModel):
     @classmethod
     def _day(cls, value: object, info: ValidationInfo) -> object:
         """Dates read as everywhere else (:func:`assistant.dates.user_date`), with its message on error."""
-        if value is None or isinstance(value, date):
+        if value is None:
             return value
+        if isinstance(value, date):
+            return in_user_range(value, str(info.field_name))
         if not isinstance(value, str):  # not a number of seconds, as pydantic alone would read one
             raise ValueError(f"{info.field_name}: write a date as a string, YYYY-MM-DD")
         return user_date(value, str(info.field_name))
@@ -53,6 +56,18 @@ class Filtered(Dated):
         return Filters.of(self.as_of, self.since, self.until, self.sources)
 
 
+SANITIZE = (
+    "true: every text field of the answer HTML-escaped, Markdown links to anything but http(s) and images "
+    "made plain text, and non-http(s) URLs emptied (chat.untrusted); false: article text verbatim, untrusted"
+)
+
+
+class Sanitizable(BaseModel):
+    """Whether the answer's article text comes sanitised (:mod:`chat.untrusted`) or verbatim."""
+
+    sanitize: bool = Field(default=False, description=SANITIZE)
+
+
 class Message(BaseModel):
     """One turn of a conversation, as chat APIs write it (content: a string or a list of text blocks)."""
 
@@ -65,7 +80,7 @@ class Message(BaseModel):
         return message_text(self.content)
 
 
-class AskRequest(Filtered):
+class AskRequest(Filtered, Sanitizable):
     """``POST /api/ask`` and ``/api/ask/stream``: a question, and the conversation it follows, if any."""
 
     question: str
@@ -85,7 +100,7 @@ class AskRequest(Filtered):
         return [turn if isinstance(turn, tuple) else turn.model_dump() for turn in self.history or []]
 
 
-class SearchRequest(Filtered):
+class SearchRequest(Filtered, Sanitizable):
     """``POST /api/search``: the passages a question retrieves, without an answer."""
 
     query: str
@@ -95,7 +110,7 @@ class SearchRequest(Filtered):
 BriefKind = Literal["briefing", "timeline", "comparison"]
 
 
-class BriefRequest(Dated):
+class BriefRequest(Dated, Sanitizable):
     """``POST /api/brief``: a briefing of a period, a timeline of a story, or outlets compared on one."""
 
     topic: str = Field(default="", description="what it is about ('' with a briefing: all the news)")
@@ -116,6 +131,8 @@ class ChatCompletionRequest(Filtered):
     model: str = "news-assistant"
     messages: list[Message] = Field(min_length=1)
     stream: bool = False
+    # Chat clients render the reply as Markdown: article text is sanitised unless the caller opts out.
+    sanitize: bool = Field(default=True, description=SANITIZE)
     stream_options: dict[str, Any] | None = None
 
     @model_validator(mode="after")

@@ -25,6 +25,7 @@ from assistant.questions import clean_question
 from assistant.service import Assistant
 from assistant.types import Answer, AnswerUpdate, Filters
 from chat.conversations import ConversationBook, Conversations, UnknownConversationError
+from chat.untrusted import sanitized
 
 logger = logging.getLogger(__name__)
 
@@ -143,9 +144,10 @@ def passage_dict(rank: int, document: Document) -> dict[str, Any]:
     }
 
 
-def answer_dict(answer: Answer, conversation_id: str | None = None) -> dict[str, Any]:
-    """What ``python -m assistant ask --json`` prints, plus the conversation's id when there is one."""
-    result = answer.to_dict()
+def answer_dict(answer: Answer, conversation_id: str | None = None, *, sanitize: bool = False) -> dict[str, Any]:
+    """What ``python -m assistant ask --json`` prints, plus the conversation's id when there is one;
+    ``sanitize``: its article text made safe to render (:mod:`chat.untrusted`)."""
+    result = sanitized(answer.to_dict()) if sanitize else answer.to_dict()
     if conversation_id is not None:
         result["conversation_id"] = conversation_id
     return result

@@ -7,6 +7,10 @@ assistant messages the conversation. The reply is a standard ``chat.completion``
 ``[n]`` markers, then a "Sources:" list; the structured citations ride along in an extra
 ``citations`` field (on the final chunk when streaming). ``model`` is echoed: the assistant answers
 the same whatever it is called. Usage is counted in words, not model tokens (none may be involved).
+
+Chat clients render the content as Markdown, so the article text in it (and in ``citations``) is
+sanitised by default (:mod:`chat.untrusted`: HTML-escaped, links only to http(s)); a request with
+``"sanitize": false`` gets it verbatim.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from fastapi.responses import StreamingResponse
 from assistant.types import Answer, Citation
 from chat.api_errors import INTERNAL_ERROR, error_body
 from chat.api_models import SOURCES_HEADING, ChatCompletionRequest
+from chat.api_schema import OpenAIErrorOut, errors
 from chat.api_service import AnsweringService
+from chat.untrusted import sanitize_answer, sanitize_text
 from index.errors import UserError, one_line
 
 logger = logging.getLogger(__name__)
@@ -113,16 +119,19 @@ async def _chunks(service: AnsweringService, request: ChatCompletionRequest, que
     try:
         async for update in service.stream(question, request.history(), request.filters()):
             if isinstance(update, Answer):
-                content = reply_text(update)
+                answer = _shown(request, update)
+                content = reply_text(answer)
                 rest = content[len(sent) :] if content.startswith(sent) else "\n\n" + content
                 if rest:
                     yield reply.chunk({"content": rest})
-                yield reply.chunk({}, "stop", **_extras(update))
+                yield reply.chunk({}, "stop", **_extras(answer))
                 if request.include_usage():
                     yield reply.usage_chunk(content)
-            elif service.drafts_are_final and update.startswith(sent) and len(update) > len(sent):
-                yield reply.chunk({"content": update[len(sent) :]})
-                sent = update
+                continue
+            draft = sanitize_text(update) if request.sanitize else update
+            if service.drafts_are_final and draft.startswith(sent) and len(draft) > len(sent):
+                yield reply.chunk({"content": draft[len(sent) :]})
+                sent = draft
     except Exception as error:  # the response has begun: the error is an event, as OpenAI sends it
         if isinstance(error, UserError):
             yield _event(error_body("/v1", 400, one_line(error)))
@@ -132,9 +141,14 @@ async def _chunks(service: AnsweringService, request: ChatCompletionRequest, que
     yield "data: [DONE]\n\n"
 
 
+def _shown(request: ChatCompletionRequest, answer: Answer) -> Answer:
+    """The answer as this reply carries it: sanitised unless the request said ``"sanitize": false``."""
+    return sanitize_answer(answer) if request.sanitize else answer
+
+
 def openai_router(service: AnsweringService) -> APIRouter:
     """``GET /v1/models`` and ``POST /v1/chat/completions`` over ``service``."""
-    router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
+    router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"], responses=errors(OpenAIErrorOut, 400, 415, 422))
 
     @router.get("/models")
     async def models() -> dict[str, Any]:
@@ -144,9 +158,18 @@ def openai_router(service: AnsweringService) -> APIRouter:
             "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "news-assistant"}],
         }
 
-    @router.post("/chat/completions", response_model=None)
+    completion = {
+        "description": "a chat.completion, or with stream: true chat.completion.chunk events",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "text/event-stream": {"schema": {"type": "string"}},
+        },
+    }
+
+    @router.post("/chat/completions", response_model=None, responses={200: completion})
     async def completions(request: ChatCompletionRequest) -> dict[str, Any] | StreamingResponse:
-        """An answer to the last user message, with its sources in the text and as ``citations``."""
+        """An answer to the last user message, with its sources in the text and as ``citations``. The
+        content quotes the articles (untrusted), so it comes sanitised unless ``"sanitize": false``."""
         question = service.question_text(request.question(), "the last user message")
         if request.stream:
             return StreamingResponse(
@@ -155,6 +178,6 @@ def openai_router(service: AnsweringService) -> APIRouter:
                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
             )
         answer = await service.ask(question, request.history(), request.filters())
-        return _Reply(request).completion(answer)
+        return _Reply(request).completion(_shown(request, answer))
 
     return router

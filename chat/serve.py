@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Sequence
 
 import gradio as gr
 import uvicorn
@@ -21,6 +22,7 @@ from chat.api_service import AnsweringService
 from chat.auth import is_loopback
 from chat.conversation_store import ConversationStore
 from chat.conversations import StoredConversations
+from chat.settings import default_settings
 from index.errors import UserError
 
 logger = logging.getLogger(__name__)
@@ -59,17 +61,21 @@ def serve(
     css: str,
     concurrency: int,
     conversations: ConversationStore | None = None,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> None:
     """Serve ``blocks`` at ``/`` and the API beside it until stopped (Ctrl-C or SIGTERM).
 
     ``conversations``: where the API keeps its conversations, as the login's (the chat's store, so
-    they last and show in the chat's list); without it, in memory.
+    they last and show in the chat's list); without it, in memory. ``allowed_hosts``: the names the
+    server answers to besides its own (default ``ASSISTANT_ALLOWED_HOSTS``; :mod:`chat.host_guard`).
     """
     sock = listening_socket(host, port)  # before anything starts: a port in use is one clear line
     service = AnsweringService(assistant, concurrency)
     if conversations is not None:
         service.conversations = StoredConversations(conversations, owner=auth[0] if auth else "")
-    app = create_api(service, auth, host=host)
+    if allowed_hosts is None:
+        allowed_hosts = default_settings().allowed_hosts
+    app = create_api(service, auth, host=host, allowed_hosts=allowed_hosts)
     gr.mount_gradio_app(app, blocks, path="/", auth=auth, css=css, show_error=False, server_name=host, server_port=port)
     # Gradio checks that a file a request names was uploaded (is in its upload folder) only once the
     # Blocks "has launched", which Blocks.launch says and mounting does not: without this, a request

@@ -22,6 +22,15 @@ class ChatSettings(BaseModel):
     chat_password: SecretStr | None = Field(
         default=None, description="Password the chat asks for; required to serve on an address other than loopback."
     )
+    allowed_hosts: list[str] = Field(
+        default=[],
+        description=(
+            'Names the server also answers to (a JSON list, e.g. ["news.example.org"] or ["localhost:9000"]; '
+            "a name without a port matches any port), besides 127.0.0.1, localhost and [::1] on its own port. "
+            "On loopback, a request whose Host or Origin header names anything else is refused (DNS rebinding); "
+            "on another address the Host check applies only once this is set."
+        ),
+    )
     chat_concurrency: int = Field(
         default=4,
         ge=1,

@@ -185,6 +185,11 @@ LONG = "word " * 600
         ("/api/brief", {"kind": "timeline"}, 422, "a timeline needs a topic"),
         ("/api/brief", {"kind": "weather"}, 422, "kind: Input should be 'briefing', 'timeline' or 'comparison'"),
         ("/api/nothing", {}, 404, "no such route: POST /api/nothing"),
+        # Days the date arithmetic cannot count from (it overflowed into a 500): refused, with the range.
+        ("/api/ask", {"question": "Sirte?", "as_of": "9999-12-31"}, 422, "as_of: 9999-12-31 is out of range"),
+        ("/api/ask/stream", {"question": "Sirte?", "until": "0001-01-01"}, 422, "from 1800-01-01 to 2200-12-31"),
+        ("/api/search", {"query": "Sirte", "as_of": "9999-12-31"}, 422, "as_of: 9999-12-31 is out of range"),
+        ("/api/brief", {"since": "9999-12-25"}, 422, "since: 9999-12-25 is out of range"),
     ],
 )
 def test_bad_input_is_a_clear_4xx_never_a_500(api: httpx.Client, path: str, body: Any, status: int, says: str) -> None:
@@ -201,6 +206,87 @@ def test_wrong_method_and_wrong_content_type_are_said_plainly(api: httpx.Client)
     assert wrong_method.status_code == 405 and "use POST" in wrong_method.json()["error"]
     form = api.post("/api/ask", data={"question": "Sirte?"})
     assert form.status_code == 415 and "application/json" in form.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", "/api/ask", "POST"),
+        ("GET", "/api/ask/stream", "POST"),
+        ("GET", "/api/search", "POST"),
+        ("GET", "/api/brief", "POST"),
+        ("GET", "/api/conversations", "POST"),
+        ("DELETE", "/api/openapi.json", "GET, HEAD"),
+        ("GET", "/v1/chat/completions", "POST"),
+        ("POST", "/v1/models", "GET"),
+        ("HEAD", "/v1/models", "GET"),
+    ],
+)
+def test_every_route_answers_a_wrong_method_with_405_naming_the_right_one(
+    api: httpx.Client, method: str, path: str, allowed: str
+) -> None:
+    response = api.request(method, path)
+    assert response.status_code == 405, response.text
+    assert response.headers["allow"] == allowed
+    if method != "HEAD":
+        error = response.json()["error"]
+        message = error["message"] if path.startswith("/v1") else error
+        assert f"{method} is not accepted on {path}: use {allowed}" in message
+
+
+def test_get_mcp_is_refused_at_once_rather_than_left_open_as_an_idle_stream(api: httpx.Client) -> None:
+    # A stateless MCP server that answers in JSON pushes nothing; an event stream opened here used to stay
+    # open, idle, for as long as the client liked. The response arrives (the client's timeout would fail it).
+    response = api.get("/mcp", headers={"Accept": "text/event-stream"}, timeout=10)
+    assert response.status_code == 405 and response.headers["allow"] == "POST"
+    assert "pushes nothing" in response.json()["error"]
+
+
+def _port(served: tuple[str, Path]) -> int:
+    return int(urlsplit(served[0]).port or 0)
+
+
+REBINDING_ROUTES = [
+    ("POST", "/api/ask", {"question": FIRST_QUESTION}),
+    ("POST", "/v1/chat/completions", {"model": "x", "messages": [{"role": "user", "content": FIRST_QUESTION}]}),
+    ("POST", "/mcp", {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}),
+    ("GET", "/", None),
+    ("GET", "/gradio_api/info", None),
+    ("GET", "/config", None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), REBINDING_ROUTES)
+def test_a_page_rebinding_its_name_to_this_machine_is_refused_on_every_route(
+    api: httpx.Client, method: str, path: str, body: Any
+) -> None:
+    """DNS rebinding: a page at evil.example points its name at 127.0.0.1; the browser then sends that Host."""
+    mcp_accept = {"Accept": "application/json, text/event-stream"} if path == "/mcp" else {}
+    response = api.request(method, path, json=body, headers={"Host": "evil.example:80", **mcp_accept})
+    assert response.status_code == 400, response.text
+    assert "not to Host 'evil.example:80'" in response.text and "ASSISTANT_ALLOWED_HOSTS" in response.text
+    assert "DNS rebinding" in response.text
+
+
+@pytest.mark.parametrize(("method", "path", "body"), REBINDING_ROUTES)
+def test_a_request_from_another_sites_page_is_refused_on_every_route(
+    api: httpx.Client, method: str, path: str, body: Any
+) -> None:
+    mcp_accept = {"Accept": "application/json, text/event-stream"} if path == "/mcp" else {}
+    for origin in ("https://evil.example", "null", "http://127.0.0.1:1"):  # another site, a sandbox, another port
+        response = api.request(method, path, json=body, headers={"Origin": origin, **mcp_accept})
+        assert response.status_code == 403, (origin, response.text)
+        assert f"requests from a page at '{origin}' are refused" in response.text
+
+
+def test_this_machines_own_names_and_pages_are_served(api: httpx.Client, served: tuple[str, Path]) -> None:
+    port = _port(served)
+    for host in (f"127.0.0.1:{port}", "127.0.0.1", f"localhost:{port}", "localhost", f"[::1]:{port}"):
+        assert api.get("/gradio_api/info", headers={"Host": host}).status_code == 200, host
+    for origin in (f"http://127.0.0.1:{port}", f"http://localhost:{port}"):  # what the chat's own page sends
+        posted = api.post("/api/search", json={"query": "Sirte", "k": 1}, headers={"Origin": origin})
+        assert posted.status_code == 200, posted.text
+    assert api.get("/", headers={"Host": f"localhost:{port + 1}"}).status_code == 400, "a loopback name, another port"
 
 
 def test_the_openai_endpoint_refuses_in_openais_shape(served: tuple[str, Path], api: httpx.Client) -> None:

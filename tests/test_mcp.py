@@ -56,6 +56,7 @@ def test_the_mcp_tools_are_listed_and_answer_with_citations(url: str) -> None:
             "briefing": await session.call_tool("briefing", {"since": "2020-06-15", "until": "2020-06-30"}),
             "empty": await session.call_tool("ask", {"question": "  "}),
             "bad date": await session.call_tool("briefing", {"since": "last Tuesday"}),
+            "far date": await session.call_tool("ask", {"question": FIRST_QUESTION, "as_of": "9999-12-31"}),
         }
 
     results = mcp_session_run(url, work, BEARER)
@@ -73,7 +74,12 @@ def test_the_mcp_tools_are_listed_and_answer_with_citations(url: str) -> None:
     briefing = results["briefing"].structured_content
     assert briefing["kind"] == "briefing" and briefing["citations"]
 
-    for refused, says in (("empty", "question is empty"), ("bad date", "since: “last Tuesday” is not a date")):
+    refusals = (
+        ("empty", "question is empty"),
+        ("bad date", "since: “last Tuesday” is not a date"),
+        ("far date", "as_of: 9999-12-31 is out of range; give a day from 1800-01-01 to 2200-12-31"),
+    )
+    for refused, says in refusals:
         assert results[refused].is_error
         assert says in results[refused].content[0].text
 
