@@ -8,7 +8,12 @@ file.
 
 Besides what a person sees (last fetch, status, new articles, errors), each entry keeps what makes
 the next fetch cheap and safe to resume: the feed's validators (``ETag``/``Last-Modified``, saved
-only once every entry of that fetch is indexed) and the links already indexed.
+only once every entry of that fetch is indexed), the links already indexed, and the articles
+already counted in its total.
+
+No URL here carries credentials: one typed with ``user:password@`` is refused (they would be
+stored in this file and sent to every server the feed leads to), and a list written before that
+rule loses them when read.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from index.errors import UserError
+from index.fetching.urls import has_credentials, without_credentials
 
 MAX_SEEN_LINKS = 5000  # per feed: far more than a feed lists at once, bounded so the file stays small
 MAX_ERRORS = 20
@@ -33,6 +39,10 @@ MAX_ERRORS = 20
 
 class FollowListError(UserError):
     """A URL that cannot be followed, or a followed-list file that cannot be read."""
+
+
+class UrlCredentialsError(FollowListError):
+    """A URL typed with a user name or password in it (``http://user:secret@host/feed``)."""
 
 
 @dataclass
@@ -44,13 +54,14 @@ class Followed:
     last_fetch: str | None = None
     status: str = "not fetched yet"
     kind: str = ""  # "feed", "sitemap" or "page", as its content showed
-    new_articles: int = 0  # in the last fetch
-    total_articles: int = 0  # since it was followed
+    new_articles: int = 0  # added to the index by the last fetch
+    total_articles: int = 0  # articles it led to that the index holds, each counted once
     errors: list[str] = field(default_factory=list)  # the last fetch's, "URL: reason"
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None  # of the last body read whole: the same body again is not parsed again
     seen: list[str] = field(default_factory=list)  # entry links already indexed, oldest first
+    counted: list[str] = field(default_factory=list)  # ids of the articles counted in total_articles, oldest first
 
 
 def now() -> str:
@@ -58,11 +69,25 @@ def now() -> str:
 
 
 def checked_url(url: str) -> str:
-    """``url`` stripped, or :class:`FollowListError` when it is not an http(s) address."""
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    """``url`` stripped, or :class:`FollowListError` when it is not an http(s) address or names credentials."""
+    url = refuse_credentials(url.strip())
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[bad": urllib cannot read it either
+        usable = False
+    if not usable:
         raise FollowListError(f"“{url}” is not a web address: give a feed, sitemap or page as http(s)://…")
+    return url
+
+
+def refuse_credentials(url: str) -> str:
+    """``url`` itself, or :class:`UrlCredentialsError` when it names a user or password (shown without them)."""
+    if has_credentials(url):
+        raise UrlCredentialsError(
+            f"“{without_credentials(url)}” was given with a user name or password: credentials in URLs are "
+            "not kept; give the address without them"
+        )
     return url
 
 
@@ -78,6 +103,7 @@ class FollowList:
             return self._read()
 
     def get(self, url: str) -> Followed | None:
+        url = without_credentials(url)
         return next((entry for entry in self.entries() if entry.url == url), None)
 
     def add(self, url: str) -> Followed:
@@ -94,7 +120,7 @@ class FollowList:
 
     def remove(self, url: str) -> bool:
         """Stop following ``url``; its articles stay indexed. False when it was not followed."""
-        url = url.strip()
+        url = without_credentials(url)
         with self._locked(exclusive=True):
             entries = self._read()
             kept = [entry for entry in entries if entry.url != url]
@@ -112,6 +138,7 @@ class FollowList:
                 return None
             change(entry)
             entry.seen = entry.seen[-MAX_SEEN_LINKS:]
+            entry.counted = entry.counted[-MAX_SEEN_LINKS:]
             entry.errors = entry.errors[-MAX_ERRORS:]
             self._write(entries)
             return entry
@@ -122,11 +149,15 @@ class FollowList:
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8") or "[]")
             known = {f.name for f in fields(Followed)}
-            return [Followed(**{k: v for k, v in item.items() if k in known}) for item in raw]
+            entries = [Followed(**{k: v for k, v in item.items() if k in known}) for item in raw]
+            for entry in entries:  # a list written before credentials were refused loses them now
+                entry.url = without_credentials(entry.url)
+                entry.seen = [without_credentials(link) for link in entry.seen]
         except (ValueError, TypeError, AttributeError) as error:
             raise FollowListError(
                 f"{self.path} is not a followed list ({error}): fix or remove it, then add the feeds again"
             ) from error
+        return entries
 
     def _write(self, entries: list[Followed]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,21 +7,24 @@ first). Links already indexed (``known``) are not fetched again. Each failure (a
 with no article text, a refused address) is reported with its URL and reason, and the rest goes on.
 
 Articles fetched from the web are identified by their canonical URL (tracking parameters and the
-fragment dropped), so fetching a page again updates the same article instead of adding another.
+fragment dropped), so fetching a page again updates the same article instead of adding another;
+a ``user:password@`` in it is dropped too (credentials in URLs are never kept).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from courlan import normalize_url
 
 from index.articles import Article, LoadError, parse_date
 from index.extract import extract_article
 from index.fetching import Feed, FeedEntry, Fetched, FetchError, Sitemap, SitemapEntry, WebClient, parse_document
+from index.fetching.urls import without_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +50,8 @@ class ReadResult:
 
 def canonical_url(url: str) -> str:
     """``url`` without its fragment and tracking parameters, scheme and host lower-cased: one id per
-    article (courlan's strict normalisation, which trafilatura itself uses)."""
-    return str(normalize_url(url.strip(), strict=True))
+    article (courlan's strict normalisation, which trafilatura itself uses), without credentials."""
+    return str(normalize_url(without_credentials(url), strict=True))
 
 
 def read_url(
@@ -128,19 +131,23 @@ def _feed_articles(
     entries = [entry for entry in feed.entries if entry.link and not known(entry.link)]
     for entry in entries[:MAX_ENTRIES]:
         if entry.content:  # the feed carries the whole article (as plain text): no page to fetch
-            url = canonical_url(entry.link)
-            yield Article(
-                id=url,
-                title=entry.title or url,
-                text=entry.content,
-                date=_entry_date(entry),
-                source=entry.source or feed.title,
-                url=url,
-                authors=tuple(entry.authors),
-            )
-            result.links.append(entry.link)
-            continue
-        yield from _linked_page(client, entry.link, result, entry)
+            yield from _item(entry.link, result, partial(_full_entry, feed, entry))
+        else:
+            yield from _linked_page(client, entry.link, result, entry)
+
+
+def _full_entry(feed: Feed, entry: FeedEntry) -> list[Article]:
+    url = canonical_url(entry.link)
+    article = Article(
+        id=url,
+        title=entry.title or url,
+        text=entry.content or "",
+        date=_entry_date(entry),
+        source=entry.source or feed.title,
+        url=url,
+        authors=tuple(entry.authors),
+    )
+    return [article]
 
 
 def _sitemap_articles(
@@ -159,6 +166,9 @@ def _sitemap_articles(
         except FetchError as error:
             result.errors.append(LoadError(error.url, None, error.reason))
             continue
+        except Exception as error:  # whatever one child sitemap makes fail, the others are read
+            result.errors.append(LoadError(child.loc, None, _unforeseen(child.loc, error)))
+            continue
         if isinstance(document, Sitemap):
             yield from _sitemap_articles(client, document, result, known, depth + 1)
 
@@ -166,8 +176,14 @@ def _sitemap_articles(
 def _linked_page(
     client: WebClient, link: str, result: ReadResult, entry: FeedEntry | SitemapEntry
 ) -> Iterator[Article]:
+    return _item(link, result, lambda: _page_article(client.fetch(link), result, entry))
+
+
+def _item(link: str, result: ReadResult, read: Callable[[], Iterable[Article]]) -> Iterator[Article]:
+    """One entry's articles, its link noted as done once they are yielded (indexed). Whatever fails
+    in reading one entry is that entry's error, with its URL and reason, and the next one is read."""
     try:
-        page = client.fetch(link)
+        articles = list(read())
     except FetchError as error:
         result.errors.append(LoadError(error.url, None, error.reason))
         if error.permanent:
@@ -175,6 +191,14 @@ def _linked_page(
         else:
             result.incomplete = True
         return
-    articles = _page_article(page, result, entry)
+    except Exception as error:  # a hostile page or entry must not stop the rest of the feed
+        result.errors.append(LoadError(without_credentials(link), None, _unforeseen(link, error)))
+        result.links.append(link)  # it would fail the same way next time
+        return
     yield from articles
     result.links.append(link)
+
+
+def _unforeseen(link: str, error: Exception) -> str:
+    logger.debug("reading %s failed", without_credentials(link), exc_info=True)
+    return f"unreadable: {type(error).__name__}: {error}"

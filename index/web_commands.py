@@ -1,8 +1,10 @@
 """``python -m index fetch URL...`` and ``python -m index follow [add|remove|list|run]``.
 
 ``fetch`` reads each address once (a page, a feed or a sitemap) and indexes its articles;
-``follow`` keeps the followed list and polls it. Each address's outcome is one line; each article
-not indexed is one line on stderr with its URL and reason, and the rest goes on.
+``follow`` keeps the followed list and polls it. Each address's outcome is one line ("N new
+articles": added to the index, not ones it held already); each article not indexed is one line on
+stderr with its URL and reason, and the rest goes on. An address typed with a user name or password
+in it is refused before anything is fetched (exit code 2): credentials in URLs are not kept.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from index.fetching import WebClient
-from index.followed import FollowList
+from index.followed import FollowList, refuse_credentials
 from index.follower import FetchReport, Follower, fetch_into_index
 from index.settings import IndexSettings
 from index.store import ArticleStore, claim_store
@@ -47,6 +49,8 @@ def print_report(report: FetchReport) -> None:
 
 
 def fetch(settings: IndexSettings, args: argparse.Namespace) -> int:
+    for url in args.urls:
+        refuse_credentials(url)
     claim_store(settings)
     store = ArticleStore.open(settings)
     failed = 0

@@ -31,9 +31,10 @@ def story(n: int) -> list[str]:
     ]
 
 
-def page(n: int, *, title: str | None = None) -> bytes:
+def page(n: int, *, title: str | None = None, correction: str = "") -> bytes:
+    """Story ``n`` in a page of the site; ``correction``: a last paragraph added since it was first published."""
     title = title or f"Shipment kestrel-{n} held at Port Kestrel"
-    body = "".join(f"<p>{paragraph}</p>" for paragraph in story(n))
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in [*story(n), *([correction] if correction else [])])
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | Island News</title>
 <meta property="og:site_name" content="Island News">
 <meta property="article:published_time" content="2024-03-0{n % 9 + 1}T08:00:00Z"></head><body>
@@ -47,8 +48,9 @@ def page(n: int, *, title: str | None = None) -> bytes:
 
 
 def rss(server: WebServer, items: list[tuple[str, str]]) -> bytes:
+    """A feed of ``(path, title)`` items; a "path" with ``://`` in it is a link written as it is."""
     entries = "".join(
-        f"<item><title>{title}</title><link>{server.url(path)}</link>"
+        f"<item><title>{title}</title><link>{path if '://' in path else server.url(path)}</link>"
         f"<pubDate>Mon, 04 Mar 2024 08:00:00 GMT</pubDate></item>"
         for path, title in items
     )

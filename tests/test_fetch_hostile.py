@@ -1,5 +1,6 @@
 """What a hostile server can do to the fetcher, tried against a real one on loopback: compression
 bombs in every Content-Encoding, malformed redirects, links that are no URLs, credentials in URLs.
+Each bad thing is one address's or one item's error, with its URL and reason; the rest is indexed.
 
 A bomb's cost is memory, which only a fresh process shows: :func:`fetch_peak` fetches in a child
 process and reads how far its peak resident memory (``VmHWM``) rose during the fetch.
@@ -16,11 +17,19 @@ from pathlib import Path
 import pytest
 import zstandard
 
+from assistant.settings import AssistantSettings
 from index.fetching import FetchError
+from index.follower import Follower
+from index.store import ArticleStore
 
 from .conftest import run_python
+from .news_site import rss, serve_feed
 from .test_fetching import client_for
 from .web_server import Route, WebServer, compression_bomb
+
+MALFORMED = r"http:\\x\y"  # a Location that made httpx raise InvalidURL out of the fetcher
+BAD_HOST = "http://bad host/story"  # a feed item's link that names no possible host
+NO_URL = "http://[bad/story"  # a sitemap's <loc> that urllib cannot even split
 
 BOMB_BYTES = 1 << 30  # 1 GiB of zeros once decoded
 FETCH_MAX_MB = 10  # the default cap
@@ -81,6 +90,47 @@ def web() -> Iterator[WebServer]:
         yield server
 
 
+@pytest.fixture
+def settings(tmp_path: Path, web: WebServer) -> AssistantSettings:
+    return AssistantSettings(
+        db_path=tmp_path / "db",
+        follow_file=tmp_path / "followed.json",
+        fetch_allow_private=[web.origin],  # this test's own server, nothing else on loopback
+        fetch_host_interval=0.0,
+        fetch_timeout=5.0,
+    )
+
+
+def cli_env(tmp_path: Path, web: WebServer) -> dict[str, str]:
+    return {
+        "ASSISTANT_DB_PATH": str(tmp_path / "db"),
+        "ASSISTANT_FOLLOW_FILE": str(tmp_path / "followed.json"),
+        "ASSISTANT_FETCH_ALLOW_PRIVATE": json.dumps([web.origin]),
+        "ASSISTANT_FETCH_HOST_INTERVAL": "0",
+    }
+
+
+def serve_hostile_site(web: WebServer) -> dict[str, list[str]]:
+    """``/hostile.xml``, a feed whose good stories (/news/1, /news/2) come with an item whose page
+    redirects to a malformed Location and an item whose link names no possible host, and
+    ``/sitemap.xml``, whose good page (/news/3) comes with a ``<loc>`` that is no URL at all; the
+    errors (URL: reason) each must report. ``/feed.xml`` is a good feed of /news/1 to /news/3."""
+    serve_feed(web, count=3)
+    web.routes["/moved"] = Route(status=302, redirect=MALFORMED)
+    items = [("/news/1", "One"), ("/moved", "Moved"), (BAD_HOST, "Bad host"), ("/news/2", "Two")]
+    web.routes["/hostile.xml"] = Route(body=rss(web, items), headers={"Content-Type": "application/rss+xml"})
+    locs = "".join(f"<url><loc>{loc}</loc></url>" for loc in (web.url("/news/3"), NO_URL))
+    sitemap = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+    web.routes["/sitemap.xml"] = Route(body=sitemap.encode(), headers={"Content-Type": "application/xml"})
+    return {
+        "/hostile.xml": [
+            f"{web.url('/moved')}: malformed redirect to “{MALFORMED}”: an http(s) URL without a host",
+            f"{BAD_HOST}: refused: not a valid host name (“bad host”)",
+        ],
+        "/sitemap.xml": [f"{NO_URL}: refused: not a valid URL (Invalid IPv6 URL)"],
+    }
+
+
 # --- compression bombs ------------------------------------------------------------------------------------
 
 
@@ -110,3 +160,98 @@ def test_a_zstd_frame_asking_for_a_huge_window_is_refused(web: WebServer) -> Non
         client.fetch(web.url("/wide"))
     assert caught.value.reason.startswith("undecodable body: broken or too demanding zstd data: ")
     assert "too much memory" in caught.value.reason
+
+
+# --- one bad item or address is its own error ---------------------------------------------------------------
+
+
+def test_a_follow_cycle_reads_the_good_items_of_hostile_addresses_and_goes_on_with_the_others(
+    settings: AssistantSettings, embeddings, web: WebServer
+) -> None:
+    expected = serve_hostile_site(web)
+    follower = Follower(ArticleStore.open(settings, embeddings=embeddings), settings)
+    for path in ("/hostile.xml", "/sitemap.xml", "/feed.xml"):
+        follower.follow_list.add(web.url(path))
+
+    hostile, sitemap, other = follower.cycle()
+
+    for report, path, new in ((hostile, "/hostile.xml", 2), (sitemap, "/sitemap.xml", 1)):
+        assert (report.failed, report.new_articles) == (None, new), report.line()
+        assert [f"{error.path}: {error.message}" for error in report.errors] == expected[path]
+    assert (other.failed, other.new_articles) == (None, 0), "the good feed is read too (its stories are indexed)"
+    entries = follower.follow_list.entries()
+    assert [entry.status for entry in entries] == ["ok", "ok", "ok"]
+    assert [entry.total_articles for entry in entries] == [2, 1, 3]
+
+
+def test_fetch_cli_reports_the_bad_items_and_indexes_every_address(tmp_path: Path, web: WebServer) -> None:
+    expected = serve_hostile_site(web)
+    urls = [web.url("/hostile.xml"), web.url("/sitemap.xml"), web.url("/news/4")]  # /news/4: a 404
+    web.routes["/news/4"] = Route(status=404)
+
+    fetched = run_python("-m", "index", "fetch", *urls, env=cli_env(tmp_path, web))
+
+    assert fetched.returncode == 0 and "Traceback" not in fetched.stderr, fetched.stderr[-3000:]
+    assert fetched.stdout.splitlines()[:3] == [
+        f"{web.url('/hostile.xml')}: feed, 2 new articles, 2 not indexed",
+        f"{web.url('/sitemap.xml')}: sitemap, 1 new articles, 1 not indexed",
+        f"{web.url('/news/4')}: failed: HTTP 404",
+    ]
+    for error in expected["/hostile.xml"] + expected["/sitemap.xml"]:
+        assert f"skipped {error}" in fetched.stderr
+
+
+# --- credentials in URLs ------------------------------------------------------------------------------------
+
+
+def test_credentials_in_links_are_never_sent_kept_or_shown(
+    settings: AssistantSettings, embeddings, web: WebServer
+) -> None:
+    serve_feed(web, count=2)
+    secret = f"http://reader:s3cret@{web.origin}"
+    web.routes["/old"] = Route(redirect=f"{secret}/news/2")
+    items = [(f"{secret}/news/1", "One"), ("/old", "Two"), (f"{secret}/gone", "Gone")]
+    web.routes["/private.xml"] = Route(body=rss(web, items), headers={"Content-Type": "application/rss+xml"})
+    store = ArticleStore.open(settings, embeddings=embeddings)
+    follower = Follower(store, settings)
+    follower.follow_list.add(web.url("/private.xml"))
+
+    [report] = follower.cycle()
+
+    assert report.new_articles == 2, report.line()
+    assert [f"{error.path}: {error.message}" for error in report.errors] == [f"{web.url('/gone')}: HTTP 404"]
+    assert not any("authorization" in request.headers for request in web.requests), "never sent as Basic auth"
+    ids = {metadata["article_id"] for metadata in store.collection.get(include=["metadatas"])["metadatas"]}
+    urls = {metadata["url"] for metadata in store.collection.get(include=["metadatas"])["metadatas"]}
+    assert ids == urls == {web.url("/news/1"), web.url("/news/2")}
+    assert "s3cret" not in settings.follow_file.read_text(encoding="utf-8")
+
+
+def test_an_address_typed_with_credentials_is_refused_in_one_line(tmp_path: Path, web: WebServer) -> None:
+    serve_feed(web)
+    env = cli_env(tmp_path, web)
+    typed = f"http://reader:s3cret@{web.origin}/feed.xml"
+    for command in (("follow", "add", typed), ("fetch", typed)):
+        refused = run_python("-m", "index", *command, env=env)
+        assert refused.returncode == 2, refused.stderr[-2000:]
+        assert refused.stderr.strip() == (
+            f"error: “{web.url('/feed.xml')}” was given with a user name or password: credentials in URLs are "
+            "not kept; give the address without them"
+        )
+    assert web.requests == [] and not (tmp_path / "followed.json").exists()
+
+
+def test_a_followed_list_written_with_credentials_loses_them(tmp_path: Path, web: WebServer) -> None:
+    serve_feed(web, count=1)
+    legacy = [{"url": f"http://reader:s3cret@{web.origin}/feed.xml", "added": "2024-05-01T00:00:00+00:00"}]
+    (tmp_path / "followed.json").write_text(json.dumps(legacy), encoding="utf-8")
+    env = cli_env(tmp_path, web)
+
+    ran = run_python("-m", "index", "follow", "run", "--once", env=env)
+    listed = run_python("-m", "index", "follow", "list", env=env)
+
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert f"{web.url('/feed.xml')}: feed, 1 new articles" in ran.stdout
+    assert listed.stdout.startswith(f"{web.url('/feed.xml')}\tfeed\t")
+    assert "s3cret" not in ran.stdout + ran.stderr + listed.stdout + (tmp_path / "followed.json").read_text()
+    assert not any("authorization" in request.headers for request in web.requests)

@@ -34,6 +34,7 @@ from index.fetching import (
     parse_document,
 )
 from index.fetching.safety import address_problem
+from index.fetching.urls import has_credentials, without_credentials
 from index.settings import FetchSettings, IndexSettings
 
 from .conftest import free_port
@@ -239,7 +240,7 @@ def test_redirects_are_followed_and_loops_and_long_chains_reported(web: WebServe
         assert fetch_error(client, web.url("/hop0")).reason == "too many redirects (more than 5)"
         web.routes["/nowhere"] = Route(status=302, redirect="http://news.test:abc/")
         assert fetch_error(client, web.url("/nowhere")).reason == (
-            "malformed redirect to 'http://news.test:abc/': Invalid port: 'abc'"
+            "malformed redirect to “http://news.test:abc/”: Invalid port: 'abc'"
         )
 
 
@@ -457,3 +458,22 @@ def test_the_setting_allows_private_addresses_all_or_by_origin(web: WebServer, m
     monkeypatch.setenv("ASSISTANT_FETCH_ALLOW_PRIVATE", '["127.0.0.1"]')
     with pytest.raises(ValidationError, match="host:port"):
         IndexSettings()
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("http://user:secret@news.test/a", "http://news.test/a"),
+        ("https://user@news.test:8443/a?b=1#c", "https://news.test:8443/a?b=1#c"),
+        ("http://a@b:c@news.test/", "http://news.test/"),  # the last @ ends the userinfo, as httpx reads it
+        ("http://:@news.test/", "http://news.test/"),
+        ("//user:secret@news.test/a", "//news.test/a"),  # scheme-relative, as a feed may write it
+        ("http://us\ter:secret@news.test/", "http://news.test/"),  # a tab inside, which urllib removes
+        ("http://news.test/a@b", "http://news.test/a@b"),  # an @ in the path is no userinfo
+        ("http://news.test/?to=x@y", "http://news.test/?to=x@y"),
+        ("mailto:desk@news.test", "mailto:desk@news.test"),
+    ],
+)
+def test_credentials_are_cut_from_urls_and_nothing_else(url: str, kept: str) -> None:
+    assert without_credentials(url) == kept
+    assert has_credentials(url) == (url != kept)

@@ -194,6 +194,29 @@ def test_follow_cli_adds_lists_runs_once_and_removes(tmp_path: Path, web: WebSer
     assert index("follow", "list").stdout.strip() == ""
 
 
+def test_fetching_a_site_again_counts_only_what_the_index_gained(tmp_path: Path, web: WebServer) -> None:
+    serve_feed(web, count=3)
+    env = {
+        "ASSISTANT_DB_PATH": str(tmp_path / "db"),
+        "ASSISTANT_FETCH_ALLOW_PRIVATE": json.dumps([web.origin]),
+        "ASSISTANT_FETCH_HOST_INTERVAL": "0",
+    }
+    feed = web.url("/feed.xml")
+
+    def fetch_line() -> str:
+        fetched = run_python("-m", "index", "fetch", feed, env=env)
+        assert fetched.returncode == 0, fetched.stderr[-2000:]
+        return fetched.stdout.splitlines()[0]
+
+    assert fetch_line() == f"{feed}: feed, 3 new articles"
+    assert fetch_line() == f"{feed}: feed, 0 new articles", "the same site again: nothing new"
+    correction = "Correction: an earlier version of this story misstated the number of days the shipment was held."
+    web.routes["/news/2"] = Route(body=page(2, correction=correction), headers={"Content-Type": "text/html"})
+    assert fetch_line() == f"{feed}: feed, 0 new articles, 1 updated", "a corrected article is not a new one"
+    stats = run_python("-m", "index", "stats", "--json", env=env)
+    assert json.loads(stats.stdout)["articles"] == 3
+
+
 def test_a_follower_killed_mid_fetch_resumes_without_losing_or_repeating(tmp_path: Path, web: WebServer) -> None:
     count = 8  # two batches of four: the kill lands after the first is indexed
     serve_feed(web, count=count)
@@ -230,3 +253,6 @@ def test_a_follower_killed_mid_fetch_resumes_without_losing_or_repeating(tmp_pat
         assert sorted(chunk_numbers) == list(range(len(chunk_numbers)))
     fetched_pages = [r.path for r in web.requests if r.path.startswith("/news/")]
     assert len(fetched_pages) <= count + 4, "at most the unfinished batch (four pages) was fetched again"
+    stats = json.loads(run_python("-m", "index", "stats", "--json", env=env).stdout)
+    listed = run_python("-m", "index", "follow", "list", env=env).stdout
+    assert stats["articles"] == count and f", {count} in all," in listed, "the total is what the index holds"

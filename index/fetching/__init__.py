@@ -22,8 +22,10 @@ Two steps, each usable alone::
 The API:
 
 * ``WebClient(settings=None, policy=None)`` with ``.fetch(url, *, etag=None, last_modified=None)
-  -> Fetched`` and ``.close()`` (or ``with``): the SSRF guard on every hop, timeouts, a size cap,
-  bounded redirects, robots.txt, a pause between requests to one host, conditional requests.
+  -> Fetched`` and ``.close()`` (or ``with``): the SSRF guard on every hop, timeouts, a size cap
+  that holds while decompressing (:mod:`.decoding`), bounded redirects, robots.txt, a pause between
+  requests to one host, conditional requests, no credentials sent or kept (:mod:`.urls`). Whatever
+  a server answers, ``fetch`` raises nothing but ``FetchError``.
 * ``Fetched(url, status, headers, body, content_type, etag, last_modified, not_modified)`` and its
   ``charset``.
 * ``SafetyPolicy(allow_private=False, allowed_origins=frozenset(), resolver=system_resolver)``,

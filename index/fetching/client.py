@@ -240,9 +240,12 @@ def _redirect_target(url: str, redirect: _Redirected) -> str:
     if not redirect.location:
         raise FetchError(url, f"HTTP {redirect.status} without a Location", permanent=True)
     try:
-        target = httpx.URL(url).join(redirect.location)
+        reference = httpx.URL(redirect.location)
+        if reference.scheme in ("http", "https") and not reference.host:  # http:\\x\y, http:/x
+            raise httpx.InvalidURL("an http(s) URL without a host")
+        target = httpx.URL(url).join(reference)
     except httpx.InvalidURL as error:
-        raise FetchError(url, f"malformed redirect to {shown(redirect.location)!r}: {error}", permanent=True) from None
+        raise FetchError(url, f"malformed redirect to “{shown(redirect.location)}”: {error}", permanent=True) from None
     return without_credentials(str(target))
 
 

@@ -27,6 +27,7 @@ import feedparser
 
 from index.articles import ArticleFormatError, parse_date
 from index.fetching.errors import DocumentError
+from index.fetching.urls import without_credentials
 
 FULL_TEXT_CHARS = 1500
 """Characters of text (tags stripped) from which a feed entry's content is taken as the whole article."""
@@ -56,6 +57,9 @@ class Feed:
 
 def parse_feed(body: bytes, url: str, charset: str | None = None) -> Feed:
     """Read an RSS (0.9x, 1.0, 2.0) or Atom feed; entries without a link are left out.
+
+    Links are resolved against ``url`` and lose any ``user:password@`` (:func:`absolute_link`); a
+    link that is no URL at all stays as written, for the fetch of it to be refused and reported.
 
     ``charset`` is the one the HTTP header named, if any (it overrides the XML declaration, as
     RFC 7303 says). A feed so broken that nothing at all can be read raises :class:`DocumentError`;
@@ -122,13 +126,23 @@ def _entry(item: Any, feed_url: str, source: str) -> FeedEntry | None:
     if not link:
         return None
     return FeedEntry(
-        link=urljoin(feed_url, link),
+        link=absolute_link(feed_url, str(link)),
         title=" ".join(str(item.get("title", "")).split()),
         published=_date(item, "published") or _date(item, "updated"),
         authors=_authors(item),
         content=_full_text(item),
         source=source,
     )
+
+
+def absolute_link(base: str, link: str) -> str:
+    """``link`` resolved against ``base``, without credentials; as written when it cannot be resolved
+    (``http://[bad``): a hostile feed's bad link is that entry's error when fetched, not the feed's."""
+    try:
+        resolved = urljoin(base, link.strip())
+    except ValueError:
+        resolved = link.strip()
+    return without_credentials(resolved)
 
 
 def _date(item: Any, key: str) -> str | None:

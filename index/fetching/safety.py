@@ -25,10 +25,12 @@ this way and nothing else.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -41,6 +43,7 @@ Resolver = Callable[[str, int], list[str]]
 
 SCHEMES = {"http": 80, "https": 443}
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_HOST = re.compile(r"[A-Za-z0-9._:-]+")  # a DNS name (IDNA as ASCII) or an IP address (IPv6 without brackets)
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -128,10 +131,11 @@ class SafetyPolicy:
         Returns the addresses it resolved to; raises :class:`FetchRefused` (or :class:`FetchError`
         when the host does not resolve).
         """
-        try:  # parsed as httpx parses it, since httpx is what connects
+        try:  # parsed as httpx parses it, since httpx is what connects, and as urllib does (stricter)
+            urlsplit(url).port  # noqa: B018 - reading the port is what validates it
             parsed = httpx.URL(url)
-        except httpx.InvalidURL as error:
-            raise FetchRefused(url, f"refused: {error}") from None
+        except (httpx.InvalidURL, ValueError) as error:
+            raise FetchRefused(url, f"refused: not a valid URL ({error})") from None
         if parsed.scheme not in SCHEMES:
             raise FetchRefused(
                 url, f"refused: only http and https are fetched, not {parsed.scheme or 'a relative URL'}"
@@ -139,6 +143,8 @@ class SafetyPolicy:
         host, port = parsed.raw_host.decode("ascii"), parsed.port or SCHEMES[parsed.scheme]  # IDNA, as connected
         if not host:
             raise FetchRefused(url, "refused: the URL names no host")
+        if not _HOST.fullmatch(host):  # httpx percent-encodes what no host name holds ("bad host": "bad%20host")
+            raise FetchRefused(url, f"refused: not a valid host name (“{urlsplit(url).hostname}”)")
         try:
             return self.checked_addresses(host, port)
         except FetchError as error:

@@ -13,12 +13,12 @@ text from a stranger.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from lxml import etree
 
 from index.articles import ArticleFormatError, parse_date
 from index.fetching.errors import DocumentError
+from index.fetching.feeds import absolute_link
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,8 @@ def local_name(element: etree._Element) -> str:
 
 
 def parse_sitemap(body: bytes, url: str) -> Sitemap:
-    """Read a ``<urlset>`` or ``<sitemapindex>``; entries without a ``<loc>`` are left out."""
+    """Read a ``<urlset>`` or ``<sitemapindex>``; entries without a ``<loc>`` are left out, and each
+    ``<loc>`` is resolved against ``url`` without credentials, as a feed's links are."""
     root = parse_xml(body, url)
     kind = local_name(root)
     if kind not in ("urlset", "sitemapindex"):
@@ -82,7 +83,7 @@ def _entry(element: etree._Element, sitemap_url: str) -> SitemapEntry | None:
     news = next((child for child in element if local_name(child) == "news"), None)
     news_fields = {local_name(child): _text(child) for child in news} if news is not None else {}
     return SitemapEntry(
-        loc=urljoin(sitemap_url, fields["loc"]),
+        loc=absolute_link(sitemap_url, fields["loc"]),
         date=_date(news_fields.get("publication_date")) or _date(fields.get("lastmod")),
         title=news_fields.get("title") or None,
     )
