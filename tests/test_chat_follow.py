@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from gradio_client import Client
 
@@ -65,3 +66,22 @@ def test_the_chats_background_follower_brings_new_articles_without_a_restart(tmp
         while "35 blades" not in (reply := ask(client, 3)) and time.monotonic() < deadline:
             time.sleep(1)
         assert "35 blades" in reply, reply[:500]
+
+
+def test_the_chat_starts_and_its_pages_load_while_its_follower_indexes(tmp_path: Path, web: WebServer) -> None:
+    """Each start finds new entries on the followed feed, so the follower indexes while the page is
+    built and loaded (the chat once died at start-up on 2 starts of 3, sizing a file the keyword
+    index had just renamed)."""
+    FollowList(tmp_path / "followed.json").add(web.url("/feed.xml"))
+    env = chat_env(tmp_path, web, ASSISTANT_FOLLOW_IN_CHAT="true", ASSISTANT_FOLLOW_INTERVAL_MINUTES="0.02")
+    for start in range(1, 4):
+        newest = 25 * start
+        serve_feed(web, count=newest)  # 25 new entries before every start
+        with serving(tmp_path / "db", env) as url:  # fails the test if the app dies starting
+            for _ in range(5):
+                assert "Articles" in httpx.get(url, timeout=30).text
+            client = Client(url, verbose=False)
+            deadline = time.monotonic() + 120
+            while f"{10 * newest + 5} blades" not in (reply := ask(client, newest)) and time.monotonic() < deadline:
+                time.sleep(1)
+            assert f"{10 * newest + 5} blades" in reply, reply[:500]

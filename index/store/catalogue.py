@@ -6,9 +6,12 @@ browsing the index asks (the Articles tab, a source's "whole article"), not what
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langchain_classic.indexes._sql_record_manager import UpsertionRecord  # its table, for counts per article
@@ -145,7 +148,7 @@ class ArticleCatalogue:
         articles = self.articles() if articles is None else articles
         dates = [a.date for a in articles if a.date]
         metadata = self.collection.metadata or {}
-        files = [] if self.settings.chroma_host else [f for f in self.settings.db_path.rglob("*") if f.is_file()]
+        size, changed = (None, None) if self.settings.chroma_host else folder_size_and_change(self.settings.db_path)
         return {
             "location": self.location,
             "collection": self.settings.collection,
@@ -155,11 +158,9 @@ class ArticleCatalogue:
             "last_date": max(dates) if dates else None,
             "embedding_model": metadata.get(MODEL_KEY),
             "embedding_dimension": metadata.get(DIMENSION_KEY),
-            "store_bytes": sum(f.stat().st_size for f in files) if files else None,
+            "store_bytes": size,
             "last_update": (
-                datetime.fromtimestamp(max(f.stat().st_mtime for f in files), tz=UTC).isoformat(timespec="seconds")
-                if files
-                else None
+                datetime.fromtimestamp(changed, tz=UTC).isoformat(timespec="seconds") if changed is not None else None
             ),
         }
 
@@ -173,3 +174,23 @@ class ArticleCatalogue:
 def _chunk_number(passage: Document) -> int:
     value = passage.metadata.get("chunk", 0)
     return int(value) if isinstance(value, int) else 0
+
+
+def folder_size_and_change(folder: Path) -> tuple[int | None, float | None]:
+    """The bytes of every file under ``folder`` and the newest change among them (``None``s when empty).
+
+    The index's folder changes while it is read: a build or the follower writes beside the chat,
+    and the keyword index renames temporary files as it commits. A file that is gone by the time
+    it is looked at is simply not counted (it was there a moment ago, or never was); the figures
+    are a snapshot, and reading them must never fail because a file came or went.
+    """
+    size, newest, found = 0, 0.0, False
+    for root, _folders, names in os.walk(folder):  # os.walk ignores folders that vanish under it
+        for name in names:
+            try:
+                info = os.stat(os.path.join(root, name), follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                size, newest, found = size + info.st_size, max(newest, info.st_mtime), True
+    return (size, newest) if found else (None, None)
