@@ -33,7 +33,7 @@ from tqdm import tqdm
 from index import chunking
 from index.articles import Article, LoadError
 from index.chunking import article_documents
-from index.loaders import iter_articles
+from index.loaders import iter_articles, server_path_ids_prefix
 from index.store import ArticleStore
 from index.stories import text_digest as _digest
 
@@ -128,6 +128,8 @@ def build_index(
     (:mod:`index.story_groups`); articles indexed before stories existed get theirs on the next build.
     """
     report = BuildReport()
+    paths = list(paths)
+    _forget_server_path_ids(store, paths)
     articles = iter_articles(paths, report.errors)
     if keep is not None:
         articles = filter(keep, articles)
@@ -262,6 +264,20 @@ def _prune(store: ArticleStore, seen: set[str], report: BuildReport) -> None:
     stale_fingerprints = [k for k in store.article_records.list_keys() if _article_of_key(k) not in seen]
     if stale_fingerprints:
         store.article_records.delete_keys(stale_fingerprints)
+
+
+def _forget_server_path_ids(store: ArticleStore, paths: list[Path | str]) -> None:
+    """Articles indexed under the absolute path ids that files outside the working directory had
+    before (:func:`~index.loaders.file_article_id`) are removed, so this build indexes them under
+    their new ids once (not beside their old selves, nor as copies of them)."""
+    for path in paths:
+        prefix = server_path_ids_prefix(Path(path))
+        old = store.article_ids_under(prefix) if prefix else []
+        if old:
+            logger.info(
+                "%d articles of %s were indexed under server paths: indexing them under new ids", len(old), path
+            )
+            store.remove_articles(old)
 
 
 def _first_of_each_id(articles: Iterable[Article], seen: set[str], report: BuildReport) -> Iterator[Article]:

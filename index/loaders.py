@@ -14,6 +14,7 @@ a broken item becomes a :class:`LoadError` naming its file and line while the re
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import re
@@ -92,14 +93,25 @@ def _is_hidden(file: Path, root: Path) -> bool:
 def file_article_id(path: Path) -> str:
     """A file's article id: its path relative to the working directory when under it.
 
-    Relative ids keep the index valid when the project folder moves; files elsewhere keep
-    their absolute path.
+    Relative ids keep the index valid when the project folder moves. A file elsewhere gets its
+    folder's name, a short hash of the folder's whole path (two folders of one name stay apart)
+    and its file name (``news-1f3a9c2e/story.txt``): ids are shown in the chat and handed out by
+    the API, and must not tell a visitor how the server's disk is laid out.
     """
     resolved = path.resolve()
     try:
         return resolved.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return resolved.as_posix()
+        folder = resolved.parent
+        digest = hashlib.sha1(folder.as_posix().encode(), usedforsecurity=False).hexdigest()[:8]
+        return f"{folder.name or 'root'}-{digest}/{resolved.name}"
+
+
+def server_path_ids_prefix(path: Path) -> str | None:
+    """The prefix of the ids that files under ``path`` had before ids hid server paths (their
+    absolute path), when ``path`` lies outside the working directory; ``None`` inside it."""
+    resolved = path.resolve()
+    return None if resolved.is_relative_to(Path.cwd().resolve()) else resolved.as_posix()
 
 
 def _read_text(path: Path, errors: list[LoadError]) -> str:

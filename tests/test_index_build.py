@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from index.build import build_index, chunk_key
+from index.articles import Article, LoadError
+from index.build import BuildReport, build_index, chunk_key, index_articles
 from index.chunking import article_documents
 from index.encoders import canonical_encoder_name
-from index.loaders import iter_articles
+from index.loaders import file_article_id, iter_articles
 from index.store import ArticleStore, EmbeddingModelMismatchError
 
 
@@ -211,3 +213,27 @@ def test_hnsw_settings_are_explicit_and_ef_search_follows_the_setting(make_store
     )
     reopened = make_store(hnsw_ef_search=180)
     assert reopened.collection.configuration["hnsw"]["ef_search"] == 180
+
+
+def test_ids_of_files_outside_the_project_name_no_server_path(make_store, articles_dir: Path) -> None:
+    """Ids are shown in the chat and handed out by the API: a folder elsewhere on the server (here a
+    temp folder) is not spelled out in them, and an index made when ids were absolute paths moves to
+    the new ids on the next build, each article once."""
+    store = make_store()
+    old = [dataclasses.replace(a, id=str(articles_dir.resolve() / Path(a.id).name)) for a in _read(articles_dir)]
+    index_articles(store, old, BuildReport(), show_progress=False)  # as the code before issue 25 named them
+    assert all(a.id.startswith("/") for a in store.articles())
+
+    report = build_index(store, [articles_dir], show_progress=False)
+    ids = sorted(a.id for a in store.articles())
+    assert len(ids) == len(old) and report.added == len(old) and not report.errors
+    assert not any(str(articles_dir.parent) in article_id or article_id.startswith("/") for article_id in ids)
+    assert {article_id.split("/")[0] for article_id in ids} == {file_article_id(articles_dir / "x.txt").split("/")[0]}
+    assert build_index(store, [articles_dir], show_progress=False).added == 0
+
+
+def _read(folder: Path) -> list[Article]:
+    errors: list[LoadError] = []
+    articles = list(iter_articles([folder], errors))
+    assert not errors
+    return articles

@@ -97,6 +97,24 @@ class ArticleCatalogue:
         with Session(manager.engine) as session:  # type: ignore[arg-type]  # a sync engine: SQLRecordManager's default
             return {str(group): int(count) for group, count in session.execute(query) if group is not None}
 
+    def article_ids_under(self, path: str) -> list[str]:
+        """The articles whose id is the file path ``path``, or a path under it or an item of it
+        (``path/…``, ``path#…``): ids of files indexed when ids were absolute paths."""
+        manager = self.record_manager
+        group: Any = UpsertionRecord.group_id  # LangChain leaves the column untyped
+        query: Select[Any] = (
+            select(group)
+            .where(UpsertionRecord.namespace == manager.namespace)
+            .where(
+                (group == path)
+                | group.startswith(path + "/", autoescape=True)
+                | group.startswith(path + "#", autoescape=True)
+            )
+            .distinct()
+        )
+        with Session(manager.engine) as session:  # type: ignore[arg-type]  # a sync engine: SQLRecordManager's default
+            return sorted(str(found) for (found,) in session.execute(query))
+
     def article_text(self, article_id: str) -> str | None:
         """The article's whole text, put back together from its chunks (None when it is not indexed).
 
