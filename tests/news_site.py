@@ -6,6 +6,8 @@ Every story is this file's own (nothing copied from a real site); each carries i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .web_server import Route, WebServer
 
 BOILERPLATE = ["Subscribe to our newsletter", "We use cookies to improve", "Related stories", "All rights reserved"]
@@ -65,3 +67,40 @@ def serve_feed(web: WebServer, count: int = 3) -> None:
         web.routes[f"/news/{n}"] = Route(body=page(n), headers={"Content-Type": "text/html; charset=utf-8"})
     items = [(f"/news/{n}", f"Shipment kestrel-{n} held") for n in range(1, count + 1)]
     web.routes["/feed.xml"] = Route(body=rss(web, items), headers={"Content-Type": "application/rss+xml"})
+
+
+def large_sitemap(urls: int, size: int) -> Iterator[bytes]:
+    """A news sitemap of ``urls`` entries (``/story/0`` on, relative to the sitemap), each with its news
+    title and an image whose caption pads the whole to about ``size`` bytes, in pieces of ~1 MB.
+
+    What a big news site really publishes: the sitemap protocol allows 50,000 URLs and 50 MB, and a
+    news sitemap spends most of those bytes on titles and images, not on the ``<loc>``.
+    """
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9" '
+        'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n'
+    )
+    tail = "</urlset>\n"
+
+    def entry(n: int, caption: str) -> str:
+        return (
+            f"<url><loc>/story/{n}</loc><lastmod>2024-05-08</lastmod><news:news><news:publication>"
+            "<news:name>Island News</news:name><news:language>en</news:language></news:publication>"
+            f"<news:publication_date>2024-05-08T06:15:00Z</news:publication_date>"
+            f"<news:title>Shipment kestrel-{n} held at Port Kestrel</news:title></news:news>"
+            f"<image:image><image:loc>/img/{n}.jpg</image:loc><image:caption>{caption}</image:caption>"
+            "</image:image></url>\n"
+        )
+
+    words = "Cranes unload turbine blades at the eastern quay of Port Kestrel on a grey morning. "
+    room = (size - len(head) - len(tail)) // urls - len(entry(urls, ""))
+    caption = (words * (room // len(words) + 1))[: max(room, 0)]
+    yield head.encode()
+    piece: list[str] = []
+    for n in range(urls):
+        piece.append(entry(n, caption))
+        if len(piece) * len(piece[0]) >= 1 << 20:
+            yield "".join(piece).encode()
+            piece = []
+    yield ("".join(piece) + tail).encode()

@@ -18,14 +18,14 @@ import pytest
 import zstandard
 
 from assistant.settings import AssistantSettings
-from index.fetching import FetchError
+from index.fetching import DocumentError, FetchError, parse_document
 from index.follower import Follower
 from index.store import ArticleStore
 
 from .conftest import run_python
-from .news_site import rss, serve_feed
+from .news_site import large_sitemap, rss, serve_feed
 from .test_fetching import client_for
-from .web_server import Route, WebServer, compression_bomb
+from .web_server import Route, WebServer, compression_bomb, encoded
 
 MALFORMED = r"http:\\x\y"  # a Location that made httpx raise InvalidURL out of the fetcher
 BAD_HOST = "http://bad host/story"  # a feed item's link that names no possible host
@@ -34,17 +34,19 @@ NO_URL = "http://[bad/story"  # a sitemap's <loc> that urllib cannot even split
 BOMB_BYTES = 1 << 30  # 1 GiB of zeros once decoded
 FETCH_MAX_MB = 10  # the default cap
 PEAK_LIMIT_MB = 100  # what a single fetch may add to the process's memory, whatever it is sent
+SITEMAP_URLS = 50_000  # the sitemap protocol's limit of URLs in one sitemap...
+SITEMAP_BYTES = 45 * 1024 * 1024  # ...and nearly its 50 MB, once decompressed
 
 _PEAK_CHILD = """
 import json, sys
-from index.fetching import FetchError, SafetyPolicy, WebClient
+from index.fetching import FetchError, SafetyPolicy, WebClient, parse_document
 from index.settings import FetchSettings
 
 def high_water_kb():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
-url, origin, max_mb = sys.argv[1], sys.argv[2], float(sys.argv[3])
+url, origin, max_mb, parse = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4] == "parse"
 settings = FetchSettings(fetch_max_mb=max_mb, fetch_respect_robots=False, fetch_host_interval=0, fetch_timeout=120)
 with WebClient(settings, policy=SafetyPolicy(allowed_origins=frozenset({origin}))) as client:
     try:  # the high-water mark restarts from the resident size now (Linux 4.0+), else from the peak of imports
@@ -54,7 +56,11 @@ with WebClient(settings, policy=SafetyPolicy(allowed_origins=frozenset({origin})
         pass
     before = high_water_kb()
     try:
-        outcome = f"fetched {len(client.fetch(url).body)} bytes"
+        fetched = client.fetch(url)
+        outcome = f"fetched {len(fetched.body)} bytes"
+        if parse:
+            document = parse_document(fetched.body, fetched.url, fetched.content_type, fetched.charset)
+            outcome = f"{type(document).__name__.lower()} of {len(getattr(document, 'entries', ()))} entries"
     except FetchError as error:
         outcome = error.reason
     print(json.dumps({"outcome": outcome, "rise_mb": (high_water_kb() - before) / 1024}))
@@ -70,10 +76,11 @@ class FetchPeak:
     rise_mb: float
 
 
-def fetch_peak(url: str, origin: str, max_mb: float = FETCH_MAX_MB) -> FetchPeak:
+def fetch_peak(url: str, origin: str, max_mb: float = FETCH_MAX_MB, *, parse: bool = False) -> FetchPeak:
     """Fetch ``url`` with a fresh :class:`index.fetching.WebClient` in a child process (allowed to
-    reach ``origin``), and measure it."""
-    child = run_python("-c", _PEAK_CHILD, url, origin, str(max_mb))
+    reach ``origin``), and measure it; with ``parse``, reading the body as a document too (the outcome
+    is then e.g. "sitemap of 50000 entries"), since a small body may be a large document once unzipped."""
+    child = run_python("-c", _PEAK_CHILD, url, origin, str(max_mb), "parse" if parse else "fetch")
     assert child.returncode == 0, child.stderr[-3000:]
     return FetchPeak(**json.loads(child.stdout.strip().splitlines()[-1]))
 
@@ -160,6 +167,60 @@ def test_a_zstd_frame_asking_for_a_huge_window_is_refused(web: WebServer) -> Non
         client.fetch(web.url("/wide"))
     assert caught.value.reason.startswith("undecodable body: broken or too demanding zstd data: ")
     assert "too much memory" in caught.value.reason
+
+
+def big_gzipped_sitemap(cache: Path) -> bytes:
+    """``sitemap.xml.gz`` as a big news site serves it: 50,000 URLs, 45 MB unzipped, ~1 MB on the wire."""
+    cached = cache / "sitemap.xml.gz"
+    if not cached.exists():
+        cached.write_bytes(b"".join(encoded("gzip", large_sitemap(SITEMAP_URLS, SITEMAP_BYTES))))
+    return cached.read_bytes()
+
+
+def sitemap_bomb(cache: Path) -> bytes:
+    """A gzip file that starts as a sitemap (so it passes the sniffing) and goes on with 1 GiB of blanks."""
+    cached = cache / "sitemap-bomb.xml.gz"
+    if not cached.exists():
+        head = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        blanks = (b" " * (1 << 20) for _ in range(BOMB_BYTES >> 20))
+        cached.write_bytes(b"".join(encoded("gzip", [head, *blanks])))
+    return cached.read_bytes()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="peak memory is read from Linux's /proc")
+def test_a_big_gzipped_sitemap_is_read_entry_by_entry_within_the_memory_limit(web: WebServer, bomb_cache: Path) -> None:
+    body = big_gzipped_sitemap(bomb_cache)
+    assert len(body) < FETCH_MAX_MB * 1024 * 1024, "small on the wire: the fetch cap lets it through"
+    web.routes["/sitemap.xml.gz"] = Route(body=body, headers={"Content-Type": "application/gzip"})
+
+    peak = fetch_peak(web.url("/sitemap.xml.gz"), web.origin, parse=True)
+
+    assert peak.outcome == f"sitemap of {SITEMAP_URLS} entries"
+    assert peak.rise_mb < PEAK_LIMIT_MB, f"memory rose {peak.rise_mb:.0f} MB reading one sitemap"
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="peak memory is read from Linux's /proc")
+@pytest.mark.parametrize("bomb", ["zeros", "sitemap"])
+def test_a_gzip_file_bomb_named_sitemap_is_refused_without_filling_memory(
+    web: WebServer, bomb_cache: Path, bomb: str
+) -> None:
+    body = compression_bomb("gzip", BOMB_BYTES, bomb_cache) if bomb == "zeros" else sitemap_bomb(bomb_cache)
+    web.routes["/sitemap.xml.gz"] = Route(body=body, headers={"Content-Type": "application/octet-stream"})
+
+    peak = fetch_peak(web.url("/sitemap.xml.gz"), web.origin, parse=True)
+
+    assert peak.outcome == "larger than 50 MB once decompressed"
+    assert peak.rise_mb < PEAK_LIMIT_MB, f"{bomb}: memory rose {peak.rise_mb:.0f} MB unzipping one sitemap"
+
+
+def test_a_sitemap_of_more_urls_than_the_protocol_allows_says_so(web: WebServer) -> None:
+    body = b"".join(encoded("gzip", large_sitemap(SITEMAP_URLS + 1, 6 * 1024 * 1024)))
+    web.routes["/sitemap.xml.gz"] = Route(body=body, headers={"Content-Type": "application/gzip"})
+    with client_for(web) as client:
+        fetched = client.fetch(web.url("/sitemap.xml.gz"))
+    with pytest.raises(DocumentError) as caught:
+        parse_document(fetched.body, fetched.url, fetched.content_type)
+    assert caught.value.reason == "more than 50,000 URLs, the sitemap protocol's limit"
 
 
 # --- one bad item or address is its own error ---------------------------------------------------------------
