@@ -21,13 +21,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import htmldate
 import trafilatura
+from courlan import extract_domain
 from lxml.html import HtmlElement
 
 from index.articles import ArticleFormatError, parse_date
+from index.fetching.urls import without_credentials
 
 # trafilatura logs a warning for every page it finds no text in, and htmldate chatters too: the
 # caller reports "no article text found" itself, once, naming the file.
@@ -46,6 +48,8 @@ _ARTICLE_TYPES = frozenset(
         "blogposting",
     }
 )
+_log = logging.getLogger(__name__)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _CHARSET_PROBE = 16384
 _DECLARED_CHARSET = re.compile(
@@ -303,22 +307,70 @@ def _date(ld: dict[str, Any], document: Any, tree: HtmlElement, url: str | None)
 
 
 def _canonical_url(tree: HtmlElement, url: str | None) -> str:
-    """``<link rel=canonical>``, else ``og:url``, else ``url``; relative ones resolved against ``url``."""
+    """``<link rel=canonical>``, else ``og:url``, else ``url``; relative ones resolved against ``url``,
+    credentials dropped.
+
+    The canonical URL becomes the article's id, so a page may only name one on its own site (see
+    :func:`_same_site`): a page on site A naming an article of site B would otherwise overwrite B's
+    article in the index. With no ``url`` (a local file) there is no site to compare with, and the
+    page's word is taken.
+    """
     candidates = [
         link.get("href")
         for link in tree.iterfind(".//link[@rel]")
         if "canonical" in (link.get("rel") or "").lower().split()
     ]
     candidates += [meta.get("content") for meta in tree.iterfind('.//meta[@property="og:url"]')]
+    fetched = _http_parts(url or "")
     for candidate in candidates:
-        try:
-            absolute = urljoin(url or "", (candidate or "").strip())
-            parts = urlsplit(absolute)
-        except ValueError:  # "http://[bad"
+        absolute = _resolved(url or "", candidate or "")
+        parts = _http_parts(absolute)
+        if parts is None:
             continue
-        if parts.scheme in ("http", "https") and parts.netloc:
-            return absolute
+        if fetched is not None and not _same_site(parts, fetched):
+            _log.debug("canonical URL %s ignored: not on the site of %s", absolute[:200], (url or "")[:200])
+            continue
+        return absolute
     return url or ""
+
+
+def _resolved(base: str, link: str) -> str:
+    """``link`` resolved against ``base``, without credentials (never kept, as the fetcher's links);
+    "" when it cannot be resolved (``http://[bad``)."""
+    try:
+        return without_credentials(urljoin(base, link.strip()))
+    except ValueError:
+        return ""
+
+
+def _http_parts(url: str) -> SplitResult | None:
+    """``url`` split, when it is an http(s) URL with a host and a valid port; else None."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
+    except ValueError:
+        return None
+    return parts if parts.scheme in _DEFAULT_PORTS and parts.hostname else None
+
+
+def _same_site(one: SplitResult, other: SplitResult) -> bool:
+    """Whether two http(s) URLs are on one site: the same registrable domain (``www.example.org``
+    and ``news.example.org``, by the public suffix list courlan reads, so ``a.blogspot.com`` is not
+    ``b.blogspot.com``), or for a host that has none (an IP address, ``localhost``) the same host
+    without a leading ``www.``; and the same port, a scheme's default port counting as none, since
+    another port on one host may be another server (``http`` → ``https`` on default ports is one site).
+    """
+    return _site(one) == _site(other)
+
+
+def _site(parts: SplitResult) -> tuple[str, int | None]:
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        domain = extract_domain(f"http://{host}/") if host and not host.startswith("[") else None
+    except ValueError:
+        domain = None
+    port = parts.port if parts.port != _DEFAULT_PORTS.get(parts.scheme) else None
+    return (domain or host.removeprefix("www.")), port
 
 
 def _source(ld: dict[str, Any], document: Any, url: str) -> str:

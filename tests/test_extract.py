@@ -316,3 +316,17 @@ def test_extract_command_prints_one_json_line_per_article(tmp_path: Path) -> Non
     )
     assert missing.returncode == 2
     assert missing.stderr.startswith("error: no such file or folder") and "nope.html" in missing.stderr
+
+
+def test_a_canonical_url_on_another_site_is_ignored_and_credentials_dropped() -> None:
+    given = "https://news.example.org/story?id=7"
+    for foreign in (
+        "https://other.example.net/story",
+        "https://news.example.org:8443/story",
+        "ftp://news.example.org/x",
+    ):
+        assert extracted(story_page(head=f'<link rel="canonical" href="{foreign}">'), url=given).url == given
+    spoofed = '<meta property="og:url" content="https://rival.blogspot.com/x">'
+    assert extracted(story_page(head=spoofed), url="https://mine.blogspot.com/y").url == "https://mine.blogspot.com/y"
+    secret = '<link rel="canonical" href="https://reader:s3cret@www.example.org/news/7">'
+    assert extracted(story_page(head=secret), url=given).url == "https://www.example.org/news/7"

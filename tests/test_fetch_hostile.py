@@ -23,7 +23,7 @@ from index.follower import Follower
 from index.store import ArticleStore
 
 from .conftest import run_python
-from .news_site import large_sitemap, rss, serve_feed
+from .news_site import large_sitemap, page, rss, serve_feed
 from .test_fetching import client_for
 from .web_server import Route, WebServer, compression_bomb, encoded
 
@@ -316,3 +316,44 @@ def test_a_followed_list_written_with_credentials_loses_them(tmp_path: Path, web
     assert listed.stdout.startswith(f"{web.url('/feed.xml')}\tfeed\t")
     assert "s3cret" not in ran.stdout + ran.stderr + listed.stdout + (tmp_path / "followed.json").read_text()
     assert not any("authorization" in request.headers for request in web.requests)
+
+
+# --- a page's canonical link names only its own site --------------------------------------------------------
+
+
+def with_canonical(body: bytes, canonical: str) -> bytes:
+    return body.replace(b"</head>", f'<link rel="canonical" href="{canonical}"></head>'.encode(), 1)
+
+
+def test_a_canonical_link_to_another_site_cannot_overwrite_that_sites_article(
+    tmp_path: Path, embeddings, web: WebServer
+) -> None:
+    serve_feed(web, count=1)  # site B: /news/1, the story of kestrel-1
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    with WebServer() as other:  # site A: another origin (another port on loopback)
+        other.routes["/evil"] = Route(body=with_canonical(page(7), web.url("/news/1")), headers=html)
+        other.routes["/story"] = Route(body=with_canonical(page(8), "/news/8"), headers=html)
+        settings = AssistantSettings(
+            db_path=tmp_path / "db",
+            follow_file=tmp_path / "followed.json",
+            fetch_allow_private=[web.origin, other.origin],
+            fetch_host_interval=0.0,
+            fetch_timeout=5.0,
+        )
+        store = ArticleStore.open(settings, embeddings=embeddings)
+        follower = Follower(store, settings)
+        for url in (web.url("/feed.xml"), other.url("/evil"), other.url("/story?utm_source=feed")):
+            follower.follow_list.add(url)
+
+        reports = follower.cycle()
+
+    assert [report.new_articles for report in reports] == [1, 1, 1], [report.line() for report in reports]
+    titles = {
+        metadata["article_id"]: metadata["title"]
+        for metadata in store.collection.get(include=["metadatas"])["metadatas"]
+    }
+    assert titles == {
+        web.url("/news/1"): "Shipment kestrel-1 held at Port Kestrel",  # B's story stays B's
+        other.url("/evil"): "Shipment kestrel-7 held at Port Kestrel",  # A's page is kept under A's own URL
+        other.url("/news/8"): "Shipment kestrel-8 held at Port Kestrel",  # a canonical on its own site still counts
+    }
