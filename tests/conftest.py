@@ -24,6 +24,8 @@ from index.build import build_index
 from index.embeddings import load_embeddings
 from index.store import ArticleStore
 
+from .web_server import WebServer
+
 pytest_plugins = ["tests.postgres_server"]  # the postgres_server fixture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,3 +185,22 @@ def _serves(url: str) -> bool:
         return httpx.get(url, timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+@pytest.fixture
+def web() -> Iterator[WebServer]:
+    """A real web server on loopback whose routes the test sets (pages, feeds, hostile answers)."""
+    with WebServer() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(tmp_path: Path, web: WebServer) -> AssistantSettings:
+    """Settings for fetching and following from ``web``: its origin allowed and nothing else on loopback."""
+    return AssistantSettings(
+        db_path=tmp_path / "db",
+        follow_file=tmp_path / "followed.json",
+        fetch_allow_private=[web.origin],
+        fetch_host_interval=0.0,
+        fetch_timeout=5.0,
+    )

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 from gradio_client import Client
 
 from index.followed import FollowList
@@ -19,12 +17,6 @@ from .news_site import serve_feed
 from .web_server import WebServer
 
 QUESTION = "How many blades did the manifest of shipment kestrel-{n} list?"
-
-
-@pytest.fixture
-def web() -> Iterator[WebServer]:
-    with WebServer() as server:
-        yield server
 
 
 def chat_env(tmp_path: Path, web: WebServer, **extra: str) -> dict[str, str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,23 +88,6 @@ def fetch_peak(url: str, origin: str, max_mb: float = FETCH_MAX_MB, *, parse: bo
 def bomb_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Bombs are made once per session (brotli's takes a few seconds) and kept here."""
     return tmp_path_factory.mktemp("bombs")
-
-
-@pytest.fixture
-def web() -> Iterator[WebServer]:
-    with WebServer() as server:
-        yield server
-
-
-@pytest.fixture
-def settings(tmp_path: Path, web: WebServer) -> AssistantSettings:
-    return AssistantSettings(
-        db_path=tmp_path / "db",
-        follow_file=tmp_path / "followed.json",
-        fetch_allow_private=[web.origin],  # this test's own server, nothing else on loopback
-        fetch_host_interval=0.0,
-        fetch_timeout=5.0,
-    )
 
 
 def cli_env(tmp_path: Path, web: WebServer) -> dict[str, str]:

@@ -13,7 +13,6 @@ import json
 import threading
 import time
 import zlib
-from collections.abc import Iterator
 
 import pytest
 from pydantic import ValidationError
@@ -90,12 +89,6 @@ def client_for(server: WebServer, **overrides: object) -> WebClient:
     values: dict[str, object] = {"fetch_host_interval": 0.0, "fetch_respect_robots": False, "fetch_timeout": 5.0}
     settings = FetchSettings.model_validate(values | overrides)
     return WebClient(settings, policy=SafetyPolicy(allowed_origins=frozenset({server.origin})))
-
-
-@pytest.fixture
-def web() -> Iterator[WebServer]:
-    with WebServer() as server:
-        yield server
 
 
 def fetch_error(client: WebClient, url: str, **validators: str) -> FetchError:

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,23 +22,6 @@ from index.store import ArticleStore
 from .conftest import ROOT, run_python
 from .news_site import BOILERPLATE, page, rss, serve_feed, story
 from .web_server import Recorded, Route, WebServer
-
-
-@pytest.fixture
-def web() -> Iterator[WebServer]:
-    with WebServer() as server:
-        yield server
-
-
-@pytest.fixture
-def settings(tmp_path: Path, web: WebServer) -> AssistantSettings:
-    return AssistantSettings(
-        db_path=tmp_path / "db",
-        follow_file=tmp_path / "followed.json",
-        fetch_allow_private=[web.origin],  # this test's own server, nothing else on loopback
-        fetch_host_interval=0.0,
-        fetch_timeout=5.0,
-    )
 
 
 @pytest.fixture
