@@ -12,7 +12,6 @@ docs/lab-notes.md, "Article extraction").
 
 from __future__ import annotations
 
-import codecs
 import datetime
 import html as html_entities
 import json
@@ -21,15 +20,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import htmldate
 import trafilatura
-from courlan import extract_domain
 from lxml.html import HtmlElement
 
 from index.articles import ArticleFormatError, parse_date
-from index.fetching.urls import without_credentials
+from index.charset import decode_html
+from index.fetching.urls import http_parts, resolved_link, same_site
 
 # trafilatura logs a warning for every page it finds no text in, and htmldate chatters too: the
 # caller reports "no article text found" itself, once, naming the file.
@@ -49,16 +48,6 @@ _ARTICLE_TYPES = frozenset(
     }
 )
 _log = logging.getLogger(__name__)
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-_CHARSET_PROBE = 16384
-_DECLARED_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE
-)
-# What browsers do (WHATWG Encoding): a page labelled Latin-1 or ASCII is read as Windows-1252, whose
-# extra characters (’ “ ” € …) such pages use all the time; a UTF-16 label without a BOM means UTF-8.
-_AS_WINDOWS_1252 = frozenset({"latin_1", "iso8859-1", "ascii", "cp1252"})
-_SINGLE_BYTE_LATIN = _AS_WINDOWS_1252 | {"iso8859-15", "cp1250", "iso8859-2"}
 # Less than this is not an article: what precision mode keeps of a login page ("Sign in to your account",
 # a sentence of terms) is ~25 words, of a 404 page ~20; the shortest of the 121 benchmark articles has 69.
 _MIN_ARTICLE_WORDS = 30
@@ -133,46 +122,6 @@ def extract_article(
         language=_language(tree, ld),
         paywalled=str(ld.get("isAccessibleForFree", "")).strip().lower() == "false",
     )
-
-
-def decode_html(data: bytes) -> str:
-    """A page's bytes as text: by its BOM, else its declared charset, else UTF-8, else Windows-1252.
-
-    A page labelled with a single-byte Latin charset whose bytes are valid UTF-8 with non-ASCII in them
-    is UTF-8 mislabelled (the other way round practically never decodes), so it is read as UTF-8.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace")
-    declared = _declared_charset(data[:_CHARSET_PROBE])
-    mislabelled = declared in _SINGLE_BYTE_LATIN and not data.isascii() and _is_utf8(data)
-    if declared and declared != "utf-8" and not mislabelled:
-        return data.decode("cp1252" if declared in _AS_WINDOWS_1252 else declared, errors="replace")
-    if _is_utf8(data):
-        return data.decode("utf-8")
-    # Undeclared and not UTF-8: Windows-1252, the web's default. charset_normalizer was tried and
-    # guessed Windows-1250 for short French/German pages ("Crème" → "Crčme").
-    return data.decode("cp1252", errors="replace")
-
-
-def _declared_charset(head: bytes) -> str | None:
-    match = _DECLARED_CHARSET.search(head)
-    if not match:
-        return None
-    label = (match.group(1) or match.group(2)).decode("ascii", errors="replace")
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    return "utf-8" if name.startswith("utf-16") or name == "utf-8" else name
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _trafilatura(tree: HtmlElement, url: str | None, options: ExtractionOptions) -> Any:
@@ -311,7 +260,7 @@ def _canonical_url(tree: HtmlElement, url: str | None) -> str:
     credentials dropped.
 
     The canonical URL becomes the article's id, so a page may only name one on its own site (see
-    :func:`_same_site`): a page on site A naming an article of site B would otherwise overwrite B's
+    :func:`~index.fetching.urls.same_site`): a page on site A naming an article of site B would otherwise overwrite B's
     article in the index. With no ``url`` (a local file) there is no site to compare with, and the
     page's word is taken.
     """
@@ -321,56 +270,17 @@ def _canonical_url(tree: HtmlElement, url: str | None) -> str:
         if "canonical" in (link.get("rel") or "").lower().split()
     ]
     candidates += [meta.get("content") for meta in tree.iterfind('.//meta[@property="og:url"]')]
-    fetched = _http_parts(url or "")
+    fetched = http_parts(url or "")
     for candidate in candidates:
-        absolute = _resolved(url or "", candidate or "")
-        parts = _http_parts(absolute)
+        absolute = resolved_link(url or "", candidate or "")
+        parts = http_parts(absolute)
         if parts is None:
             continue
-        if fetched is not None and not _same_site(parts, fetched):
+        if fetched is not None and not same_site(parts, fetched):
             _log.debug("canonical URL %s ignored: not on the site of %s", absolute[:200], (url or "")[:200])
             continue
         return absolute
     return url or ""
-
-
-def _resolved(base: str, link: str) -> str:
-    """``link`` resolved against ``base``, without credentials (never kept, as the fetcher's links);
-    "" when it cannot be resolved (``http://[bad``)."""
-    try:
-        return without_credentials(urljoin(base, link.strip()))
-    except ValueError:
-        return ""
-
-
-def _http_parts(url: str) -> SplitResult | None:
-    """``url`` split, when it is an http(s) URL with a host and a valid port; else None."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
-    except ValueError:
-        return None
-    return parts if parts.scheme in _DEFAULT_PORTS and parts.hostname else None
-
-
-def _same_site(one: SplitResult, other: SplitResult) -> bool:
-    """Whether two http(s) URLs are on one site: the same registrable domain (``www.example.org``
-    and ``news.example.org``, by the public suffix list courlan reads, so ``a.blogspot.com`` is not
-    ``b.blogspot.com``), or for a host that has none (an IP address, ``localhost``) the same host
-    without a leading ``www.``; and the same port, a scheme's default port counting as none, since
-    another port on one host may be another server (``http`` → ``https`` on default ports is one site).
-    """
-    return _site(one) == _site(other)
-
-
-def _site(parts: SplitResult) -> tuple[str, int | None]:
-    host = (parts.hostname or "").rstrip(".")
-    try:
-        domain = extract_domain(f"http://{host}/") if host and not host.startswith("[") else None
-    except ValueError:
-        domain = None
-    port = parts.port if parts.port != _DEFAULT_PORTS.get(parts.scheme) else None
-    return (domain or host.removeprefix("www.")), port
 
 
 def _source(ld: dict[str, Any], document: Any, url: str) -> str:
