@@ -26,7 +26,7 @@ from datetime import date
 
 from langchain_core.documents import Document
 
-from assistant.news import NewsContext, Period, in_period, nothing_found
+from assistant.news import NewsContext, Scope, nothing_found
 from assistant.news_requests import NewsRequest
 from assistant.story_text import (
     Citer,
@@ -52,16 +52,17 @@ _SECOND_SENTENCE_SHARE = 0.5  # a second sentence must be at least this central,
 
 def brief(context: NewsContext, request: NewsRequest, reference: date, max_items: int = MAX_ITEMS) -> Answer:
     """The briefing ``request`` asks for (its topic and period), at most ``max_items`` stories."""
-    period = context.bounds(request.window, reference, days=7)
+    scope = context.scope(request, reference, days=7)
+    period = scope.period
     assert period is not None  # a briefing always has a period (bounds is given days)
-    stories = _ranked_stories(context, request.topic, period)[:max_items]
-    about = f" on {request.topic}" if request.topic else ""
+    stories = _ranked_stories(context, request.topic, scope)[:max_items]
+    about = (f" on {request.topic}" if request.topic else "") + scope.outlets()
     if not stories:
         newest = context.newest_day()
         hint = f" The newest indexed article is from {newest}." if newest else " No article is indexed yet."
         return nothing_found("", "briefing", f"No indexed article{about} is dated {period.label()}.{hint}")
     members = context.store.story_groups.members_of_stories([story.story_id for story in stories])
-    chosen = {story.story_id: _read_first(members[story.story_id], period) for story in stories}
+    chosen = {story.story_id: _read_first(members[story.story_id], scope) for story in stories}
     passages = context.leads([m.article_id for story in stories for m in chosen[story.story_id]])
     sentences = lead_sentences(passages)
     idf = rarity(sentences)
@@ -122,28 +123,33 @@ def _written(context: NewsContext, story: Story, sentences: list[StorySentence])
     return lambda citer: " ".join(f"{sentence} {citer.mark(passages)}" for sentence, passages in told)
 
 
-def _ranked_stories(context: NewsContext, topic: str, period: Period) -> list[Story]:
+def _ranked_stories(context: NewsContext, topic: str, scope: Scope) -> list[Story]:
     """The period's stories (on ``topic``), most important first, each counted *up to the period's
     end*: its articles, outlets (wire copies' outlets too) and dates until then, so a story that went
     on after the period neither outranks others for it nor shows later dates (a briefing of a past
-    week must not know what came next), while one that began before it keeps its weight."""
+    week must not know what came next), while one that began before it keeps its weight. With
+    sources asked for, a story counts only with an article of theirs in the period, and only their
+    articles and copies count: a briefing of one outlet ranks that outlet's stories by its coverage."""
+    period = scope.period
+    assert period is not None
     groups = context.store.story_groups
     stories = groups.stories_between(period.start.isoformat(), period.end.isoformat())
     if topic:
-        on_topic = context.topic_passages(topic, period, period.end)
+        on_topic = context.topic_passages(topic, scope, period.end)
         relevant = set(groups.stories_of([str(p.metadata.get("article_id", "")) for p in on_topic]).values())
         stories = [story for story in stories if story.story_id in relevant]
     members = groups.members_of_stories([story.story_id for story in stories])
-    until_end = Period(date.min, period.end)
-    inside = {s.story_id: [m for m in members[s.story_id] if in_period(m.date, until_end)] for s in stories}
+    until_end = scope.until_end()
+    inside = {s.story_id: [m for m in members[s.story_id] if until_end.admits(m.date, m.source)] for s in stories}
     copies = context.store.stories.copies_of([m.article_id for found in inside.values() for m in found])
     span = max((period.end - period.start).days, 1)
     counted = []
     for story in stories:
         found = inside[story.story_id]
-        if not found:
+        if not any(scope.admits(m.date, m.source) for m in found):
             continue
-        outlets = {m.source for m in found} | {c.source for m in found for c in copies.get(m.article_id, ())}
+        copied = {c.source for m in found for c in copies.get(m.article_id, ()) if scope.from_source(c.source)}
+        outlets = {m.source for m in found} | copied
         first, last = found[0].date, found[-1].date
         counted.append(Story(story.story_id, found[0].title, len(found), len(outlets - {""}) or 1, first, last))
 
@@ -154,9 +160,10 @@ def _ranked_stories(context: NewsContext, topic: str, period: Period) -> list[St
     return sorted(counted, key=lambda story: (-importance(story), story.story_id))
 
 
-def _read_first(members: list[Member], period: Period) -> list[Member]:
-    """The story's articles a briefing quotes: those in the period, one per outlet first, newest first."""
-    inside = [m for m in members if in_period(m.date, period)] or members
+def _read_first(members: list[Member], scope: Scope) -> list[Member]:
+    """The story's articles a briefing quotes: those in scope, one per outlet first, newest first."""
+    inside = [m for m in members if scope.admits(m.date, m.source)]
+    inside = inside or [m for m in members if scope.from_source(m.source)]
     newest_first = sorted(inside, key=lambda m: (m.date, m.article_id), reverse=True)
     outlets: set[str] = set()
     first: list[Member] = []

@@ -2,7 +2,8 @@
 common and what only some say, each cited.
 
 The story is the one the topic's passages point at most (ties: the more outlets), read up to the
-reference day (``as_of``) when the request names no period. A claim in common is a central
+reference day (``as_of``) when the request names no period, and only from the sources asked for
+(:class:`assistant.news.Scope`). A claim in common is a central
 sentence another outlet *says too*: one of that outlet's sentences holds at least :data:`SHARED`
 of its words, each weighted by how rare it is across the story's articles (the names every article
 repeats count little, the words that make the claim count most). It is cited with that very
@@ -23,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.news import NewsContext, in_period, not_after, nothing_found
+from assistant.news import NewsContext, Scope, nothing_found
 from assistant.news_requests import NewsRequest
 from assistant.story_text import Citer, StorySentence, adds_to, centrality, lead_sentences, rarity
 from assistant.types import Answer
@@ -38,23 +39,17 @@ SENTENCES_PER_ARTICLE = 8
 
 def compare(context: NewsContext, request: NewsRequest, reference: date) -> Answer:
     """How the outlets of the topic's main story reported it."""
-    period = context.bounds(request.window, reference)
+    scope = context.scope(request, reference)
     if not request.topic:
         return nothing_found("", "comparison", "Name the story to compare, e.g. “how did outlets report the strike”.")
-    last = context.last_day(reference)
-
-    def shown(day: str) -> bool:
-        return in_period(day, period) if period is not None else not_after(day, last)
-
-    found = context.topic_passages(request.topic, period, reference)
-    found = [p for p in found if shown(str(p.metadata.get("date", "")))]
+    found = context.topic_passages(request.topic, scope, reference)
     groups = context.store.story_groups
     story_of = groups.stories_of([str(p.metadata.get("article_id", "")) for p in found])
     if not story_of:
-        return nothing_found("", "comparison", f"No indexed article is about {request.topic}.")
+        return nothing_found("", "comparison", f"No indexed article{scope.outlets()} is about {request.topic}.")
     votes = Counter(story_of[a] for a in story_of)
     story_id = max(votes, key=lambda s: (votes[s], -list(story_of.values()).index(s)))
-    members = [m for m in groups.members(story_id) if shown(m.date)]
+    members = [m for m in groups.members(story_id) if scope.admits(m.date, m.source)]
     sentences = lead_sentences(
         context.store.article_passages([m.article_id for m in members], first_chunks=3), SENTENCES_PER_ARTICLE
     )
@@ -62,7 +57,7 @@ def compare(context: NewsContext, request: NewsRequest, reference: date) -> Answ
     title = members[0].title if members else request.topic
     idf = rarity(sentences)
     if len(outlets) < 2:
-        return _single_outlet(title, outlets[0] if outlets else "", sentences, idf)
+        return _single_outlet(title, outlets[0] if outlets else "", sentences, idf, scope)
     by_outlet = {outlet: [s for s in sentences if s.source == outlet] for outlet in outlets}
     said = {outlet: _Said.of(by_outlet[outlet]) for outlet in outlets}
     scores = dict(zip(map(id, sentences), centrality(sentences, idf), strict=True))
@@ -132,11 +127,16 @@ class _Said:
         return cls(names, frozenset(word for s in sentences for word in s.words))
 
 
-def _single_outlet(title: str, outlet: str, sentences: list[StorySentence], idf: dict[str, float]) -> Answer:
+def _single_outlet(
+    title: str, outlet: str, sentences: list[StorySentence], idf: dict[str, float], scope: Scope
+) -> Answer:
+    """One outlet's account; "only" it said among the sources asked for, when some were (others may
+    have reported the story too)."""
     if not sentences:
         return nothing_found("", "comparison", f"The story “{title}” has no passage that could be quoted.")
     scores = centrality(sentences, idf)
     best = sentences[max(range(len(sentences)), key=scores.__getitem__)]
     citer = Citer()
-    text = f"Only {outlet} reported “{title}” in the indexed articles: {best.text} {citer.mark([best.passage])}"
+    among = f"of the sources asked for ({', '.join(scope.sources)})" if scope.sources else "in the indexed articles"
+    text = f"Only {outlet} reported “{title}” {among}: {best.text} {citer.mark([best.passage])}"
     return Answer(question="", text=text, answered=True, citations=citer.citations, kind="comparison")

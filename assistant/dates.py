@@ -84,16 +84,26 @@ def _relative_window(lowered: str, reference: date) -> DateWindow | None:
     return None
 
 
+def last_day_as_of(day: date, grace_days: int) -> date:
+    """The last publication day an answer "as of" ``day`` may show: ``grace_days`` after it.
+
+    The one place the grace is applied (the retriever's cut after ``as_of``, the end of a timeline
+    or comparison with no period, the recency prior's "future"), so they cannot drift apart. Why a
+    grace at all: articles are dated by publication, often a day or more after the event, and in
+    other time zones; what was known on ``day`` is still being reported a few days later.
+    """
+    return day + timedelta(days=grace_days)
+
+
 def recency_prior(published: date | None, reference: date, *, half_life_days: float, grace_days: int) -> float:
     """1 for an article of the reference day, halving every ``half_life_days`` before it;
-    -1 for one published more than ``grace_days`` after it (the future, as of that day); 0 if undated.
+    -1 for one published after :func:`last_day_as_of` (the future, as of that day); 0 if undated.
     """
     if published is None:
         return 0.0
-    days_before = (reference - published).days
-    if days_before < -grace_days:
+    if published > last_day_as_of(reference, grace_days):
         return -1.0
-    return 0.5 ** (max(days_before, 0) / half_life_days)
+    return 0.5 ** (max((reference - published).days, 0) / half_life_days)
 
 
 def parse_iso(value: object) -> date | None:

@@ -10,19 +10,20 @@ show any answer.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from langchain_core.documents import Document
 
-from assistant.dates import DateWindow, parse_iso
-from assistant.news_requests import BRIEFING_DAYS
+from assistant.dates import DateWindow, last_day_as_of, parse_iso
+from assistant.news_requests import BRIEFING_DAYS, NewsRequest
 from assistant.retrieval import PassageRetriever
 from assistant.settings import AssistantSettings
 from assistant.story_writer import StoryWriter
 from assistant.text import content_words
 from assistant.types import Answer, Filters
-from index.store import ArticleStore
+from index.store import ArticleStore, ChunkFilter
 
 TOPIC_PASSAGES = 40  # passages searched for a topic: a week of one topic rarely has more articles
 LEAD_CHUNKS = 2  # an article's first passages, where its story is told
@@ -45,6 +46,49 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which articles one briefing, timeline or comparison may use: its period (or, when the request
+    names none, nothing published after the reference day's "as of" grace) and the sources asked for.
+
+    Passages and story members are tested the same way: :meth:`filters` is what the retriever gets
+    (turned into the store's ``where`` by :meth:`~assistant.types.Filters.chunk_filter`) and
+    :meth:`admits` applies that same :class:`~index.store.ChunkFilter` to a member's date and
+    source. A story found by its topic or its period is otherwise read whole, other outlets and all,
+    which is how a chosen source came to be ignored by every shape but the plain answer.
+    """
+
+    period: Period | None
+    last: date  # with no period: the last day shown (:func:`assistant.dates.last_day_as_of`)
+    sources: tuple[str, ...] = ()
+
+    def filters(self) -> Filters:
+        """The hard filters of a search for this scope's passages (``as_of`` stays a ranking matter)."""
+        if self.period is None:
+            return Filters.of(sources=self.sources)
+        return Filters.of(since=self.period.start, until=self.period.end, sources=self.sources)
+
+    def admits(self, day: str, source: str) -> bool:
+        """Whether an article dated ``day`` (ISO, "" when undated) from ``source`` is in scope."""
+        if not self.filters().chunk_filter().admits(day, source):
+            return False
+        return self.period is not None or not_after(day, self.last)
+
+    def from_source(self, source: str) -> bool:
+        """Whether ``source`` is one asked for (any is, when none was): for outlets counted, whatever the day."""
+        return ChunkFilter(sources=self.sources).admits("", source)
+
+    def until_end(self) -> Scope:
+        """This scope from the beginning of time to its period's end: what a story counts up to then."""
+        if self.period is None:
+            return self
+        return dataclasses.replace(self, period=Period(date.min, self.period.end))
+
+    def outlets(self) -> str:
+        """The sources asked for, as a "nothing found" message names them ("" for all)."""
+        return f" from {' or '.join(self.sources)}" if self.sources else ""
+
+
 class NewsContext:
     """What the three shapes need: the store, a wide topic search and the relevance floor."""
 
@@ -55,25 +99,28 @@ class NewsContext:
         self.retriever = PassageRetriever.from_settings(store, settings, k=TOPIC_PASSAGES, per_article=1)
         self.writer: StoryWriter | None = None  # a configured language model tells briefings' stories
 
-    def topic_passages(self, topic: str, period: Period | None, reference: date) -> list[Document]:
-        """The passages about ``topic`` (one per article, best first), published in ``period``.
+    def topic_passages(self, topic: str, scope: Scope, reference: date) -> list[Document]:
+        """The passages about ``topic`` (one per article, best first) in ``scope``.
 
         A passage counts when it is close enough in meaning (the answerer's relevance floor) *and*
         shares a content word with the topic: in a short period, the nearest passages of an unrelated
         story would otherwise pass.
         """
-        filters = Filters(since=period.start, until=period.end) if period else Filters()
         found = []
-        for passage in self.retriever.search(topic, filters, today=reference):
-            if passage.metadata.get("similarity", 0.0) >= self.min_relevance and covers(topic, passage):
+        for passage in self.retriever.search(topic, scope.filters(), today=reference):
+            metadata = passage.metadata
+            if not scope.admits(str(metadata.get("date", "")), str(metadata.get("source", ""))):
+                continue
+            if metadata.get("similarity", 0.0) >= self.min_relevance and covers(topic, passage):
                 found.append(passage)
         return found
 
-    def last_day(self, reference: date) -> date:
-        """The last publication day an answer as of ``reference`` shows when the request names no end:
-        the reference day and ``as_of``'s grace (:class:`~assistant.types.Filters`), so a timeline
-        "as of" a day does not run on into the days after it."""
-        return reference + timedelta(days=self.settings.future_grace_days)
+    def scope(self, request: NewsRequest, reference: date, *, days: int | None = None) -> Scope:
+        """The articles ``request`` may use as of ``reference``: its period (:meth:`bounds`), else up to
+        the reference day and ``as_of``'s grace, so a timeline "as of" a day does not run on into the
+        days after it; and its sources."""
+        period = self.bounds(request.window, reference, days=days)
+        return Scope(period, last_day_as_of(reference, self.settings.future_grace_days), request.sources)
 
     def leads(self, article_ids: list[str]) -> list[Document]:
         """The first passages of each article, in reading order."""

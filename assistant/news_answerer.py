@@ -26,11 +26,17 @@ class NewsAnswerer:
         self.context = NewsContext(store, settings, min_relevance)
 
     def answer(self, question: str, request: NewsRequest, reference: date, filters: Filters | None = None) -> Answer:
-        """The answer to ``request`` (recognised in ``question``), as of ``reference``."""
+        """The answer to ``request`` (recognised in ``question``), as of ``reference``, within ``filters``.
+
+        The period the words name wins over ``since``/``until`` where both say something (the
+        question is the more specific); the sources asked for always apply, to every shape
+        (:class:`assistant.news.Scope`), as they do to a plain answer.
+        """
+        filters = filters or Filters()
         window = request.window
-        if filters is not None and (filters.since or filters.until):
+        if filters.since or filters.until:
             window = DateWindow(window.since or filters.since, window.until or filters.until)
-        request = dataclasses.replace(request, window=window)
+        request = dataclasses.replace(request, window=window, sources=filters.sources)
         shape = {"briefing": brief, "timeline": timeline, "comparison": compare}[request.kind]
         answer = shape(self.context, request, reference)
         return dataclasses.replace(answer, question=question)

@@ -90,11 +90,13 @@ _FILLER = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class NewsRequest:
-    """A request for a briefing, a timeline or a comparison: its kind, topic and period."""
+    """A request for a briefing, a timeline or a comparison: its kind, topic, period and the sources
+    asked for (none: all; from the caller's :class:`~assistant.types.Filters`, never from the words)."""
 
     kind: RequestKind
     topic: str
     window: DateWindow
+    sources: tuple[str, ...] = ()
 
 
 def recognise(question: str, reference: date) -> NewsRequest | None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, get_args
 
 import numpy as np
@@ -32,7 +32,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.dates import DateWindow, parse_iso, recency_prior, window_from_question
+from assistant.dates import DateWindow, last_day_as_of, parse_iso, recency_prior, window_from_question
 from assistant.rerank import Candidate, Reranker
 from assistant.settings import AssistantSettings, RetrievalMode
 from assistant.types import Filters
@@ -81,7 +81,8 @@ class PassageRetriever(BaseRetriever):
         reference = filters.as_of or today or date.today()
         # "As of" that day: nothing published after it (beyond a few days' grace). Applied after the
         # search, not as a Chroma filter, which is much slower per query (docs/lab-notes.md).
-        not_after = filters.as_of + timedelta(days=self.settings.future_grace_days) if filters.as_of else None
+        grace = self.settings.future_grace_days
+        not_after = last_day_as_of(filters.as_of, grace) if filters.as_of else None
         asked = window_from_question(question, reference)
         return self._ranked(question, reference, filters.chunk_filter(), asked=asked, not_after=not_after)
 

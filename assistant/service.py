@@ -161,12 +161,12 @@ class Assistant:
     def shaped(self, kind: RequestKind, topic: str = "", filters: Filters | None = None) -> Answer:
         """A briefing, timeline or comparison asked for directly, not in words: ``kind`` about
         ``topic`` ("" for all the news) over ``filters.since``..``filters.until`` (a briefing
-        without them covers the week up to ``filters.as_of`` or today)."""
+        without them covers the week up to ``filters.as_of`` or today), from ``filters.sources`` only."""
         filters = filters or Filters()
         reference = filters.as_of or date.today()
         request = NewsRequest(kind, " ".join(topic.split()), DateWindow(filters.since, filters.until))
         question = f"{kind} of {request.topic}" if request.topic else kind
-        return self._with_stories(self.news.answer(question, request, reference))
+        return self._with_stories(self.news.answer(question, request, reference, filters))
 
     def _with_stories(self, answer: Answer) -> Answer:
         """Each citation with the other outlets that published the same text (wire copies) and the
@@ -226,14 +226,16 @@ def brief(
     as_of: date | None = None,
     since: date | None = None,
     until: date | None = None,
+    sources: Sequence[str] | None = None,
 ) -> Answer:
     """A cited briefing of the news (``kind="timeline"`` or ``"comparison"`` for those shapes).
 
     ``answer("What happened this week?")`` gives the same; this sibling takes the topic and
-    period as values instead of words.
+    period as values instead of words. ``sources`` keeps only those outlets' articles, as in
+    :func:`answer`.
 
     >>> from assistant import brief
     >>> brief("Libya", since=date(2020, 6, 20), until=date(2020, 6, 27)).text  # doctest: +SKIP
     >>> brief("Sirte talks", kind="timeline").text  # doctest: +SKIP
     """
-    return get_assistant(db).shaped(kind, topic, Filters.of(as_of, since, until))
+    return get_assistant(db).shaped(kind, topic, Filters.of(as_of, since, until, sources))

@@ -7,9 +7,9 @@ does: "the Valdmar dock strike" finds a cruise terminal opened at the Valdmar po
 (same place, same operator, close enough in meaning), which is another event, not a development;
 a later story naming the strike again still joins. Without an end to the request's period, the
 timeline ends on the reference day (``as_of``, with its grace): as of a day, later days are not
-known yet. Each
-article is told by its most central lead sentence; then, in date order, a development reported
-twice is one entry: the same story on the same day, or a sentence saying what an earlier entry
+known yet. Only the sources asked for are read (:class:`assistant.news.Scope`). Each article is
+told by its most central lead sentence; then, in date order, a development reported twice is one
+entry: the same story on the same day, or a sentence saying what an earlier entry
 said (:func:`assistant.story_text.same_claim`), adds its passage to that entry's citations
 instead of a new line.
 """
@@ -21,7 +21,7 @@ from datetime import date
 
 from langchain_core.documents import Document
 
-from assistant.news import NewsContext, covers, in_period, not_after, nothing_found
+from assistant.news import NewsContext, covers, nothing_found
 from assistant.news_requests import NewsRequest
 from assistant.story_text import Citer, StorySentence, lead_sentences, most_central, rarity, same_claim
 from assistant.types import Answer
@@ -40,18 +40,13 @@ class _Entry:
 
 def timeline(context: NewsContext, request: NewsRequest, reference: date) -> Answer:
     """The timeline ``request`` asks for: one dated, cited entry per development, oldest first."""
-    period = context.bounds(request.window, reference)
+    scope = context.scope(request, reference)
     topic = request.topic
     if not topic:
         return nothing_found("", "timeline", "Name what the timeline is about, e.g. “timeline of the Sirte talks”.")
-    last = context.last_day(reference)
-
-    def shown(day: str) -> bool:
-        return in_period(day, period) if period is not None else not_after(day, last)
-
-    found = [p for p in context.topic_passages(topic, period, reference) if shown(str(p.metadata.get("date", "")))]
+    found = context.topic_passages(topic, scope, reference)
     if not found:
-        return nothing_found("", "timeline", f"No indexed article is about {topic}.")
+        return nothing_found("", "timeline", f"No indexed article{scope.outlets()} is about {topic}.")
     groups = context.store.story_groups
     story_of = groups.stories_of([str(p.metadata.get("article_id", "")) for p in found])
     coverage: dict[str, int] = {}
@@ -67,7 +62,8 @@ def timeline(context: NewsContext, request: NewsRequest, reference: date) -> Ans
         if story_of.get(article, article) in stories
     ]
     for members in groups.members_of_stories(stories[:STORIES_FOLLOWED]).values():
-        articles.extend(m.article_id for m in members if m.article_id not in articles and shown(m.date))
+        followed = (m for m in members if m.article_id not in articles and scope.admits(m.date, m.source))
+        articles.extend(m.article_id for m in followed)
     story_of = groups.stories_of(articles)
     sentences = lead_sentences(context.leads(articles))
     idf = rarity(sentences)
@@ -85,7 +81,7 @@ def timeline(context: NewsContext, request: NewsRequest, reference: date) -> Ans
             entries.append(_Entry(sentence.date, story, sentence, [sentence.passage]))
     entries = [e for e in entries if e.day][:MAX_ENTRIES]
     if not entries:
-        return nothing_found("", "timeline", f"No dated article about {topic} could be quoted.")
+        return nothing_found("", "timeline", f"No dated article{scope.outlets()} about {topic} could be quoted.")
     citer = Citer()
     lines = [f"- **{_when(e.day)}**: {e.sentence.text} {citer.mark(e.passages[:3])}" for e in entries]
     heading = f"How {topic} developed, in {len(entries)} dated entries:"

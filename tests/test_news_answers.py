@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.citations import citations_are_consistent
-from assistant.service import Assistant, answer
+from assistant.service import Assistant, answer, brief
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, Citation, Filters
 from index.build import build_index
@@ -541,3 +541,43 @@ def test_a_removed_article_leaves_briefings_and_timelines(make_store, tmp_path: 
     for result in (timeline, briefing):
         shown = {c.article_id for c in result.citations} | {m.article_id for c in result.citations for m in c.story}
         assert not shown & {"ch-3", "comet"}, result.text
+
+
+# The chosen sources, honoured by every kind of answer (issue 26: briefings, timelines and
+# comparisons used to keep the dates of the filters and drop their sources).
+@pytest.mark.parametrize("outlet", ["harbourtimes.com", "newsline.com"])
+def test_a_briefing_from_one_outlet_tells_only_that_outlet_s_stories(week: Assistant, outlet: str) -> None:
+    asked = brief(db=week.settings.db_path, as_of=FRIDAY, sources=[outlet])
+    told = assert_a_briefing(week, asked, "2024-05-04", "2024-05-10")
+
+    mine = {doc_id for doc_id, (source, *_) in ALL.items() if source == outlet}
+    assert told and set().union(*told) <= mine and {c.source for c in asked.citations} == {outlet}, asked.text
+    assert all(count == 1 for count, _ in items(asked)), "the outlets counted are the ones asked for"
+    in_words = week.ask("What happened this week?", filters=Filters(as_of=FRIDAY, sources=(outlet,)))
+    assert {c.source for c in in_words.citations} == {outlet}, "asked in words (the chat), the same sources"
+
+
+@pytest.mark.parametrize("kind", ["timeline", "comparison"])
+def test_a_timeline_or_comparison_from_chosen_outlets_cites_only_them(week: Assistant, kind: str) -> None:
+    one = brief("Valdmar dock strike", kind=kind, db=week.settings.db_path, as_of=SUMMER, sources=["coastherald.com"])
+    assert one.kind == kind and one.answered and citations_are_consistent(one.text, one.citations), one.text
+    assert {c.article_id for c in one.citations} <= {"ch-1", "ch-3", "ch-5"} and one.citations, one.text
+    if kind == "comparison":
+        assert "of the sources asked for (coastherald.com)" in one.text, "not “only it reported” of all outlets"
+
+    two = week.shaped(kind, "Valdmar dock strike", Filters(as_of=SUMMER, sources=("coastherald.com", "newsline.com")))
+    assert two.answered and {c.source for c in two.citations} <= {"coastherald.com", "newsline.com"}, two.text
+    assert {c.source for c in two.citations} == {"coastherald.com", "newsline.com"}, two.text
+    if kind == "comparison":
+        assert two.text.startswith("How 2 outlets reported"), two.text
+
+
+@pytest.mark.parametrize("kind", ["briefing", "timeline", "comparison"])
+def test_a_source_with_nothing_on_the_topic_says_so_naming_it(week: Assistant, kind: str) -> None:
+    result = week.shaped(kind, "chess", Filters(as_of=FRIDAY, sources=("harbourtimes.com",)))  # chess: newsline's
+
+    assert result.kind == kind and not result.answered and not result.citations, result.text
+    assert "from harbourtimes.com" in result.text, result.text
+    if kind == "briefing":
+        nowhere = brief(db=week.settings.db_path, as_of=FRIDAY, sources=["nowhere.example"])
+        assert not nowhere.answered and "No indexed article from nowhere.example is dated 4 May" in nowhere.text

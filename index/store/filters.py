@@ -1,7 +1,9 @@
 """Which chunks a search may return: a publication-date range and a set of sources.
 
 The one place that writes Chroma's ``where`` clause for them, and applies the same test to a
-found passage's metadata (so a filter can run after an unfiltered search, which is faster).
+found passage's metadata (so a filter can run after an unfiltered search, which is faster) and to
+an article known only by its date and source (a story's member, :mod:`index.story_groups`): the
+answer path and the news path (briefings, timelines, comparisons) narrow articles the same way.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ class ChunkFilter:
             return True
         low, high = self._day_range()
         return low <= int(metadata.get("date_int") or 0) <= high
+
+    def admits(self, day: str, source: str) -> bool:
+        """:meth:`matches` for an article known by its ISO date ("" when undated) and source."""
+        return self.matches({"source": source, "date_int": date_as_int(day)})
 
     def where(self) -> dict[str, Any] | None:
         """Chroma's ``where`` clause for this filter (None when it lets everything through)."""
