@@ -1,10 +1,11 @@
 """Command line.
 
 ``python -m assistant ask "QUESTION" [--db DIR] [--as-of YYYY-MM-DD] [--llm NAME] [--json]``;
-``python -m assistant brief [TOPIC] [--since DAY] [--until DAY]`` (a cited briefing), ``timeline TOPIC``
-and ``compare TOPIC`` (how outlets reported it). ``ask`` recognises these requests in words too
-("What happened this week?"). ``follow add|list|check|remove``: followed questions, asked again
-after each index update (:mod:`assistant.follow_cli`).
+``python -m assistant brief [TOPIC] [--since DAY] [--until DAY] [--source NAME]`` (a cited briefing),
+``timeline TOPIC`` and ``compare TOPIC`` (how outlets reported it), with the same filters as ``ask``.
+``ask`` recognises these requests in words too ("What happened this week?").
+``follow add|list|check|remove``: followed questions, asked again after each index update
+(:mod:`assistant.follow_cli`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         shaped.add_argument("--as-of", help="the day a briefing without --since/--until ends (default: today)")
         shaped.add_argument("--since", help="from this day (YYYY-MM-DD)")
         shaped.add_argument("--until", help="to this day (YYYY-MM-DD)")
+        shaped.add_argument("--source", action="append", dest="sources", help="only this source (repeat for more)")
         shaped.add_argument("--json", action="store_true", help="print the answer as JSON")
     add_follow_parser(commands)
     return parser
@@ -90,7 +92,7 @@ def _main(argv: Sequence[str] | None) -> int:
         as_of=user_date(args.as_of, "--as-of"),
         since=user_date(args.since, "--since"),
         until=user_date(args.until, "--until"),
-        sources=getattr(args, "sources", None),
+        sources=args.sources,
     )
     if args.command != "ask":
         result = get_assistant(args.db).shaped(_SHAPES[args.command], " ".join(args.topic), filters)

@@ -9,7 +9,7 @@ Routes (all JSON; :mod:`chat.serve` mounts the chat at ``/`` of the same app):
   answer is written (provisional: replace, don't append), then ``{"type": "answer", "answer"}``.
 - ``POST /api/conversations`` → ``{"conversation_id"}``: follow-ups by id (:mod:`chat.conversations`).
 - ``POST /api/search``: ``{"query", "k"?, filters}`` → ``{"query", "passages": [...]}``.
-- ``POST /api/brief``: ``{"topic"?, "kind"?, "as_of"?, "since"?, "until"?}`` → an answer.
+- ``POST /api/brief``: ``{"topic"?, "kind"?, "as_of"?, "since"?, "until"?, "sources"?}`` → an answer.
 - ``GET /v1/models``, ``POST /v1/chat/completions``: OpenAI-compatible (:mod:`chat.openai_api`).
 - ``POST /mcp``: the MCP server (:mod:`chat.mcp_tools`); ``GET /mcp`` is 405, as the MCP spec allows
   a server that pushes nothing (it is stateless and answers in JSON): an event stream opened there

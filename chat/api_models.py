@@ -110,8 +110,9 @@ class SearchRequest(Filtered, Sanitizable):
 BriefKind = Literal["briefing", "timeline", "comparison"]
 
 
-class BriefRequest(Dated, Sanitizable):
-    """``POST /api/brief``: a briefing of a period, a timeline of a story, or outlets compared on one."""
+class BriefRequest(Filtered, Sanitizable):
+    """``POST /api/brief``: a briefing of a period, a timeline of a story, or outlets compared on one;
+    ``sources`` as in ``/api/ask`` (every kind of answer honours the same filters)."""
 
     topic: str = Field(default="", description="what it is about ('' with a briefing: all the news)")
     kind: BriefKind = "briefing"

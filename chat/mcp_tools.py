@@ -40,8 +40,13 @@ Day = Annotated[str | None, Field(description="a day, YYYY-MM-DD")]
 AsOf = Annotated[str | None, Field(description="answer as of this day, YYYY-MM-DD (default: today)")]
 
 
-def _filters(as_of: str | None = None, since: str | None = None, until: str | None = None) -> Filters:
-    return Filters.of(user_date(as_of, "as_of"), user_date(since, "since"), user_date(until, "until"))
+Sources = Annotated[list[str] | None, Field(description="only articles from these sources (default: all)")]
+
+
+def _filters(
+    as_of: str | None = None, since: str | None = None, until: str | None = None, sources: list[str] | None = None
+) -> Filters:
+    return Filters.of(user_date(as_of, "as_of"), user_date(since, "since"), user_date(until, "until"), sources)
 
 
 def mcp_server(service: AnsweringService) -> MCPServer:
@@ -85,6 +90,8 @@ def mcp_server(service: AnsweringService) -> MCPServer:
         until: Day = None,
         kind: Literal["briefing", "timeline", "comparison"] = "briefing",
         as_of: AsOf = None,
+        *,
+        sources: Sources = None,
     ) -> dict[str, Any]:
         """Without since/until, a briefing covers the week up to ``as_of`` (default today)."""
         with _refusals():
@@ -92,7 +99,7 @@ def mcp_server(service: AnsweringService) -> MCPServer:
                 raise ApiError(422, f"a {kind} needs a topic: the story it is about")
             if topic.strip():
                 topic = service.question_text(topic, "topic")
-            return answer_dict(await service.brief(kind, topic, _filters(as_of, since, until)))
+            return answer_dict(await service.brief(kind, topic, _filters(as_of, since, until, sources)))
 
     return server
 

@@ -131,6 +131,21 @@ def test_search_returns_ranked_passages_and_brief_a_cited_briefing(api: httpx.Cl
     assert timeline["kind"] == "timeline" and set(timeline) == ANSWER_KEYS
 
 
+def test_a_brief_of_any_kind_keeps_only_the_sources_asked_for_as_ask_does(api: httpx.Client) -> None:
+    period = {"since": "2020-06-15", "until": "2020-06-30"}
+    every = api.post("/api/brief", json=period).json()
+    outlet = every["citations"][0]["source"]
+    mine = api.post("/api/brief", json={**period, "sources": [outlet]})
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["answered"] is True and {c["source"] for c in mine.json()["citations"]} == {outlet}
+    for kind, topic in (("briefing", ""), ("timeline", "Sirte"), ("comparison", "Sirte")):
+        other = api.post("/api/brief", json={**period, "kind": kind, "topic": topic, "sources": ["cnn.com"]})
+        assert other.status_code == 200, other.text
+        result = other.json()
+        assert (result["kind"], result["answered"], result["citations"]) == (kind, False, []), result
+        assert "from cnn.com" in result["answer"], "the honest nothing names the source asked for"
+
+
 def test_the_openai_client_gets_the_answer_its_sources_and_the_citations(served: tuple[str, Path]) -> None:
     client = openai.OpenAI(base_url=f"{served[0]}/v1", api_key="unused", timeout=TIMEOUT)
     assert [model.id for model in client.models.list()] == ["news-assistant"]

@@ -59,6 +59,20 @@ def test_index_build_summary_then_ask_json(tmp_path: Path) -> None:
     empty = run("-m", "assistant", "brief", "Libya", "--since", "2031-01-01", "--until", "2031-01-07", "--db", str(db))
     assert empty.returncode == 1 and "No indexed article on Libya is dated" in empty.stdout
     assert "The newest indexed article is from 2020-06-" in empty.stdout
+    other = run(
+        "-m",
+        "assistant",
+        "brief",
+        "--since",
+        "2020-06-01",
+        "--until",
+        "2020-06-30",
+        "--source",
+        "cnn.com",
+        "--db",
+        str(db),
+    )
+    assert other.returncode == 1 and "No indexed article from cnn.com is dated" in other.stdout, other.stderr
 
     stats = run("-m", "index", "stats", "--db", str(db), "--json")
     assert stats.returncode == 0, stats.stderr

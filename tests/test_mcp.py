@@ -54,6 +54,9 @@ def test_the_mcp_tools_are_listed_and_answer_with_citations(url: str) -> None:
             "ask": await session.call_tool("ask", {"question": FIRST_QUESTION, "as_of": "2020-06-30"}),
             "search": await session.call_tool("search", {"query": "French wine exports", "k": 1}),
             "briefing": await session.call_tool("briefing", {"since": "2020-06-15", "until": "2020-06-30"}),
+            "other source": await session.call_tool(
+                "briefing", {"since": "2020-06-15", "until": "2020-06-30", "sources": ["cnn.com"]}
+            ),
             "empty": await session.call_tool("ask", {"question": "  "}),
             "bad date": await session.call_tool("briefing", {"since": "last Tuesday"}),
             "far date": await session.call_tool("ask", {"question": FIRST_QUESTION, "as_of": "9999-12-31"}),
@@ -73,6 +76,9 @@ def test_the_mcp_tools_are_listed_and_answer_with_citations(url: str) -> None:
     assert len(passages) == 1 and passages[0]["article_id"].endswith("france_wine.txt")
     briefing = results["briefing"].structured_content
     assert briefing["kind"] == "briefing" and briefing["citations"]
+    assert "sources" in tools["briefing"].input_schema["properties"]
+    other = results["other source"].structured_content
+    assert other["answered"] is False and not other["citations"] and "from cnn.com" in other["answer"], other
 
     refusals = (
         ("empty", "question is empty"),
