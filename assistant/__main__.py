@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # The package's __init__ (run before this module) has already applied index.offline's switches.
-from assistant.dates import user_date
-from assistant.follow_cli import add_follow_parser, follow_command
+from assistant.follow_cli import OPTION_NAMES, add_follow_parser, follow_command
 from assistant.llm import check_backend
 from assistant.news_requests import RequestKind
 from assistant.service import get_assistant
@@ -88,12 +87,7 @@ def _main(argv: Sequence[str] | None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "follow":
         return follow_command(args)
-    filters = Filters.of(
-        as_of=user_date(args.as_of, "--as-of"),
-        since=user_date(args.since, "--since"),
-        until=user_date(args.until, "--until"),
-        sources=args.sources,
-    )
+    filters = Filters.typed(args.as_of, args.since, args.until, args.sources, names=OPTION_NAMES)
     if args.command != "ask":
         result = get_assistant(args.db).shaped(_SHAPES[args.command], " ".join(args.topic), filters)
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else render(result))

@@ -15,11 +15,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant.dates import user_date
 from assistant.followed_questions import Change, FollowedQuestion, FollowedQuestions, filters_label, filters_to_dict
 from assistant.service import get_assistant
 from assistant.settings import AssistantSettings, default_assistant_settings
 from assistant.types import Citation, Filters
+
+OPTION_NAMES = ("--as-of", "--since", "--until")  # how a bad date's message names the options (Filters.typed)
 
 
 def add_follow_parser(commands: Any) -> None:
@@ -48,12 +49,7 @@ def follow_command(args: argparse.Namespace) -> int:
     settings = _settings(args.db)
     followed = FollowedQuestions.open(settings)
     if args.action == "add":
-        filters = Filters.of(
-            as_of=user_date(args.as_of, "--as-of"),
-            since=user_date(args.since, "--since"),
-            until=user_date(args.until, "--until"),
-            sources=args.sources,
-        )
+        filters = Filters.typed(args.as_of, args.since, args.until, args.sources, names=OPTION_NAMES)
         answer = get_assistant(args.db).ask(args.question, filters=filters)
         added = followed.follow(args.question, answer, args.owner, filters)
         sources = len({citation.article_id for citation in answer.citations})

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from assistant.dates import user_date
 from index.store import ChunkFilter
 from index.stories import Copy
 from index.story_groups import Member
@@ -115,6 +116,24 @@ class Filters:
         sources: Sequence[str] | None = None,
     ) -> Filters:
         return cls(as_of, since, until, tuple(sources or ()))
+
+    @classmethod
+    def typed(
+        cls,
+        as_of: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sources: Sequence[str] | None = None,
+        *,
+        names: tuple[str, str, str] = ("as_of", "since", "until"),
+    ) -> Filters:
+        """Filters from what a user typed (dates as ``YYYY-MM-DD``, empty: none), the one way every
+        door reads them: the CLI, the chat's boxes, MCP tools. A bad date is refused by
+        :func:`assistant.dates.user_date` as :class:`~index.errors.BadDateError` naming the field as
+        that door shows it (``names``: ``--as-of``, ``From``...), so the user knows which to fix."""
+        as_of_name, since_name, until_name = names
+        days = user_date(as_of, as_of_name), user_date(since, since_name), user_date(until, until_name)
+        return cls.of(*days, sources)
 
     def chunk_filter(self) -> ChunkFilter:
         """The hard filters as the store applies them (``as_of`` is a preference, applied by ranking)."""

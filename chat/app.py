@@ -20,7 +20,6 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.dates import user_date
 from assistant.llm import check_backend
 from assistant.service import Assistant
 from assistant.types import Answer, Filters
@@ -31,7 +30,7 @@ from chat.briefing_panel import briefing_panel
 from chat.conversation_store import ConversationStore, database_url
 from chat.conversations_panel import ChatSession, conversations_panel
 from chat.feeds_panel import feeds_panel
-from chat.followed_questions_panel import followed_questions_panel
+from chat.followed_questions_panel import BOX_NAMES, followed_questions_panel
 from chat.history import plain_turns
 from chat.index_view import IndexView
 from chat.render import escape_markdown, render_answer, render_draft
@@ -78,7 +77,7 @@ def build_app(
         request: gr.Request,
     ) -> Iterator[str]:
         try:
-            filters = Filters.of(since=user_date(since, "From"), until=user_date(until, "Until"), sources=sources)
+            filters = Filters.typed(since=since, until=until, sources=sources, names=BOX_NAMES)
         except BadDateError as error:
             yield escape_markdown(str(error))
             return

@@ -29,7 +29,6 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.dates import user_date
 from assistant.followed_questions import FollowedQuestion, FollowedQuestionError, FollowedQuestions, filters_label
 from assistant.service import Assistant
 from assistant.types import Answer, Filters
@@ -39,6 +38,8 @@ from chat.render import escape_markdown, render_answer
 from index.errors import BadDateError
 from index.follower import Follower
 from index.settings import StoreSettings
+
+BOX_NAMES = ("As of", "From", "Until")  # the chat's date boxes, as their labels name them to a bad date
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +181,7 @@ class FollowedQuestionsPanel:
                 )
             question = self.assistant.standalone_question(turns[-1][0], turns[:-1])
             try:
-                chosen = Filters.of(since=user_date(since, "From"), until=user_date(until, "Until"), sources=sources)
+                chosen = Filters.typed(since=since, until=until, sources=sources, names=BOX_NAMES)
             except BadDateError as error:
                 return (escape_markdown(str(error)), *self.listed(owner, ""))
             followed = self.followed.follow(question, self.assistant.ask(question, filters=chosen), owner, chosen)

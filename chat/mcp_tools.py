@@ -21,7 +21,6 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from assistant.dates import user_date
 from assistant.types import Filters
 from chat.api_models import MAX_SEARCH_K
 from chat.api_service import AnsweringService, ApiError, answer_dict
@@ -46,7 +45,7 @@ Sources = Annotated[list[str] | None, Field(description="only articles from thes
 def _filters(
     as_of: str | None = None, since: str | None = None, until: str | None = None, sources: list[str] | None = None
 ) -> Filters:
-    return Filters.of(user_date(as_of, "as_of"), user_date(since, "since"), user_date(until, "until"), sources)
+    return Filters.typed(as_of, since, until, sources)
 
 
 def mcp_server(service: AnsweringService) -> MCPServer:

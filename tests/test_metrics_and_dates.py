@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from assistant.dates import DateWindow, recency_prior, window_from_question
+from assistant.dates import DateWindow, last_day_as_of, recency_prior, window_from_question
 from assistant.metrics import (
     QuestionResult,
     article_ranking,
@@ -16,6 +16,8 @@ from assistant.metrics import (
     percentile,
     summarise,
 )
+from assistant.types import Filters
+from index.errors import BadDateError
 
 
 def result(rank: int | None, tier: str = "gold", cited: bool = False, text: bool = False, s: float = 0.1):
@@ -95,3 +97,22 @@ def test_recency_prior_favours_recent_articles_and_rules_out_the_future() -> Non
     assert prior(date(2023, 5, 20)) == 1.0, "a few days after as_of still counts"
     assert prior(date(2023, 5, 21)) == -1.0
     assert prior(None) == 0.0
+
+
+def test_typed_filters_read_every_door_s_dates_one_way_and_name_the_field_as_shown() -> None:
+    typed = Filters.typed("2024-03-08", "", "2024-03-07", ["a.com"], names=("--as-of", "--since", "--until"))
+    assert typed == Filters(as_of=date(2024, 3, 8), until=date(2024, 3, 7), sources=("a.com",))
+    assert Filters.typed() == Filters()
+    with pytest.raises(BadDateError, match="From: “8 March” is not a date"):
+        Filters.typed(since="8 March", names=("As of", "From", "Until"))
+    with pytest.raises(BadDateError, match="until: 9999-12-31 is out of range"):
+        Filters.typed(until="9999-12-31")
+
+
+def test_the_as_of_grace_is_one_day_count_for_the_cut_and_the_prior() -> None:
+    last = last_day_as_of(date(2024, 3, 8), 3)
+    assert last == date(2024, 3, 11)
+    prior = {
+        day: recency_prior(day, date(2024, 3, 8), half_life_days=14, grace_days=3) for day in (last, date(2024, 3, 12))
+    }
+    assert prior[last] > 0 and prior[date(2024, 3, 12)] == -1.0, "the future starts the day after the grace"
