@@ -27,6 +27,7 @@ from datetime import date
 from langchain_core.documents import Document
 
 from assistant.news import NewsContext, Scope, nothing_found
+from assistant.news_items import NewsItem, NewsSentence, news_text
 from assistant.news_requests import NewsRequest
 from assistant.story_text import (
     Citer,
@@ -55,7 +56,9 @@ def brief(context: NewsContext, request: NewsRequest, reference: date, max_items
     scope = context.scope(request, reference, days=7)
     period = scope.period
     assert period is not None  # a briefing always has a period (bounds is given days)
-    stories = _ranked_stories(context, request.topic, scope)[:max_items]
+    ranked = _ranked_stories(context, request.topic, scope)[:max_items]
+    stories = [story for story, _ in ranked]
+    outlets_of = {story.story_id: names for story, names in ranked}
     about = (f" on {request.topic}" if request.topic else "") + scope.outlets()
     if not stories:
         newest = context.newest_day()
@@ -71,25 +74,25 @@ def brief(context: NewsContext, request: NewsRequest, reference: date, max_items
         by_article.setdefault(sentence.article_id, []).append(sentence)
     citer = Citer()
     told: list[frozenset[str]] = []
-    items: list[str] = []
+    items: list[NewsItem] = []
     by_model = 0
     for story in stories:
         story_sentences = [s for m in chosen[story.story_id] for s in by_article.get(m.article_id, [])]
         if context.writer is not None and (written := _written(context, story, story_sentences)):
-            items.append(f"{len(items) + 1}. **{story.title}** ({_coverage(story)}): {written(citer)}")
+            items.append(_item(story, outlets_of[story.story_id], written(citer)))
             by_model += 1
             continue
         picked = _tell(story_sentences, idf, avoid=told)
         if not picked:
             continue
         told.extend(sentence.words for sentence in picked)
-        marks = [citer.mark([s.passage, *_corroborating(s, story_sentences)]) for s in picked]
+        marks = [citer.numbers([s.passage, *_corroborating(s, story_sentences)]) for s in picked]
         # Two sentences of one passage: one marker after both.
-        body = " ".join(
-            s.text if n + 1 < len(picked) and marks[n] == marks[n + 1] else f"{s.text} {marks[n]}"
+        body = tuple(
+            NewsSentence(s.text, () if n + 1 < len(picked) and marks[n] == marks[n + 1] else marks[n])
             for n, s in enumerate(picked)
         )
-        items.append(f"{len(items) + 1}. **{story.title}** ({_coverage(story)}): {body}")
+        items.append(_item(story, outlets_of[story.story_id], body))
     if not items:
         return nothing_found("", "briefing", f"No indexed article{about} dated {period.label()} could be quoted.")
     heading = f"The news{about}, {period.label()}, most widely reported first:"
@@ -103,33 +106,42 @@ def brief(context: NewsContext, request: NewsRequest, reference: date, max_items
         notice = f"{context.writer.backend}'s briefing was not supported by the passages; showing article sentences."
     return Answer(
         question="",
-        text="\n".join([heading, "", *items]),
+        text=news_text(heading, items, "briefing"),
         answered=True,
         citations=citer.citations,
         backend=backend,
         fallback=context.writer is not None and not by_model,
         notice=notice,
         kind="briefing",
+        items=tuple(items),
+        heading=heading,
     )
 
 
-def _written(context: NewsContext, story: Story, sentences: list[StorySentence]) -> Callable[[Citer], str] | None:
+def _item(story: Story, outlets: tuple[str, ...], sentences: tuple[NewsSentence, ...]) -> NewsItem:
+    return NewsItem("story", sentences, story.title, outlets, story.outlets, story.first_date, story.last_date)
+
+
+def _written(
+    context: NewsContext, story: Story, sentences: list[StorySentence]
+) -> Callable[[Citer], tuple[NewsSentence, ...]] | None:
     """The story told by the configured model (checked), as a function numbering its citations."""
     assert context.writer is not None
     leads = list({id(s.passage): s.passage for s in sentences if s.position == 0}.values())[:WRITER_PASSAGES]
     told = context.writer.tell(story.title, leads)
     if not told:
         return None
-    return lambda citer: " ".join(f"{sentence} {citer.mark(passages)}" for sentence, passages in told)
+    return lambda citer: tuple(NewsSentence(sentence, citer.numbers(passages)) for sentence, passages in told)
 
 
-def _ranked_stories(context: NewsContext, topic: str, scope: Scope) -> list[Story]:
+def _ranked_stories(context: NewsContext, topic: str, scope: Scope) -> list[tuple[Story, tuple[str, ...]]]:
     """The period's stories (on ``topic``), most important first, each counted *up to the period's
     end*: its articles, outlets (wire copies' outlets too) and dates until then, so a story that went
     on after the period neither outranks others for it nor shows later dates (a briefing of a past
     week must not know what came next), while one that began before it keeps its weight. With
     sources asked for, a story counts only with an article of theirs in the period, and only their
-    articles and copies count: a briefing of one outlet ranks that outlet's stories by its coverage."""
+    articles and copies count: a briefing of one outlet ranks that outlet's stories by its coverage.
+    Each story comes with the names of the outlets counted."""
     period = scope.period
     assert period is not None
     groups = context.store.story_groups
@@ -151,13 +163,14 @@ def _ranked_stories(context: NewsContext, topic: str, scope: Scope) -> list[Stor
         copied = {c.source for m in found for c in copies.get(m.article_id, ()) if scope.from_source(c.source)}
         outlets = {m.source for m in found} | copied
         first, last = found[0].date, found[-1].date
-        counted.append(Story(story.story_id, found[0].title, len(found), len(outlets - {""}) or 1, first, last))
+        names = tuple(sorted(outlets - {""}))
+        counted.append((Story(story.story_id, found[0].title, len(found), len(names) or 1, first, last), names))
 
     def importance(story: Story) -> float:
         recency = max((date.fromisoformat(story.last_date) - period.start).days, 0) / span  # 0 before it
         return story.outlets + ARTICLE_WEIGHT * min(story.articles, 8) + recency
 
-    return sorted(counted, key=lambda story: (-importance(story), story.story_id))
+    return sorted(counted, key=lambda pair: (-importance(pair[0]), pair[0].story_id))
 
 
 def _read_first(members: list[Member], scope: Scope) -> list[Member]:
@@ -206,9 +219,3 @@ def _corroborating(sentence: StorySentence, story: list[StorySentence], most: in
         if len(found) >= most:
             break
     return found
-
-
-def _coverage(story: Story) -> str:
-    outlets = "1 outlet" if story.outlets == 1 else f"{story.outlets} outlets"
-    days = story.first_date if story.first_date == story.last_date else f"{story.first_date} to {story.last_date}"
-    return f"{outlets}, {days}"

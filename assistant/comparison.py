@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.news import NewsContext, Scope, nothing_found
+from assistant.news_items import ItemKind, NewsItem, NewsSentence, news_text
 from assistant.news_requests import NewsRequest
 from assistant.story_text import Citer, StorySentence, adds_to, centrality, lead_sentences, rarity
 from assistant.types import Answer
@@ -62,20 +63,17 @@ def compare(context: NewsContext, request: NewsRequest, reference: date) -> Answ
     said = {outlet: _Said.of(by_outlet[outlet]) for outlet in outlets}
     scores = dict(zip(map(id, sentences), centrality(sentences, idf), strict=True))
     ranked = sorted(sentences, key=lambda s: -scores[id(s)])
-    citer, lines = Citer(), [f"How {len(outlets)} outlets reported “{title}”:", "", "**What they say in common**"]
+    citer, items = Citer(), []
     common: list[StorySentence] = []
     for sentence in ranked:
         support = {o: t for o in outlets if o != sentence.source and (t := _saying(sentence, by_outlet[o], idf))}
         if not support or not adds_to(sentence.words, (c.words for c in common)):
             continue
         common.append(sentence)
-        names = ", ".join([sentence.source, *support])
-        cited = [sentence.passage, *(t.passage for t in list(support.values())[:2])]
-        lines.append(f"- {sentence.text} {citer.mark(cited)} ({names})")
+        cited = [sentence, *list(support.values())[:2]]
+        items.append(_item("shared", title, sentence, outlets=(sentence.source, *support), cited=cited, citer=citer))
         if len(common) >= COMMON_CLAIMS:
             break
-    if not common:
-        lines.append("- Little: each outlet tells it in its own terms (below).")
     days_covered = {(m.date, m.source) for m in members}
     for outlet in outlets[:OUTLETS_SHOWN]:
         own = next(
@@ -90,8 +88,28 @@ def compare(context: NewsContext, request: NewsRequest, reference: date) -> Answ
             None,
         )
         if own is not None:
-            lines += ["", f"**Only {outlet}**", f"- {own.text} {citer.mark([own.passage])}"]
-    return Answer(question="", text="\n".join(lines), answered=True, citations=citer.citations, kind="comparison")
+            items.append(_item("only", title, own, outlets=(outlet,), cited=[own], citer=citer))
+    heading = f"How {len(outlets)} outlets reported “{title}”:"
+    return Answer(
+        "", news_text(heading, items, "comparison"), True, citer.citations, kind="comparison", items=tuple(items), heading=heading
+    )
+
+
+def _item(
+    kind: ItemKind,
+    title: str,
+    sentence: StorySentence,
+    *,
+    outlets: tuple[str, ...],
+    cited: list[StorySentence],
+    citer: Citer,
+) -> NewsItem:
+    """A claim as data: ``sentence`` citing the passages of ``cited`` (its own first), the outlets saying
+    it, and the days of those sentences."""
+    days = sorted(s.date for s in cited if s.date)
+    told = NewsSentence(sentence.text, citer.numbers([s.passage for s in cited]))
+    first, last = (days[0], days[-1]) if days else ("", "")
+    return NewsItem(kind, (told,), title, outlets, len(outlets), first, last)
 
 
 def _saying(sentence: StorySentence, theirs: list[StorySentence], idf: dict[str, float]) -> StorySentence | None:
@@ -138,5 +156,7 @@ def _single_outlet(
     best = sentences[max(range(len(sentences)), key=scores.__getitem__)]
     citer = Citer()
     among = f"of the sources asked for ({', '.join(scope.sources)})" if scope.sources else "in the indexed articles"
-    text = f"Only {outlet} reported “{title}” {among}: {best.text} {citer.mark([best.passage])}"
-    return Answer(question="", text=text, answered=True, citations=citer.citations, kind="comparison")
+    heading = f"Only {outlet} reported “{title}” {among}:"
+    items = (_item("account", title, best, outlets=(outlet,), cited=[best], citer=citer),)
+    text = news_text(heading, items, "comparison")
+    return Answer("", text, True, citer.citations, kind="comparison", items=items, heading=heading)

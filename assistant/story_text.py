@@ -172,13 +172,13 @@ class Citer:
         self.citations: list[Citation] = []
         self._numbers: dict[str, int] = {}
 
-    def mark(self, passages: Iterable[Document]) -> str:
-        """``[n]`` markers for ``passages`` (numbering the new ones)."""
-        markers = ""
+    def numbers(self, passages: Iterable[Document]) -> tuple[int, ...]:
+        """The citation numbers of ``passages``, numbering the new ones: what a news item's sentence cites."""
+        numbers = []
         for passage in passages:
             key = str(passage.id or id(passage))
             if key not in self._numbers:
                 self._numbers[key] = len(self._numbers) + 1
                 self.citations.append(citation_for(self._numbers[key], passage))
-            markers += f"[{self._numbers[key]}]"
-        return markers
+            numbers.append(self._numbers[key])
+        return tuple(numbers)

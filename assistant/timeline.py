@@ -22,6 +22,7 @@ from datetime import date
 from langchain_core.documents import Document
 
 from assistant.news import NewsContext, covers, nothing_found
+from assistant.news_items import NewsItem, NewsSentence, news_text
 from assistant.news_requests import NewsRequest
 from assistant.story_text import Citer, StorySentence, lead_sentences, most_central, rarity, same_claim
 from assistant.types import Answer
@@ -83,20 +84,19 @@ def timeline(context: NewsContext, request: NewsRequest, reference: date) -> Ans
     if not entries:
         return nothing_found("", "timeline", f"No dated article{scope.outlets()} about {topic} could be quoted.")
     citer = Citer()
-    lines = [f"- **{_when(e.day)}**: {e.sentence.text} {citer.mark(e.passages[:3])}" for e in entries]
+    items = tuple(_item(entry, citer) for entry in entries)
     heading = f"How {topic} developed, in {len(entries)} dated entries:"
-    return Answer(
-        question="", text="\n".join([heading, "", *lines]), answered=True, citations=citer.citations, kind="timeline"
-    )
+    text = news_text(heading, items, "timeline")
+    return Answer("", text, True, citer.citations, kind="timeline", items=items, heading=heading)
+
+
+def _item(entry: _Entry, citer: Citer) -> NewsItem:
+    """An entry as data: its day, its sentence citing up to three passages, and their outlets."""
+    cited = entry.passages[:3]
+    outlets = tuple(dict.fromkeys(str(p.metadata.get("source", "")) for p in cited if p.metadata.get("source")))
+    sentence = NewsSentence(entry.sentence.text, citer.numbers(cited))
+    return NewsItem("entry", (sentence,), outlets=outlets, first_date=entry.day, last_date=entry.day)
 
 
 def _same_development(entry: _Entry, sentence: StorySentence, story: str) -> bool:
     return (entry.story == story and entry.day == sentence.date) or same_claim(entry.sentence.words, sentence.words)
-
-
-def _when(day: str) -> str:
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError:
-        return day
-    return f"{parsed.day} {parsed:%b %Y}"

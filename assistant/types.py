@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from assistant.dates import user_date
+from assistant.news_items import NewsItem
 from index.store import ChunkFilter
 from index.stories import Copy
 from index.story_groups import Member
@@ -45,6 +46,8 @@ class Answer:
     e.g. ``smollm2``). ``fallback`` is True when a model was asked but its answer failed the grounding
     check (or the model could not be reached), so the extractive answer is shown instead; ``removed``
     lists the model's sentences that no cited passage supported, and ``notice`` says what happened.
+    A briefing, timeline or comparison carries its content as data in ``items`` under ``heading``
+    (:mod:`assistant.news_items`): ``text`` is then only their plain rendering, never parsed back.
     """
 
     question: str
@@ -56,11 +59,13 @@ class Answer:
     removed: list[str] = field(default_factory=list)
     notice: str = ""
     kind: str = "answer"  # or the shape of news asked for: "briefing", "timeline", "comparison"
+    items: tuple[NewsItem, ...] = ()  # a briefing's stories, a timeline's entries, a comparison's claims
+    heading: str = ""  # the line that opens the items ("The news, 1 March 2024 to 7 March 2024, …:")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Answer:
         """An answer back from :meth:`to_dict` (stored conversations and followed questions); fields
-        added since are defaulted, dropped ones ignored."""
+        added since are defaulted, dropped ones ignored (an answer stored before items has none)."""
         known = {item.name for item in fields(Citation)}
         citations = []
         for raw in data.get("citations", []):
@@ -78,6 +83,8 @@ class Answer:
             removed=list(data.get("removed", [])),
             notice=data.get("notice", ""),
             kind=data.get("kind", "answer"),
+            items=tuple(NewsItem.from_dict(raw) for raw in data.get("items", ())),
+            heading=data.get("heading", ""),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -91,6 +98,8 @@ class Answer:
             "notice": self.notice,
             "kind": self.kind,
             "citations": [citation.to_dict() for citation in self.citations],
+            "heading": self.heading,
+            "items": [item.to_dict() for item in self.items],
         }
 
 

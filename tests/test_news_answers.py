@@ -6,13 +6,15 @@ encoder, articles written as files the way users add them."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from assistant.citations import citations_are_consistent
+from assistant.news_items import NewsItem
 from assistant.service import Assistant, answer, brief
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, Citation, Filters
@@ -208,8 +210,6 @@ _STOP = frozenset(
     their his her he she they who which would could will had has have after before over off up than
     said says told more most""".split()
 )
-_MARKERS = re.compile(r"((?:\[\d+\])+)")
-_CITED = re.compile(r"\[(\d+)\]")
 
 
 @pytest.fixture(scope="module")
@@ -278,21 +278,6 @@ def assert_no_repeats(sentences: list[str]) -> None:
         assert not say_the_same(one, other), f"these say the same thing:\n  {one}\n  {other}"
 
 
-def cited(answer: Answer, markers: str) -> list[Citation]:
-    by_n = {c.n: c for c in answer.citations}
-    return [by_n[int(n)] for n in _CITED.findall(markers)]
-
-
-def quoted(answer: Answer, body: str) -> list[tuple[list[str], list[Citation]]]:
-    """``body`` ("S1 [1] S2 S3 [2][3]") as its sentences, each group with the citations after it."""
-    parts = _MARKERS.split(body)
-    groups = []
-    for text, markers in zip(parts[::2], parts[1::2], strict=False):
-        groups.append((sentences_of(text), cited(answer, markers)))
-    assert not parts[-1].strip(), f"text after the last citation: {parts[-1]!r}"
-    return groups
-
-
 def assert_verbatim(sentences: list[str], citations: list[Citation]) -> None:
     """Extractive: each sentence is its article's own, word for word in the first passage cited after it."""
     assert sentences and citations
@@ -315,16 +300,28 @@ def assert_shows_its_story(citation: Citation, removed: frozenset[str] = frozens
             assert {m.article_id for m in citation.story} == set(story) - {citation.article_id} - removed
 
 
-_ITEM = re.compile(r"^(\d+)\. \*\*(.+)\*\* \((\d+) outlets?, [^)]*\): (.+)$")
-_ENTRY = re.compile(r"^- \*\*(.+?)\*\*: (.+)$")
+def item_groups(answer: Answer, item: NewsItem) -> list[tuple[list[str], list[Citation]]]:
+    """An item's sentences in groups, each group with the citations its last sentence names: read
+    from the item's data, as every consumer reads it (never from ``Answer.text``)."""
+    by_n = {c.n: c for c in answer.citations}
+    groups, pending = [], []
+    for sentence in item.sentences:
+        pending += sentences_of(sentence.text)
+        if sentence.cites:
+            groups.append((pending, [by_n[n] for n in sentence.cites]))
+            pending = []
+    assert not pending, f"sentences without a citation after them: {pending}"
+    return groups
 
 
 def items(answer: Answer) -> list[tuple[int, list[tuple[list[str], list[Citation]]]]]:
-    """A briefing's items: the outlets its heading counts, and its sentences with their citations."""
+    """A briefing's items: the outlets each counts, and its sentences with their citations."""
+    assert answer.items and all(item.kind == "story" and item.title for item in answer.items)
     numbered = [line for line in answer.text.splitlines() if re.match(r"\d+\. ", line)]
-    found = [match for line in numbered if (match := _ITEM.match(line))]
-    assert len(found) == len(numbered) and [int(m.group(1)) for m in found] == list(range(1, len(found) + 1))
-    return [(int(m.group(3)), quoted(answer, m.group(4))) for m in found]
+    assert len(numbered) == len(answer.items), "the plain text has a line per story"
+    for item in answer.items:
+        assert item.first_date <= item.last_date and len(item.outlets) == item.outlet_count
+    return [(item.outlet_count, item_groups(answer, item)) for item in answer.items]
 
 
 def assert_a_briefing(
@@ -365,6 +362,29 @@ def test_a_week_briefing_tells_the_week_s_stories_most_widely_reported_first(wee
     assert not cited & {"quota", "cruise"}, "articles of other weeks are not in this week's briefing"
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What happened this week?", "briefing"),
+        ("timeline of the Valdmar dock strike", "timeline"),
+        ("How did outlets report the Valdmar dock strike?", "comparison"),
+        ("How did outlets report the chess championship?", "comparison"),
+    ],
+)
+def test_an_answer_with_items_round_trips_through_json_and_an_old_one_without_still_loads(
+    week: Assistant, question: str, kind: str
+) -> None:
+    answer = ask(week, question, FRIDAY if kind == "briefing" else SUMMER)
+    assert answer.kind == kind and answer.items and answer.heading, answer.text
+    stored = json.loads(json.dumps(answer.to_dict()))  # as a conversation or a followed question keeps it
+    assert Answer.from_dict(stored) == answer
+
+    old = {key: value for key, value in stored.items() if key not in ("items", "heading")}  # stored before items
+    loaded = Answer.from_dict(old)
+    assert (loaded.items, loaded.heading, loaded.text, loaded.kind) == ((), "", answer.text, kind)
+    assert loaded.citations == answer.citations
+
+
 def test_a_briefing_on_a_topic_since_a_weekday_keeps_only_that_topic_in_that_period(week: Assistant) -> None:
     answer = ask(week, "Brief me on the dock strike since Wednesday", FRIDAY)
     told = assert_a_briefing(week, answer, "2024-05-08", "2024-05-10")
@@ -397,10 +417,12 @@ def test_an_empty_index_says_no_article_is_indexed(make_store) -> None:
 def entries(answer: Answer) -> list[tuple[date, list[str], list[Citation]]]:
     """A timeline's entries: the day, the sentence(s) and the citations."""
     found = []
-    for line in answer.text.splitlines():
-        if match := _ENTRY.match(line):
-            [(sentences, citations)] = quoted(answer, match.group(2))
-            found.append((datetime.strptime(match.group(1), "%d %b %Y").date(), sentences, citations))
+    for item in answer.items:
+        assert item.kind == "entry" and item.first_date == item.last_date and item.outlets
+        [(sentences, citations)] = item_groups(answer, item)
+        assert set(item.outlets) == {c.source for c in citations}
+        found.append((date.fromisoformat(item.first_date), sentences, citations))
+    assert len(found) == len(answer.items) == answer.text.count("\n- "), answer.text
     return found
 
 
@@ -451,16 +473,13 @@ def comparison(answer: Answer) -> tuple[list[tuple[list[str], list[Citation], st
     """A comparison's claims in common (sentences, citations, outlets named) and each outlet's own."""
     common: list[tuple[list[str], list[Citation], str]] = []
     own: dict[str, list[tuple[list[str], list[Citation]]]] = {}
-    section = ""
-    for line in answer.text.splitlines():
-        if line.startswith("**"):
-            section = line.strip("*")
-        elif line.startswith("- ") and section == "What they say in common" and "[" in line:
-            body, _, named = line[2:].rpartition(" (")
-            [(sentences, citations)] = quoted(answer, body)
-            common.append((sentences, citations, named.rstrip(")")))
-        elif line.startswith("- ") and section.startswith("Only "):
-            own.setdefault(section.removeprefix("Only "), []).extend(quoted(answer, line[2:]))
+    for item in answer.items:
+        if item.kind == "shared":
+            [(sentences, citations)] = item_groups(answer, item)
+            common.append((sentences, citations, ", ".join(item.outlets)))
+        else:
+            assert item.kind == "only" and len(item.outlets) == 1
+            own.setdefault(item.outlets[0], []).extend(item_groups(answer, item))
     return common, own
 
 
@@ -501,7 +520,9 @@ def test_a_story_one_outlet_reported_is_said_to_be_that_outlet_s_alone(week: Ass
     assert answer.kind == "comparison" and answer.answered, answer.text
     assert answer.text.startswith("Only newsline.com reported"), answer.text
     assert [c.article_id for c in answer.citations] == ["chess"] and answer.citations[0].story_outlets == 1
-    [(sentences, citations)] = quoted(answer, answer.text.split(": ", 1)[1])
+    [item] = answer.items
+    assert (item.kind, item.outlets) == ("account", ("newsline.com",))
+    [(sentences, citations)] = item_groups(answer, item)
     assert_verbatim(sentences, citations)
 
 
