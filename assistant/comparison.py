@@ -90,9 +90,8 @@ def compare(context: NewsContext, request: NewsRequest, reference: date) -> Answ
         if own is not None:
             items.append(_item("only", title, own, outlets=(outlet,), cited=[own], citer=citer))
     heading = f"How {len(outlets)} outlets reported “{title}”:"
-    return Answer(
-        "", news_text(heading, items, "comparison"), True, citer.citations, kind="comparison", items=tuple(items), heading=heading
-    )
+    text = news_text(heading, items, "comparison")
+    return Answer("", text, True, citer.citations, kind="comparison", items=tuple(items), heading=heading)
 
 
 def _item(

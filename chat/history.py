@@ -2,11 +2,14 @@
 
 Gradio hands over its messages as shown, each reply with chips' links and its sources as HTML.
 The assistant needs none of that: a reply is cut to its answer (sources, chips' markup and
-escapes gone) here, where that markup is made, so the assistant never parses chat markup.
+escapes gone) here, where that markup is made, so the assistant never parses chat markup. A
+briefing's, timeline's or comparison's items are an HTML block (:func:`chat.render.news_html`): their
+tags go like the chips' and their escaped characters are read back, so the turn is their plain text.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -17,14 +20,13 @@ from chat.render import SOURCES_START
 _CHIP = re.compile(r"<a [^>]*>\[(\d+)\]</a>")
 _TAG = re.compile(r"<[^>]+>")
 _ESCAPE = re.compile(r"\\(.)")
-_BOLD = re.compile(r"(?<!\\)\*\*")  # a briefing's bold titles and heads (escaped asterisks are text)
 
 
 def reply_gist(reply: str) -> str:
     """An earlier reply as the chat showed it, cut to its answer: sources, chips' markup and HTML gone."""
     answer = reply.split(SOURCES_START, maxsplit=1)[0]
-    answer = _BOLD.sub("", _CHIP.sub(r"[\1]", answer))
-    return " ".join(_ESCAPE.sub(r"\1", _TAG.sub("", answer)).split())
+    answer = _CHIP.sub(r"[\1]", answer)
+    return " ".join(html.unescape(_ESCAPE.sub(r"\1", _TAG.sub("", answer))).split())
 
 
 def plain_turns(messages: Sequence[Any] | None) -> list[tuple[str, str]]:

@@ -9,10 +9,10 @@ the whole article text. Two passages of one article are one source, not two with
 
 Article text is data: the answer part is markdown with every special character escaped, the sources
 are an HTML block whose text is HTML-escaped, so nothing an article says can format the page or run.
-A briefing, a timeline or a comparison (``Answer.kind``) keeps the structure its answerer wrote
-(numbered stories with bold titles, dated entries, bold section heads, bullets), recognised line by
-line with strict patterns; every piece of text inside it is escaped, and a line that matches no
-pattern is escaped whole, as an answer is.
+A briefing, a timeline or a comparison is drawn from its ``Answer.items`` (:mod:`assistant.news_items`),
+never from its text: an HTML block of numbered stories with bold titles, dated entries in bold, bold
+section heads and bullets, each title, outlet and sentence HTML-escaped, so a title holding ``**`` or
+``<b>`` shows as those characters. (An answer stored before items is shown escaped whole, as an answer.)
 
 A source whose article belongs to a story several outlets reported says so, and lists the story's
 other articles, folded, each linked to its address when it is http(s).
@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
+from assistant.news_items import COMMON_HEAD, NOTHING_COMMON, NewsSentence, coverage, day_label, only_head
 from assistant.types import Answer, Citation
 from index.chunking import split_sentences
 
@@ -37,18 +38,6 @@ SOURCES_START = '<div class="sources">'
 _ESCAPED_MARKERS = re.compile(r"(?:\\\[\d+\\\])+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-# The lines of a briefing, a timeline and a comparison (assistant/briefing.py, timeline.py, comparison.py):
-# "1. **title** (3 outlets, 2024-03-04 to 2024-03-06): sentences [1][2]", "- **4 Mar 2024**: sentence [1]",
-# "**What they say in common**", "- sentence [1][2] (a.com, b.com)", and the opening line ending in ":".
-_STORY_ITEM = re.compile(
-    r"^(\d{1,3})\. \*\*(.+?)\*\* \((\d+ outlets?(?:, \d{4}-\d\d-\d\d(?: to \d{4}-\d\d-\d\d)?)?)\): (.+)$"
-)
-_DATED_ENTRY = re.compile(r"^- \*\*(\d{1,2} [A-Z][a-z]{2} \d{4}|\d{4}-\d\d-\d\d)\*\*: (.+)$")
-_SECTION_HEAD = re.compile(r"^\*\*(\S.*?)\*\*$")
-_BULLET = re.compile(r"^- (\S.*)$")
-_INTRO = re.compile(r"^(?:The news|How) .+:$")
-# What would start a list, a heading underline or a rule at the start of a line: escaped there.
-_BLOCK_START = re.compile(r"^([-+=]|\d{1,9}(?=[.)]))")
 
 
 def escape_markdown(text: str) -> str:
@@ -88,7 +77,7 @@ def render_answer(answer: Answer, article_text: ArticleText | None = None, key: 
             escape_markdown(text),
         )
 
-    text = cited(answer.text) if answer.kind == "answer" else structured(answer.text, cited)
+    text = news_html(answer, lambda n: _chip(key, n, titles.get(n, ""))) if answer.items else cited(answer.text)
     blocks = [text]
     if answer.notice:
         blocks += ["", f"*{escape_markdown(answer.notice)}*"]
@@ -112,46 +101,56 @@ def by_article(citations: list[Citation]) -> list[list[Citation]]:
     return list(groups.values())
 
 
-def structured(text: str, cited: Callable[[str], str]) -> str:
-    """A briefing's, timeline's or comparison's ``text`` as markdown: its structure kept, its text escaped.
+def news_html(answer: Answer, chip: Callable[[int], str]) -> str:
+    """A briefing's, timeline's or comparison's items as one HTML block (no blank line in it, which
+    would end it): its heading, then its stories (numbered), entries or claims, every text escaped,
+    each sentence followed by ``chip(n)`` for each citation it names."""
+    items = answer.items
+    if items[0].kind == "account":  # one outlet's account: its sentence follows the heading
+        return f"<p>{_html_text(answer.heading)} {_told(items[0].sentences, chip)}</p>"
+    parts = [f"<p>{_html_text(answer.heading)}</p>"] if answer.heading else []
+    if answer.kind == "comparison":
+        shared = [
+            _li(f"{_told(i.sentences, chip)} ({_html_text(', '.join(i.outlets))})") for i in items if i.kind == "shared"
+        ]
+        parts += [_head(COMMON_HEAD), "<ul>", *(shared or [_li(_html_text(NOTHING_COMMON))]), "</ul>"]
+        for item in items:
+            if item.kind == "only":
+                parts += [_head(only_head(item)), "<ul>", _li(_told(item.sentences, chip)), "</ul>"]
+        return "\n".join(parts)
+    stories = [
+        _li(f"<strong>{_html_text(i.title)}</strong> ({_html_text(coverage(i))}): {_told(i.sentences, chip)}")
+        for i in items
+        if i.kind == "story"
+    ]
+    entries = [
+        _li(f"<strong>{_html_text(day_label(i.first_date))}</strong>: {_told(i.sentences, chip)}")
+        for i in items
+        if i.kind == "entry"
+    ]
+    if stories:
+        parts += ["<ol>", *stories, "</ol>"]
+    if entries:
+        parts += ["<ul>", *entries, "</ul>"]
+    return "\n".join(parts)
 
-    ``cited(text)`` escapes a piece of text and makes its ``[n]`` markers chips; titles, dates, outlet
-    names and heads are escaped without chips (a title saying "[3]" is no citation).
-    """
-    lines = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            lines.append("")
-        elif item := _STORY_ITEM.match(line):
-            number, title, coverage, told = item.groups()
-            lines.append(f"{number}. **{_plain(title)}** ({_plain(coverage)}): {cited(told)}")
-        elif entry := _DATED_ENTRY.match(line):
-            lines.append(f"- **{_plain(entry.group(1))}**: {cited(entry.group(2))}")
-        elif head := _SECTION_HEAD.match(line):
-            lines.append(f"**{_plain(head.group(1))}**")
-        elif bullet := _BULLET.match(line):
-            lines.append(f"- {_at_line_start(cited(bullet.group(1)))}")
-        elif _INTRO.match(line):
-            lines.append(_at_line_start(_plain(line)))
-        else:
-            lines.append(_at_line_start(cited(line)))
-    return "\n".join(lines)
+
+def _told(sentences: tuple[NewsSentence, ...], chip: Callable[[int], str]) -> str:
+    return " ".join(" ".join([_html_text(s.text), *(chip(n) for n in s.cites)]) for s in sentences)
 
 
-def _plain(text: str) -> str:
-    """Text shown as it is, inside the structure: escaped, its spaces kept clear of the bold markers."""
-    return escape_markdown(" ".join(text.split()))
+def _head(text: str) -> str:
+    return f"<p><strong>{_html_text(text)}</strong></p>"
 
 
-def _at_line_start(markdown: str) -> str:
-    """``markdown`` that begins a line: a leading "-", "+", "=" or "1." is text, not a list or a rule."""
-    start = _BLOCK_START.match(markdown)
-    if start is None:
-        return markdown
-    mark = start.group(1)
-    escaped = f"{mark}\\" if mark[0].isdigit() else f"\\{mark}"  # a backslash before "." or "-" shows it
-    return escaped + markdown[start.end() :]
+def _li(inner: str) -> str:
+    return f"<li>{inner}</li>"
+
+
+def _html_text(text: str) -> str:
+    """Article text inside an HTML block: escaped, its spaces collapsed, and its backslashes as
+    ``&#92;`` so :func:`chat.history.reply_gist`, which undoes the markdown escapes, keeps them."""
+    return html.escape(" ".join(text.split()), quote=False).replace("\\", "&#92;")
 
 
 def _chip(key: str, n: int, title: str) -> str:

@@ -7,6 +7,7 @@ panel's questions, which must be read as briefings. The markdown is rendered wit
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from markdown_it import MarkdownIt
 
 from assistant import Assistant
 from assistant.dates import DateWindow
+from assistant.news_items import NewsItem, NewsSentence, news_text
 from assistant.news_requests import recognise
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, Citation
@@ -74,52 +76,94 @@ def chips(html: str) -> list[str]:
     return re.findall(r'<a class="cite-chip" href="#source-k-(\d+)"', html)
 
 
+def story(title: str, outlets: int, first: str, last: str, *sentences: NewsSentence) -> NewsItem:
+    names = tuple(f"outlet{n}.com" for n in range(outlets))
+    return NewsItem("story", sentences, title, names, outlets, first, last)
+
+
+def said(text: str, *cites: int) -> NewsSentence:
+    return NewsSentence(text, cites)
+
+
 def test_a_briefing_shows_numbered_stories_with_bold_titles_and_its_text_stays_text() -> None:
-    text = (
-        "The news, 1 March 2024 to 7 March 2024, most widely reported first:\n\n"
-        f"1. **{HOSTILE_TITLE}** (3 outlets, 2024-03-04 to 2024-03-06): The dam *burst* on Monday. [1] "
-        "Rescuers came. [2]\n"
-        "2. **Porto beat Sevilla** (1 outlet, 2024-03-06): Porto won <b>3-1</b> [after] extra time. [3]"
+    items = (
+        story(
+            HOSTILE_TITLE,
+            3,
+            "2024-03-04",
+            "2024-03-06",
+            said("The dam *burst* on Monday.", 1),
+            said("Rescuers came.", 2),
+        ),
+        story("Porto beat Sevilla", 1, "2024-03-06", "2024-03-06", said("Porto won <b>3-1</b> [after] extra time.", 3)),
     )
-    answer = Answer("q", text, True, [cite(1), cite(2), cite(3, "Porto beat Sevilla")], kind="briefing")
+    heading = "The news, 1 March 2024 to 7 March 2024, most widely reported first:"
+    citations = [cite(1), cite(2), cite(3, "Porto beat Sevilla")]
+    answer = Answer(
+        "q", news_text(heading, items, "briefing"), True, citations, kind="briefing", items=items, heading=heading
+    )
 
     html = answer_html(answer)
 
-    items = re.findall(r"<li>(.*?)</li>", html, re.S)
+    found = re.findall(r"<li>(.*?)</li>", html, re.S)
     assert re.search(r"<p>The news, 1 March 2024 to 7 March 2024, most widely reported first:</p>\s*<ol>", html)
-    assert len(items) == 2
+    assert len(found) == 2
     # The hostile title is one bold piece of text: its asterisks, tag and [3] shown as characters.
-    assert items[0].startswith(
+    assert found[0].startswith(
         "<strong>**Bold** &lt;script&gt;window.__xss=1&lt;/script&gt; [3] claims</strong> (3 outlets, 2024-03-04 to"
     )
-    assert items[1].startswith("<strong>Porto beat Sevilla</strong> (1 outlet, 2024-03-06): Porto won &lt;b&gt;3-1")
-    assert "*burst*" in items[0] and "[after]" in items[1], "article text is not formatted"
-    assert chips(html) == ["1", "2", "3"], "one chip per marker; the title's [3] is no citation"
+    assert found[1].startswith("<strong>Porto beat Sevilla</strong> (1 outlet, 2024-03-06): Porto won &lt;b&gt;3-1")
+    assert "*burst*" in found[0] and "[after]" in found[1], "article text is not formatted"
+    assert chips(html) == ["1", "2", "3"], "one chip per citation number; the title's [3] is no citation"
     assert "<script" not in html and "<b>" not in html
 
 
-def test_a_timeline_shows_its_dates_in_bold_and_a_comparison_its_heads_and_bullets() -> None:
-    timeline = Answer(
+@pytest.mark.parametrize("title", ["<b>x</b> at the dam", "**y** at the dam", "a \\*z\\* at the dam"])
+def test_a_briefing_title_holding_markup_is_shown_as_its_characters_and_read_back_as_them(title: str) -> None:
+    items = (story(title, 2, "2024-03-04", "2024-03-05", said("It burst.", 1)),)
+    answer = Answer(
         "q",
-        "How Kessel dam developed, in 2 dated entries:\n\n"
-        "- **4 Mar 2024**: The dam gave way. [1]\n- **5 Mar 2024**: Soldiers searched Lipnik. [2][3]",
+        news_text("The news:", items, "briefing"),
         True,
-        [cite(1), cite(2), cite(3)],
-        kind="timeline",
+        [cite(1, title)],
+        kind="briefing",
+        items=items,
+        heading="The news:",
+    )
+    reply = render_answer(answer, key="k")
+    html = MARKDOWN.render(reply)
+
+    [item] = re.findall(r"<li>(.*?)</li>", html.split('<div class="sources">')[0], re.S)
+    bold = re.findall(r"<strong>(.*?)</strong>", item)
+    assert bold == [title.replace("<", "&lt;").replace(">", "&gt;").replace("\\", "&#92;")], item
+    assert "<b>" not in html and "<em>" not in html, "the title formatted the page"
+    assert reply_gist(reply) == f"The news: {title} (2 outlets, 2024-03-04 to 2024-03-05): It burst. [1]"
+
+
+def test_a_timeline_shows_its_dates_in_bold_and_a_comparison_its_heads_and_bullets() -> None:
+    entries = (
+        NewsItem(
+            "entry",
+            (said("The dam gave way.", 1),),
+            outlets=("riverpost.com",),
+            first_date="2024-03-04",
+            last_date="2024-03-04",
+        ),
+        NewsItem("entry", (said("Soldiers searched Lipnik.", 2, 3),), first_date="2024-03-05", last_date="2024-03-05"),
+    )
+    timeline = Answer(
+        "q", "t", True, [cite(1), cite(2), cite(3)], kind="timeline", items=entries, heading="How Kessel dam developed:"
     )
     html = answer_html(timeline)
     assert re.findall(r"<li><strong>([^<]*)</strong>: ", html) == ["4 Mar 2024", "5 Mar 2024"]
     assert chips(html) == ["1", "2", "3"]
 
-    comparison = Answer(
-        "q",
-        f"How 2 outlets reported “{HOSTILE_TITLE}”:\n\n**What they say in common**\n"
-        "- The dam burst. [1][2] (riverpost.com, <b>globe</b>.com)\n\n**Only riverpost.com**\n"
-        "- - It was 60 years old. [1]",
-        True,
-        [cite(1), cite(2)],
-        kind="comparison",
+    claims = (
+        NewsItem("shared", (said("The dam burst.", 1, 2),), HOSTILE_TITLE, ("riverpost.com", "<b>globe</b>.com")),
+        NewsItem("only", (said("- It was 60 years old.", 1),), HOSTILE_TITLE, ("riverpost.com",)),
     )
+    heading = f"How 2 outlets reported “{HOSTILE_TITLE}”:"
+    comparison = Answer("q", "t", True, [cite(1), cite(2)], kind="comparison", items=claims, heading=heading)
     html = answer_html(comparison)
     assert "<p>How 2 outlets reported “**Bold** &lt;script&gt;window.__xss=1&lt;/script&gt; [3] claims”:</p>" in html
     assert re.findall(r"<p><strong>([^<]*)</strong></p>", html) == ["What they say in common", "Only riverpost.com"]
@@ -127,19 +171,23 @@ def test_a_timeline_shows_its_dates_in_bold_and_a_comparison_its_heads_and_bulle
     assert "<li>- It was 60 years old." in html, "a sentence opening with a dash is no nested list"
     assert chips(html) == ["1", "2", "1"], "the title's [3] in the opening line is no chip"
 
+    nothing_common = dataclasses.replace(comparison, items=claims[1:])
+    assert "<li>Little: each outlet tells it in its own terms (below).</li>" in answer_html(nothing_common)
+    account = (NewsItem("account", (said("Mira won.", 1),), "Chess", ("newsline.com",)),)
+    alone = Answer(
+        "q", "t", True, [cite(1)], kind="comparison", items=account, heading="Only newsline.com reported “Chess”:"
+    )
+    assert re.search(r"<p>Only newsline.com reported “Chess”: Mira won. <a class=\"cite-chip\"", answer_html(alone))
 
-def test_lines_that_match_no_pattern_and_ordinary_answers_are_escaped_whole() -> None:
-    odd = "1. **Not a story** without its coverage [1]\n- **yesterday**: no date [1]\n=== <i>x</i>\n***"
-    html = answer_html(Answer("q", odd, True, [cite(1)], kind="briefing"))
-    assert "<ol>" not in html and "<strong>" not in html and "<hr" not in html and "<h1>" not in html
-    assert "1. **Not a story** without its coverage" in html and "&lt;i&gt;x&lt;/i&gt;" in html
-    assert "<li>**yesterday**: no date" in html  # a bullet, its text as written
-    assert chips(html) == ["1", "1"]
 
-    briefing_text = "The news:\n\n1. **Kessel dam** (3 outlets, 2024-03-04): It burst. [1]"
-    html = answer_html(Answer("q", briefing_text, True, [cite(1)]))  # an ordinary answer: escaped as ever
-    assert "<strong>" not in html and "**Kessel dam**" in html
-    assert chips(html) == ["1"]
+def test_a_news_answer_s_text_is_never_parsed_and_ordinary_answers_are_escaped_whole() -> None:
+    # An answer stored before items (or any text that looks like a briefing) is shown as its characters.
+    old = "The news:\n\n1. **Kessel dam** (3 outlets, 2024-03-04): It burst. [1]\n- **4 Mar 2024**: x [1]\n=== <i>x</i>"
+    for kind in ("briefing", "answer"):
+        html = answer_html(Answer("q", old, True, [cite(1)], kind=kind))
+        assert "<strong>" not in html and "<h1>" not in html and "<i>" not in html, "no markup of its own"
+        assert "**Kessel dam**" in html and "&lt;i&gt;x&lt;/i&gt;" in html
+        assert chips(html) == ["1", "1"]
 
     nothing = "No indexed article is dated 7 March 2024. The newest indexed article is from 2020-06-20."
     assert render_answer(Answer("q", nothing, False, kind="briefing")) == nothing
@@ -169,12 +217,6 @@ def test_a_source_says_how_many_outlets_reported_its_story_and_links_the_others(
     counted = render_answer(Answer("q", "It burst. [1]", True, [cite(1, story_outlets=3)]))
     assert '<p class="story-outlets">3 outlets reported this story</p>' in counted
     assert "story-outlets" not in render_answer(Answer("q", "It burst. [1]", True, [cite(1, story_outlets=1)]))
-
-
-def test_an_earlier_briefing_is_read_back_without_its_bold_markers() -> None:
-    text = "The news:\n\n1. **A **b** c** (2 outlets, 2024-03-04): It burst. [1]"
-    gist = reply_gist(render_answer(Answer("q", text, True, [cite(1)], kind="briefing")))
-    assert gist == "The news: 1. A **b** c (2 outlets, 2024-03-04): It burst. [1]"
 
 
 REFERENCE = date(2024, 3, 7)
@@ -229,7 +271,7 @@ def test_a_real_briefing_keeps_its_structure_and_every_citation_has_its_chip_and
     reply = render_answer(answer, key="k")
     html = MARKDOWN.render(reply)
     titles = re.findall(r"<li><strong>([^<]*)</strong> \(", html)
-    assert titles[0] == DAM["post-1"][2] and len(titles) == answer.text.count("\n") - 1
+    assert titles[0] == DAM["post-1"][2] and titles == [item.title for item in answer.items]
     assert sorted(set(chips(html))) == sorted(str(c.n) for c in answer.citations)
     for n in chips(html):
         assert f'id="source-k-{n}"' in html
