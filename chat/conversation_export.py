@@ -3,7 +3,9 @@
 The Markdown is meant to be pasted or archived away from the assistant, so every ``[n]`` of an
 answer is resolved right under it: a Sources list, one line per citation (``[n] title — outlet,
 date — link``) and the quoted passage. Article text is written as it is (no escaping): the file is
-read as text or rendered by a trusted viewer, not shown in the chat.
+read as text or rendered by a trusted viewer, not shown in the chat. A briefing, timeline or comparison
+is written from its ``Answer.items`` (numbered stories with bold titles, dated entries, bold section
+heads), not from its plain text; an answer stored before items is written as its text.
 
 The feedback export is every rated or annotated answer of the owner, with the whole answer
 (``Answer.to_dict()``) beside the rating, so answer quality can be reviewed later without the chat.
@@ -16,6 +18,8 @@ import re
 import tempfile
 from pathlib import Path
 
+from assistant.news_items import COMMON_HEAD, NOTHING_COMMON, coverage, day_label, only_head, told
+from assistant.types import Answer
 from chat.conversation_store import Conversation, ConversationStore, Turn
 
 _FEEDBACK = {"up": "helpful (thumbs up)", "down": "not helpful (thumbs down)"}
@@ -38,7 +42,7 @@ def conversation_markdown(conversation: Conversation) -> str:
 
 def _answer(turn: Turn) -> list[str]:
     answer = turn.answer
-    lines = [answer.text.strip()]
+    lines = _news(answer) if answer.items else [answer.text.strip()]
     if answer.notice:
         lines += ["", f"*{answer.notice}*"]
     if turn.feedback or turn.note:
@@ -51,6 +55,24 @@ def _answer(turn: Turn) -> list[str]:
             heading = " — ".join(part for part in (citation.title or citation.article_id, where, citation.url) if part)
             lines.append(f"- [{citation.n}] {heading}")
             lines += [f"  > {line}" if line.strip() else "  >" for line in citation.passage.strip().splitlines()]
+    return lines
+
+
+def _news(answer: Answer) -> list[str]:
+    """A briefing's, timeline's or comparison's items as Markdown lines, under its heading."""
+    items = answer.items
+    if items[0].kind == "account":
+        return [f"{answer.heading} {told(items[0].sentences)}"]
+    lines = [answer.heading, ""] if answer.heading else []
+    if answer.kind == "comparison":
+        shared = [f"- {told(i.sentences)} ({', '.join(i.outlets)})" for i in items if i.kind == "shared"]
+        lines += [f"**{COMMON_HEAD}**", *(shared or [f"- {NOTHING_COMMON}"])]
+        for item in (i for i in items if i.kind == "only"):
+            lines += ["", f"**{only_head(item)}**", f"- {told(item.sentences)}"]
+        return lines
+    stories = [i for i in items if i.kind == "story"]
+    lines += [f"{n}. **{i.title}** ({coverage(i)}): {told(i.sentences)}" for n, i in enumerate(stories, start=1)]
+    lines += [f"- **{day_label(i.first_date)}**: {told(i.sentences)}" for i in items if i.kind == "entry"]
     return lines
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.news_items import NewsItem, NewsSentence, news_text
 from assistant.types import Answer, Citation
 from chat.conversation_export import conversation_markdown, feedback_json
 from chat.conversation_store import (
@@ -146,6 +147,34 @@ def test_feedback_and_notes_are_kept_and_exported_as_json_and_markdown(store: Co
     assert "*Feedback: helpful (thumbs up)*" in markdown
     assert "*Feedback: not helpful (thumbs down) — note: should have said it is off topic*" in markdown
     assert re.search(r"## 2\. Tungsten\?\n\nThis is not in the articles\.\n\n\*Feedback", markdown)
+
+
+def test_a_briefing_is_stored_with_its_items_and_exported_from_them(store: ConversationStore) -> None:
+    items = (
+        NewsItem(
+            "story",
+            (NewsSentence("Turkey wants Sirte."), NewsSentence("It said so.", (1,))),
+            "Sirte **talks**",
+            ("aa.com.tr", "bbc.com"),
+            2,
+            "2020-06-20",
+            "2020-06-21",
+        ),
+        NewsItem("story", (NewsSentence("Wine sold.", (2,)),), "Wine", ("lemonde.fr",), 1, "2020-06-22", "2020-06-22"),
+    )
+    heading = "The news, 20 June 2020 to 27 June 2020, most widely reported first:"
+    text = news_text(heading, items, "briefing")
+    briefing = Answer("What happened?", text, True, [cite(1), cite(2)], kind="briefing", items=items, heading=heading)
+    conversation_id = store.start("")
+    store.save_turn(conversation_id, "", briefing)
+
+    [turn] = store.conversation(conversation_id, "").turns
+    assert turn.answer == briefing, "the items come back from the store as they were"
+    markdown = conversation_markdown(store.conversation(conversation_id, ""))
+    assert (
+        f"{heading}\n\n1. **Sirte **talks**** (2 outlets, 2020-06-20 to 2020-06-21): "
+        "Turkey wants Sirte. It said so. [1]\n2. **Wine** (1 outlet, 2020-06-22): Wine sold. [2]\n"
+    ) in markdown, markdown
 
 
 def test_the_api_conversations_read_and_add_turns_in_the_store(store: ConversationStore) -> None:
