@@ -3,7 +3,8 @@
 ``python -m assistant ask "QUESTION" [--db DIR] [--as-of YYYY-MM-DD] [--llm NAME] [--json]``;
 ``python -m assistant brief [TOPIC] [--since DAY] [--until DAY] [--source NAME]`` (a cited briefing),
 ``timeline TOPIC`` and ``compare TOPIC`` (how outlets reported it), with the same filters as ``ask``.
-``ask`` recognises these requests in words too ("What happened this week?").
+``ask`` recognises these requests in words too ("What happened this week?"). ``--json`` prints
+``Answer.to_dict()``: a briefing's, timeline's or comparison's ``items`` with it.
 ``follow add|list|check|remove``: followed questions, asked again after each index update
 (:mod:`assistant.follow_cli`).
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 # The package's __init__ (run before this module) has already applied index.offline's switches.
 from assistant.follow_cli import OPTION_NAMES, add_follow_parser, follow_command
 from assistant.llm import check_backend
+from assistant.news_items import news_text
 from assistant.news_requests import RequestKind
 from assistant.service import get_assistant
 from assistant.types import Answer, Filters
@@ -59,8 +61,9 @@ _SHAPES: dict[str, RequestKind] = {"brief": "briefing", "timeline": "timeline", 
 
 
 def render(answer: Answer) -> str:
-    """The answer, then its sources, for a terminal."""
-    lines = [answer.text]
+    """The answer, then its sources, for a terminal: a briefing, timeline or comparison written from
+    its items (plain, one line each), never from parsing its text."""
+    lines = [news_text(answer.heading, answer.items, answer.kind) if answer.items else answer.text]
     if answer.notice:
         lines.append(f"({answer.notice})")
     if answer.citations:

@@ -55,7 +55,12 @@ def test_index_build_summary_then_ask_json(tmp_path: Path) -> None:
     briefed = run("-m", "assistant", "brief", "--since", "2020-06-01", "--until", "2020-06-30", "--db", str(db))
     assert briefed.returncode == 0, briefed.stderr
     assert briefed.stdout.startswith("The news, 1 June 2020 to 30 June 2020, most widely reported first:")
-    assert "1. **" in briefed.stdout and "[1]" in briefed.stdout
+    as_json = run(
+        "-m", "assistant", "brief", "--since", "2020-06-01", "--until", "2020-06-30", "--db", str(db), "--json"
+    )
+    items = json.loads(as_json.stdout)["items"]
+    assert items and all(item["kind"] == "story" and item["sentences"] for item in items), as_json.stdout
+    assert f"\n1. {items[0]['title']} (" in briefed.stdout and "[1]" in briefed.stdout and "**" not in briefed.stdout
     empty = run("-m", "assistant", "brief", "Libya", "--since", "2031-01-01", "--until", "2031-01-07", "--db", str(db))
     assert empty.returncode == 1 and "No indexed article on Libya is dated" in empty.stdout
     assert "The newest indexed article is from 2020-06-" in empty.stdout
