@@ -63,6 +63,27 @@ class CitationOut(_Open):
     story_outlets: int = 0
 
 
+class NewsSentenceOut(_Open):
+    """One sentence of a news item and the citations it rests on."""
+
+    text: str = Field(description="The sentence, quoted or written from the articles: " + UNTRUSTED)
+    cites: list[int] = Field(
+        description="the citations' n written after it; empty when the next sentence cites the same passage"
+    )
+
+
+class NewsItemOut(_Open):
+    """A story of a briefing, an entry of a timeline or a claim of a comparison, as data."""
+
+    kind: str = Field(description="story (briefing), entry (timeline), shared, only or account (comparison)")
+    sentences: list[NewsSentenceOut]
+    title: str = Field(default="", description="the story's title. " + UNTRUSTED)
+    outlets: list[str] = Field(default=[], description="the outlets reporting or saying it. " + UNTRUSTED)
+    outlet_count: int = Field(default=0, description="how many outlets reported the story (copies' outlets too)")
+    first_date: str = Field(default="", description="YYYY-MM-DD: the story's first day, or the entry's day")
+    last_date: str = Field(default="", description="YYYY-MM-DD: the story's last day, or the entry's day")
+
+
 class AnswerOut(_Open):
     """A cited answer: what ``python -m assistant ask --json`` prints."""
 
@@ -75,6 +96,10 @@ class AnswerOut(_Open):
     notice: str
     kind: str = Field(description="answer, briefing, timeline or comparison")
     citations: list[CitationOut]
+    heading: str = Field(default="", description="the line that opens a briefing's, timeline's or comparison's items")
+    items: list[NewsItemOut] = Field(
+        default=[], description="a briefing's stories, a timeline's entries, a comparison's claims ([] for an answer)"
+    )
     conversation_id: str | None = Field(default=None, description="present when the request gave one")
 
 

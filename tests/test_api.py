@@ -127,8 +127,26 @@ def test_search_returns_ranked_passages_and_brief_a_cited_briefing(api: httpx.Cl
     result = brief.json()
     assert result["kind"] == "briefing" and result["answered"] is True and result["citations"]
     assert set(result) == ANSWER_KEYS
+    assert_items_cite_the_citations(result, "story")
+    for item in result["items"]:
+        assert item["title"] and item["outlets"] and item["outlet_count"] >= len(item["outlets"])
+        assert "2020-06-15" <= item["first_date"] <= item["last_date"] <= "2020-06-30"
     timeline = api.post("/api/brief", json={"kind": "timeline", "topic": "Sirte"}).json()
     assert timeline["kind"] == "timeline" and set(timeline) == ANSWER_KEYS
+    assert_items_cite_the_citations(timeline, "entry")
+    assert all(item["first_date"] == item["last_date"] and item["outlets"] for item in timeline["items"])
+
+
+def assert_items_cite_the_citations(result: dict[str, Any], kind: str) -> None:
+    """A briefing's or timeline's items as data: their sentences' numbers are the citations', each used."""
+    assert result["heading"] and result["items"] and result["answer"].startswith(result["heading"])
+    numbers = {citation["n"] for citation in result["citations"]}
+    cited = set()
+    for item in result["items"]:
+        assert item["kind"] == kind and item["sentences"] and all(s["text"] for s in item["sentences"])
+        assert item["sentences"][-1]["cites"], "a sentence's citations follow it; the last always has some"
+        cited |= {n for sentence in item["sentences"] for n in sentence["cites"]}
+    assert cited == numbers, "every number is a citation and every citation is named"
 
 
 def test_a_brief_of_any_kind_keeps_only_the_sources_asked_for_as_ask_does(api: httpx.Client) -> None:

@@ -76,6 +76,9 @@ def test_the_mcp_tools_are_listed_and_answer_with_citations(url: str) -> None:
     assert len(passages) == 1 and passages[0]["article_id"].endswith("france_wine.txt")
     briefing = results["briefing"].structured_content
     assert briefing["kind"] == "briefing" and briefing["citations"]
+    numbers = {citation["n"] for citation in briefing["citations"]}
+    assert briefing["items"] and all(item["title"] and item["outlets"] for item in briefing["items"])
+    assert {n for item in briefing["items"] for s in item["sentences"] for n in s["cites"]} == numbers
     assert "sources" in tools["briefing"].input_schema["properties"]
     other = results["other source"].structured_content
     assert other["answered"] is False and not other["citations"] and "from cnn.com" in other["answer"], other
