@@ -51,9 +51,6 @@ class NewsItem:
     first_date: str = ""
     last_date: str = ""
 
-    def cites(self) -> list[int]:
-        return [n for sentence in self.sentences for n in sentence.cites]
-
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
