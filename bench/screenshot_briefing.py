@@ -28,9 +28,9 @@ TIMEOUT_MS = 120_000
 OFFLINE = {"HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "GRADIO_ANALYTICS_ENABLED": "False"}
 
 
-def _asked(browser: Browser, url: str, question: str, height: int = 1000) -> Page:
-    """A new page at ``url`` (``height`` pixels high) whose chat has answered ``question`` (its sources shown)."""
-    page = browser.new_page(viewport={"width": 1200, "height": height})
+def _asked(browser: Browser, url: str, question: str, height: int = 1000, width: int = 1200) -> Page:
+    """A new page at ``url`` (``width`` × ``height`` pixels) whose chat has answered ``question``, sources shown."""
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(url, wait_until="load")
     box = page.locator("#question textarea")
@@ -56,6 +56,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/briefing.png"), help="the briefing's PNG")
     parser.add_argument("--timeline", type=Path, default=Path("docs/timeline.png"), help="the timeline's PNG")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--width", type=int, default=1200, help="the window's width in pixels (390: a phone)")
     args = parser.parse_args()
     if not Path(args.chromium).exists():
         parser.error(f"{args.chromium} is missing: install it with `apt-get install chromium` (or `make browser`)")
@@ -69,13 +70,13 @@ def main() -> int:
         with serving(db, env) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_FLAGS)
             try:
-                page = _asked(browser, url, BRIEFING_QUESTION, height=1400)  # down to the first source's story
+                page = _asked(browser, url, BRIEFING_QUESTION, height=1400, width=args.width)  # to the first source
                 reply = page.get_by_test_id("bot").last
                 reply.locator("details.story-outlets > summary").first.click()
                 page.get_by_text("Briefing: the news of a period").click()
                 expect(page.locator("#brief-me")).to_be_visible()
                 _save(page, args.out)
-                _save(_asked(browser, url, TIMELINE_QUESTION), args.timeline)
+                _save(_asked(browser, url, TIMELINE_QUESTION, width=args.width), args.timeline)
             finally:
                 browser.close()
     print(args.out)
