@@ -46,7 +46,7 @@ test: install browser services
 
 # The settings reference, generated from the settings object (a test fails when it is stale).
 docs: install
-	$(PY) -m chat.settings_doc
+	$(PY) -m server.settings_doc
 
 lint: install
 	$(VENV)/bin/ruff check .

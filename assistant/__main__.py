@@ -6,7 +6,7 @@
 ``ask`` recognises these requests in words too ("What happened this week?"). ``--json`` prints
 ``Answer.to_dict()``: a briefing's, timeline's or comparison's ``items`` with it.
 ``follow add|list|check|remove``: followed questions, asked again after each index update
-(:mod:`assistant.follow_cli`).
+(:mod:`assistant.following.cli`).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # The package's __init__ (run before this module) has already applied index.offline's switches.
-from assistant.follow_cli import OPTION_NAMES, add_follow_parser, follow_command
-from assistant.llm import check_backend
-from assistant.news_items import news_text
-from assistant.news_requests import RequestKind
+from assistant.following.cli import OPTION_NAMES, add_follow_parser, follow_command
+from assistant.llm.backends import check_backend
+from assistant.news.items import news_text
+from assistant.news.requests import RequestKind
 from assistant.service import get_assistant
 from assistant.types import Answer, Filters
 from index.errors import run_command

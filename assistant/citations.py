@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import quote, urlsplit
 
 from langchain_core.documents import Document
 
@@ -60,3 +61,12 @@ def citations_are_consistent(text: str, citations: Sequence[Citation]) -> bool:
     used = set(markers_in(text))
     numbers = [citation.n for citation in citations]
     return len(numbers) == len(set(numbers)) and used == set(numbers)
+
+
+def safe_link(url: str) -> str | None:
+    """``url`` as a link target when it is http(s), else None: an article's ``javascript:`` or
+    ``data:`` URL must never become a link, and brackets or spaces must not end the link early."""
+    url = url.strip()
+    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
+        return None
+    return quote(url, safe=":/?#@!$&'*+,;=%-._~")

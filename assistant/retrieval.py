@@ -3,7 +3,7 @@
 Modes (``ASSISTANT_RETRIEVAL_MODE``):
 
 - ``dense``: Chroma similarity of the question to each passage's (title + passage) embedding.
-- ``bm25``: tantivy keyword search over the same chunks (``index.keyword``).
+- ``bm25``: tantivy keyword search over the same chunks (``index.store.keyword.tantivy``).
 - ``hybrid``: both lists fused by reciprocal rank fusion (RRF), which needs no score calibration.
 - ``hybrid-rerank``: hybrid, then the top candidates re-scored by how well their best sentence
   and their title match the question (or by a CrossEncoder when one is configured).

@@ -21,19 +21,19 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant.answerer import Answerer, AnswerInput, InvokeOnly, as_answerer, final_answer
-from assistant.answering import extractive_answerer
 from assistant.dates import DateWindow
-from assistant.generative import GroundedLLMAnswerer
+from assistant.extractive import extractive_answerer
 from assistant.history import as_messages, history_turns, looks_like_followup, with_previous_terms
-from assistant.llm import backend_name, chat_model_for
-from assistant.news_answerer import NewsAnswerer
-from assistant.news_requests import NewsRequest, RequestKind, recognise
-from assistant.prompts import CONDENSE_PROMPT
+from assistant.llm.answerer import GroundedLLMAnswerer
+from assistant.llm.backends import backend_name, chat_model_for
+from assistant.llm.prompts import CONDENSE_PROMPT
+from assistant.news.dispatch import NewsAnswerer
+from assistant.news.requests import NewsRequest, RequestKind, recognise
+from assistant.news.story_writer import StoryWriter
 from assistant.questions import EMPTY_QUESTION, clean_question
 from assistant.retrieval import PassageRetriever
 from assistant.settings import AssistantSettings, default_assistant_settings
 from assistant.stories_shown import with_stories
-from assistant.story_writer import StoryWriter
 from assistant.text import content_words
 from assistant.types import Answer, AnswerUpdate, Filters
 from index.store import ArticleStore
@@ -170,7 +170,7 @@ class Assistant:
 
     def _with_stories(self, answer: Answer) -> Answer:
         """Each citation with the other outlets that published the same text (wire copies) and the
-        other articles of its story (:mod:`index.story_groups`): "N outlets reported this story"."""
+        other articles of its story (:mod:`index.stories.groups`): "N outlets reported this story"."""
         return with_stories(self.store, answer)
 
 

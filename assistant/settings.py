@@ -50,7 +50,7 @@ class RetrievalSettings(BaseModel):
         default=None,
         description=(
             "Cosine similarity a passage must reach to be used at all; unset: the retrieval encoder's "
-            "calibrated floor (minilm 0.2; see index.encoders)."
+            "calibrated floor (minilm 0.2; see index.encoders.registry)."
         ),
     )
 
@@ -63,7 +63,7 @@ class AnsweringSettings(BaseModel):
         description=(
             "Score (sentence similarity plus shared-word and passage bonuses) the best sentence must reach "
             "for the question to be answered; below it the answer is 'not in the articles'. Unset: the "
-            "answerer's encoder's calibrated floor (minilm 0.4; see index.encoders)."
+            "answerer's encoder's calibrated floor (minilm 0.4; see index.encoders.registry)."
         ),
     )
     max_question_chars: int = Field(
@@ -106,7 +106,20 @@ class AnsweringSettings(BaseModel):
     )
 
 
-class AssistantSettings(IndexSettings, RetrievalSettings, AnsweringSettings):
+class ConversationSettings(BaseModel):
+    """Where conversations (the chat's and the HTTP API's) and their feedback are kept."""
+
+    conversation_database: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database keeping conversations (the chat's and the HTTP API's) and feedback; "
+            "default: conversations.sqlite in the folder holding db_path (data/ for data/chroma), so deleting or "
+            "rebuilding the index keeps them."
+        ),
+    )
+
+
+class AssistantSettings(IndexSettings, RetrievalSettings, AnsweringSettings, ConversationSettings):
     """Everything ``answer()`` needs: the index's settings, retrieval and answering."""
 
 

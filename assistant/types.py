@@ -8,10 +8,10 @@ from datetime import date
 from typing import Any
 
 from assistant.dates import user_date
-from assistant.news_items import NewsItem
+from assistant.news.items import NewsItem
 from index.store import ChunkFilter
-from index.stories import Copy
-from index.story_groups import Member
+from index.stories.copies import Copy
+from index.stories.groups import Member
 
 NOT_IN_ARTICLES = "This is not in the articles: none of the indexed articles covers that question."
 
@@ -30,7 +30,7 @@ class Citation:
     score: float
     also_published_by: tuple[Copy, ...] = ()  # other outlets' copies of the same story, not indexed again
     language: str = ""  # ISO 639-1 of the article, when known: the passage is quoted in its own words
-    story: tuple[Member, ...] = ()  # the other articles of its story (index.story_groups), other outlets first
+    story: tuple[Member, ...] = ()  # the other articles of its story (index.stories.groups), other outlets first
     story_outlets: int = 0  # how many outlets reported the story, this one included (0: not known)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,7 +47,7 @@ class Answer:
     check (or the model could not be reached), so the extractive answer is shown instead; ``removed``
     lists the model's sentences that no cited passage supported, and ``notice`` says what happened.
     A briefing, timeline or comparison carries its content as data in ``items`` under ``heading``
-    (:mod:`assistant.news_items`): ``text`` is then only their plain rendering, never parsed back.
+    (:mod:`assistant.news.items`): ``text`` is then only their plain rendering, never parsed back.
     """
 
     question: str

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant import Answer, Assistant, Filters
-from assistant.eval import _subset, load_questions
-from assistant.grounding import claim_sentences
-from assistant.metrics import contains_answer
+from assistant.evaluation.harness import _subset, load_questions
+from assistant.evaluation.metrics import contains_answer
+from assistant.llm.grounding import claim_sentences
 from assistant.settings import AssistantSettings
 from index.articles import parse_date
 from index.build import build_index

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.test_fetch_hostile import big_gzipped_sitemap, fetch_peak, sitemap_bomb
+from tests.index.sources.test_fetch_hostile import big_gzipped_sitemap, fetch_peak, sitemap_bomb
 from tests.web_server import Route, WebServer, compression_bomb
 
 ENCODINGS = ("br", "zstd", "gzip", "deflate", "gzip, br")

@@ -9,10 +9,10 @@ The quizzes (CNN, USA Today, The Week) ask about each week's top news, so a good
 week should hold many of their answers. For each quiz date of the dev questions (read at run time
 from ``../shared/eval/``, never copied), the bench asks the index (``--db``, built beforehand,
 opened with the environment's settings) for the briefing of the week up to that date with at most
-10 items (:func:`assistant.briefing.brief` on a :class:`assistant.news_answerer.NewsAnswerer`'s
+10 items (:func:`assistant.news.briefing.brief` on a :class:`assistant.news.dispatch.NewsAnswerer`'s
 context, as ``bot.news.answer`` calls it; no story writer: the extractive briefing), and counts,
 over that date's questions, the share whose gold answer appears
-(:func:`assistant.metrics.contains_answer`: whole words, case and punctuation normalised)
+(:func:`assistant.evaluation.metrics.contains_answer`: whole words, case and punctuation normalised)
 
 - in the briefing's **text**: its items' titles and sentences (the heading, item numbers, the
   "(3 outlets, dates)" notes and ``[n]`` markers are left out: "10." or "3 outlets" would match
@@ -20,7 +20,7 @@ over that date's questions, the share whose gold answer appears
 - in its **cited passages**: the citations' passage texts, joined.
 
 Two baselines over the same index and period, measured the same way, each told by its articles'
-first two quotable lead sentences (:func:`assistant.story_text.lead_sentences` over the first two
+first two quotable lead sentences (:func:`assistant.news.story_text.lead_sentences` over the first two
 chunks; text = those sentences, cited = the passages they come from):
 
 - **newest**: the period's 10 newest articles (same day: by article id);
@@ -83,24 +83,24 @@ import numpy as np
 from langchain_core.documents import Document
 from tqdm import tqdm
 
-from assistant.briefing import MAX_ITEMS, _ranked_stories, _read_first, brief
 from assistant.dates import DateWindow
-from assistant.eval import load_questions, with_copies_as_evidence
-from assistant.metrics import contains_answer, percentile
-from assistant.news import Period, in_period
-from assistant.news_answerer import NewsAnswerer
-from assistant.news_requests import NewsRequest
+from assistant.evaluation.harness import load_questions, with_copies_as_evidence
+from assistant.evaluation.metrics import contains_answer, percentile
+from assistant.news.briefing import MAX_ITEMS, _ranked_stories, _read_first, brief
+from assistant.news.context import Period, in_period
+from assistant.news.dispatch import NewsAnswerer
+from assistant.news.requests import NewsRequest
+from assistant.news.story_text import lead_sentences
 from assistant.settings import AssistantSettings
-from assistant.story_text import lead_sentences
 from assistant.types import Answer
 from index.articles import date_as_int, parse_date
 from index.store import ArticleStore
-from index.story_groups import Story
+from index.stories.groups import Story
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 DAYS = 7
-LEAD_CHUNKS = 2  # as the briefing reads its articles (assistant.news.LEAD_CHUNKS)
+LEAD_CHUNKS = 2  # as the briefing reads its articles (assistant.news.context.LEAD_CHUNKS)
 LEAD_SENTENCES = 2  # a baseline article's sentences
 METHODS = ("briefing", "newest", "centroid")
 TARGET_RATIO = 1.5
@@ -294,7 +294,7 @@ def _briefing_told(answer: Answer) -> Told:
 
 def _orders(store: ArticleStore, period: PeriodArticles, ranked: Sequence[Story]) -> dict[str, dict[str, int]]:
     """The rank (from 1) of each of the period's stories in the briefing's order and in other orders it
-    could use: by outlets then articles (:meth:`~index.story_groups.StoryGroups.stories_between`), by
+    could use: by outlets then articles (:meth:`~index.stories.groups.StoryGroups.stories_between`), by
     articles in the period, and by closeness of the story's mean first-chunk vector to the period's."""
     story_of = store.story_groups.stories_of(period.ids)
     members: dict[str, list[int]] = defaultdict(list)

@@ -4,7 +4,7 @@ Usage::
 
     python bench/encoders.py [--corpus FILE] [--chunks 400] [--encoders minilm,minilm-int8,...] [--json OUT]
 
-Why: ASSISTANT_EMBEDDING_MODEL chooses among encoders (index/encoders.py) whose costs differ by
+Why: ASSISTANT_EMBEDDING_MODEL chooses among encoders (index/encoders/registry.py) whose costs differ by
 orders of magnitude, and indexing time and the chat's memory follow from that choice. Each encoder
 runs in a child process of its own, so that its peak resident memory (``ru_maxrss``) and its load
 time are its own and not those of a model loaded before it.
@@ -82,7 +82,7 @@ def pieces(corpus: Path, count: int) -> list[str]:
 def measure(name: str, passages: list[str]) -> dict[str, Any]:
     """In the child: load, embed the passages, then questions one by one; memory as the kernel saw it."""
     sys.path.insert(0, str(ROOT))
-    from index.embeddings import embedding_dimension, load_embeddings  # noqa: PLC0415 - after the offline switch
+    from index.encoders.loading import embedding_dimension, load_embeddings  # noqa: PLC0415 - after the offline switch
 
     baseline = _peak_mb()
     started = time.perf_counter()

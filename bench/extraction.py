@@ -11,7 +11,7 @@ piece of one, belongs in this repository. Scores each extractor with the benchma
 sum; precision the mean per-page precision over pages where something was extracted, recall the
 mean per-page recall, F1 the harmonic mean of the two means.
 
-Extractors: the loader as it was before ``index/extract.py`` (all visible text; a copy lives here,
+Extractors: the loader as it was before ``index/sources/extract.py`` (all visible text; a copy lives here,
 for comparison only), trafilatura with its defaults and with the options tried, and
 ``extract_article`` with its chosen options and the variants tried. Every extractor is given the
 page's bytes and no URL, as the loader does for a file. Prints a table; asserts nothing.
@@ -37,7 +37,7 @@ import trafilatura
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.extract import DEFAULT_OPTIONS, ExtractionOptions, extract_article  # noqa: E402
+from index.sources.extract import DEFAULT_OPTIONS, ExtractionOptions, extract_article  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "article-extraction"
 _TOKEN = re.compile(r"\w+")
@@ -46,7 +46,7 @@ _SHINGLE = 4
 Extractor = Callable[[bytes], str]
 
 
-# --- the old loader's reader, as it was (index/loaders.py before extract.py), for comparison only ---
+# --- the old loader's reader, as it was (index/sources/files.py before extract.py), for comparison only ---
 
 
 class _OldHtmlText(HTMLParser):

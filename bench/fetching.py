@@ -21,10 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.settings import AssistantSettings
-from index.fetching import WebClient
-from index.followed import FollowList
-from index.follower import Follower
-from index.reader import read_url
+from index.sources.fetching import WebClient
+from index.sources.follow_list import FollowList
+from index.sources.follower import Follower
+from index.sources.reader import read_url
 from index.store import ArticleStore
 from tests.news_site import page, rss
 from tests.web_server import Recorded, Route, WebServer

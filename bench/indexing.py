@@ -137,9 +137,9 @@ def _write_changed(articles: Path, target: Path, share: float) -> int:
 def _encode(articles: Path, db: Path) -> dict[str, Any]:
     """The bare model on the very texts ``ours`` embedded (title + passage), same batch size."""
     from index.chunking import article_documents  # noqa: PLC0415
-    from index.embeddings import load_embeddings  # noqa: PLC0415
-    from index.loaders import iter_articles  # noqa: PLC0415
+    from index.encoders.loading import load_embeddings  # noqa: PLC0415
     from index.settings import IndexSettings  # noqa: PLC0415
+    from index.sources.files import iter_articles  # noqa: PLC0415
     from index.store import embedding_text  # noqa: PLC0415
 
     settings = IndexSettings(db_path=db)
@@ -164,7 +164,7 @@ def _naive(articles: Path, db: Path) -> dict[str, Any]:
     from langchain_core.documents import Document  # noqa: PLC0415
     from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: PLC0415
 
-    from index.embeddings import load_embeddings  # noqa: PLC0415
+    from index.encoders.loading import load_embeddings  # noqa: PLC0415
     from index.settings import IndexSettings  # noqa: PLC0415
 
     settings = IndexSettings(db_path=db)

@@ -37,8 +37,8 @@ import chromadb
 import numpy as np
 from sqlalchemy import text
 
-from index.keyword import KeywordIndex
-from index.keyword_postgres import PostgresKeywordIndex, postgres_engine
+from index.store.keyword.postgres import PostgresKeywordIndex, postgres_engine
+from index.store.keyword.tantivy import KeywordIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "eval" / "realtimeqa_eval_corpus.jsonl.gz"

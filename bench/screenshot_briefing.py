@@ -1,7 +1,7 @@
 """Screenshot a briefing and a timeline in the chat: ``python bench/screenshot_briefing.py [--out PNG]``.
 
 Indexes the tests' story articles (the Kessel dam told by three outlets in March 2024, three other
-events that week, the rebuilt dam in August: ``tests/test_chat_news.py``) into a fresh index, serves
+events that week, the rebuilt dam in August: ``tests/chat/test_news.py``) into a fresh index, serves
 ``app.py`` on it and, in Debian's Chromium, asks for the news of March 2024 (with the first source's
 story unfolded and the Briefing panel open), then, in a new page, for the dam's timeline. Prints the
 paths of the PNGs it wrote.
@@ -19,8 +19,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.screenshot import _SCROLL_TO_TOP, CHROMIUM_FLAGS
+from tests.chat.test_news import write_story_articles
 from tests.conftest import run_python, serving
-from tests.test_chat_news import write_story_articles
 
 BRIEFING_QUESTION = "What happened in March 2024?"
 TIMELINE_QUESTION = "timeline of the Kessel dam"

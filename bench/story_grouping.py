@@ -1,4 +1,4 @@
-"""How well articles about one event are grouped into one story (index/story_groups.py), on RealTimeQA.
+"""How well articles about one event are grouped into one story (index/stories/groups.py), on RealTimeQA.
 
 Usage::
 
@@ -58,9 +58,9 @@ from sqlalchemy import create_engine
 from assistant.settings import AssistantSettings
 from index.articles import Article, parse_date
 from index.build import build_index, first_chunk_vectors, group_stories
-from index.loaders import iter_articles
+from index.sources.files import iter_articles
 from index.store import ArticleStore
-from index.story_groups import GroupingRule, StoryGroups
+from index.stories.groups import GroupingRule, StoryGroups
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"

@@ -33,14 +33,14 @@ from typing import Any
 import numpy as np
 
 from assistant import Filters
-from assistant.answering import ExtractiveAnswerer, extractive_answerer
-from assistant.eval import _subset, load_questions
-from assistant.metrics import contains_answer
+from assistant.evaluation.harness import _subset, load_questions
+from assistant.evaluation.metrics import contains_answer
+from assistant.extractive import ExtractiveAnswerer, extractive_answerer
 from assistant.retrieval import PassageRetriever
 from assistant.settings import AssistantSettings
 from index.articles import parse_date
 from index.build import build_index
-from index.encoders import answer_floor, relevance_floor
+from index.encoders.registry import answer_floor, relevance_floor
 from index.store import ArticleStore
 
 ROOT = Path(__file__).resolve().parent.parent

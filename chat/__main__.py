@@ -1,7 +1,7 @@
-"""``python -m chat``: the same as ``python app.py``."""
+"""``python -m chat``: the same as ``python app.py`` (a door to the composition root, :mod:`server`)."""
 
 import sys
 
-from chat.app import main
+from server.main import main
 
 sys.exit(main())

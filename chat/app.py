@@ -1,44 +1,40 @@
-"""The chat: ``python app.py [--host 127.0.0.1] [--port 7860] [--db DIR] [--llm NAME] [--no-auth]``.
+"""The browser chat, built for a given Assistant: the chat itself, its panels and the Articles tab.
 
+Served by :mod:`server` (``python app.py``), which makes the Assistant, the follower and the
+conversation store and mounts this page at ``/`` beside the API.
 A Gradio ``ChatInterface`` over the same :class:`~assistant.Assistant` that ``assistant.answer()``
 uses, and the Articles tab that manages the index. Each reply is the answer with its ``[n]`` chips,
 then the cited passages (:mod:`chat.render`); the Briefing panel under the chat asks for the news of
-a period in words (:mod:`chat.briefing_panel`). Every answer is saved as it completes, and the
+a period in words (:mod:`chat.panels.briefing`). Every answer is saved as it completes, and the
 Conversations panel above the chat reopens, renames, deletes and exports them; thumbs up or down
-on an answer are saved with it (:mod:`chat.conversations_panel`). Analytics are off, no share link is ever made, and it
-listens on 127.0.0.1 unless told otherwise (:mod:`chat.auth`).
+on an answer are saved with it (:mod:`chat.panels.conversations`). Analytics are off, no share link is ever made, and it
+listens on 127.0.0.1 unless told otherwise (:mod:`server.auth`).
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant.llm import check_backend
+from assistant.conversations.store import ConversationStore, database_url
 from assistant.service import Assistant
 from assistant.types import Answer, Filters
 from chat.answer_view import CHAT_ID, keep_answers_in_view
-from chat.articles_tab import articles_tab
-from chat.auth import chat_auth
-from chat.briefing_panel import briefing_panel
-from chat.conversation_store import ConversationStore, database_url
-from chat.conversations_panel import ChatSession, conversations_panel
-from chat.feeds_panel import feeds_panel
-from chat.followed_questions_panel import BOX_NAMES, followed_questions_panel
 from chat.history import plain_turns
 from chat.index_view import IndexView
+from chat.panels.articles import articles_tab
+from chat.panels.briefing import briefing_panel
+from chat.panels.conversations import ChatSession, conversations_panel
+from chat.panels.feeds import feeds_panel
+from chat.panels.followed import BOX_NAMES, followed_questions_panel
 from chat.render import escape_markdown, render_answer, render_draft
-from chat.serve import serve
-from chat.settings import Settings, default_settings
-from index.errors import BadDateError, run_command
-from index.follower import Follower, start_in_background
-from index.store import claim_store
+from chat.settings import Settings
+from index.errors import BadDateError
+from index.sources.follower import Follower
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +130,7 @@ def build_app(
             )
             saved.connect(app, chat, article_text=assistant.store.article_text)  # and the feedback note box
             keep_answers_in_view(chatbot)
-            # A briefing of a period, asked in the chat as words (chat.briefing_panel).
+            # A briefing of a period, asked in the chat as words (chat.panels.briefing).
             chat_inputs = [since_box, until_box, sources_filter, saved.session]
             briefing_panel().connect(respond, chatbot, chat.chatbot_state, chat_inputs, settings.chat_concurrency)
             followed = followed_questions_panel(assistant, settings)  # asked again after index updates
@@ -154,56 +150,3 @@ def build_app(
 
         app.load(on_load, None, [chatbot, empty_notice, sources_filter], api_visibility="undocumented")
     return app
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python app.py", description="Serve the news assistant chat.")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument(
-        "--no-auth", action="store_true", help="serve another address without a login (logged as a warning)"
-    )
-    parser.add_argument("--port", type=int, default=7860)
-    parser.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
-    parser.add_argument("--llm", help="what writes answers: extractive, smollm2, ollama:<model>, openai:<model>")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Serve the chat; errors meant for the user become one line and exit code 2 (:mod:`index.errors`)."""
-    return run_command(_main, argv)
-
-
-def _main(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    updates: dict[str, Any] = {}
-    if args.db:
-        updates["db_path"] = args.db
-    if args.llm:
-        updates["llm"] = args.llm
-    settings = default_settings().model_copy(update=updates)
-    check_backend(settings.llm)  # a typo fails now, not after the models have loaded
-    auth = chat_auth(settings, args.host, args.no_auth)
-    claim_store(settings)
-    assistant = Assistant(settings)  # load the model and store before the first question
-    logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
-    follower = Follower(assistant.store, settings)
-    conversations = ConversationStore.open(database_url(settings))  # the chat's and the API's
-    if settings.follow_in_chat:  # new articles of the followed feeds are answered without a restart
-        start_in_background(follower)
-    # The chat at "/" and the HTTP API (/api, /v1) and MCP server (/mcp) beside it, one port (chat.serve).
-    serve(
-        build_app(assistant, settings, follower, conversations),
-        assistant,
-        host=args.host,
-        port=args.port,
-        auth=auth,
-        css=CSS_PATH.read_text(),
-        concurrency=settings.chat_concurrency,
-        conversations=conversations,
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

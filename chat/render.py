@@ -9,7 +9,7 @@ the whole article text. Two passages of one article are one source, not two with
 
 Article text is data: the answer part is markdown with every special character escaped, the sources
 are an HTML block whose text is HTML-escaped, so nothing an article says can format the page or run.
-A briefing, a timeline or a comparison is drawn from its ``Answer.items`` (:mod:`assistant.news_items`),
+A briefing, a timeline or a comparison is drawn from its ``Answer.items`` (:mod:`assistant.news.items`),
 never from its text: an HTML block of numbered stories with bold titles, dated entries in bold, bold
 section heads and bullets, each title, outlet and sentence HTML-escaped, so a title holding ``**`` or
 ``<b>`` shows as those characters. (An answer stored before items is shown escaped whole, as an answer.)
@@ -24,9 +24,9 @@ import html
 import re
 import uuid
 from collections.abc import Callable
-from urllib.parse import quote, urlsplit
 
-from assistant.news_items import COMMON_HEAD, NOTHING_COMMON, NewsSentence, coverage, day_label, only_head
+from assistant.citations import safe_link
+from assistant.news.items import COMMON_HEAD, NOTHING_COMMON, NewsSentence, coverage, day_label, only_head
 from assistant.types import Answer, Citation
 from index.chunking import split_sentences
 
@@ -43,15 +43,6 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 def escape_markdown(text: str) -> str:
     """Article text is data: show its characters, never let them format or inject HTML."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def safe_link(url: str) -> str | None:
-    """``url`` as a link target when it is http(s), else None: an article's ``javascript:`` or
-    ``data:`` URL must never become a link, and brackets or spaces must not end the link early."""
-    url = url.strip()
-    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
-        return None
-    return quote(url, safe=":/?#@!$&'*+,;=%-._~")
 
 
 def render_draft(draft: str) -> str:

@@ -2,7 +2,7 @@
 
 :class:`Settings` is the one typed settings object: every group of every layer (see
 :mod:`index.settings`), read from ``ASSISTANT_...`` variables. ``docs/settings.md`` is generated
-from it (``python -m chat.settings_doc``).
+from it (``python -m server.settings_doc``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from assistant.settings import AssistantSettings
 
 
 class ChatSettings(BaseModel):
-    """The browser chat: who may use it, how many at once, uploads, example questions and saved conversations."""
+    """The browser chat: who may use it, how many at once, uploads and example questions."""
 
     chat_user: str | None = Field(default=None, description="User name the chat asks for (with chat_password).")
     chat_password: SecretStr | None = Field(
@@ -53,14 +53,6 @@ class ChatSettings(BaseModel):
         ),
     )
     example_count: int = Field(default=3, ge=0, le=8, description="How many example questions the chat shows.")
-    conversation_database: str | None = Field(
-        default=None,
-        description=(
-            "SQLAlchemy URL of the database keeping conversations (the chat's and the HTTP API's) and feedback; "
-            "default: conversations.sqlite in the folder holding db_path (data/ for data/chroma), so deleting or "
-            "rebuilding the index keeps them."
-        ),
-    )
 
 
 class Settings(AssistantSettings, ChatSettings):

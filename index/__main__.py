@@ -12,18 +12,17 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from index import web_commands
-
 # The package's __init__ (run before this module) has already applied index.offline's switches.
 from index.articles import Article, LoadError
 from index.build import BuildReport, build_index
 from index.errors import MissingInputError, run_command
-from index.fetching import FetchError, WebClient
-from index.loaders import iter_articles
-from index.reader import read_url
 from index.settings import IndexSettings
+from index.sources import web_commands
+from index.sources.fetching import FetchError, WebClient
+from index.sources.files import iter_articles
+from index.sources.reader import read_url
+from index.sources.watch import watch
 from index.store import ArticleStore, claim_store, reset_store
-from index.watch import watch
 
 DEFAULT_PATHS = [Path("seeds")]
 _URL_SCHEMES = ("http://", "https://")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import inspect
 import json
 import logging
 import time
@@ -30,12 +31,11 @@ from langchain_core.documents import Document
 from langchain_core.indexing import index
 from tqdm import tqdm
 
-from index import chunking
 from index.articles import Article, LoadError
 from index.chunking import article_documents
-from index.loaders import iter_articles, server_path_ids_prefix
+from index.sources.files import iter_articles, server_path_ids_prefix
 from index.store import ArticleStore
-from index.stories import text_digest as _digest
+from index.stories.copies import text_digest as _digest
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def chunk_key(document: Document) -> str:
 @functools.cache
 def _chunker_digest() -> str:
     """Hash of the chunking code: a change to how articles become chunks must re-chunk them."""
-    return hashlib.sha256(Path(chunking.__file__).read_bytes()).hexdigest()
+    return hashlib.sha256(Path(inspect.getfile(article_documents)).read_bytes()).hexdigest()
 
 
 def article_key(article: Article, chunk_size: int, chunk_overlap: int) -> str:
@@ -125,7 +125,7 @@ def build_index(
     had written. With ``prune``, articles no longer under ``paths`` are removed. Broken items land in
     ``report.errors`` and the rest is indexed. ``keep`` selects a subset of the articles (the
     evaluation's quick runs use it). Each indexed article is then put into a story
-    (:mod:`index.story_groups`); articles indexed before stories existed get theirs on the next build.
+    (:mod:`index.stories.groups`); articles indexed before stories existed get theirs on the next build.
     """
     report = BuildReport()
     paths = list(paths)
@@ -182,7 +182,7 @@ def _index_group(store: ArticleStore, group: list[Article], report: BuildReport)
 
 
 def group_stories(store: ArticleStore, articles: list[Article]) -> None:
-    """Put indexed articles into stories (:mod:`index.story_groups`), in the order they came."""
+    """Put indexed articles into stories (:mod:`index.stories.groups`), in the order they came."""
     vectors = first_chunk_vectors(store, articles)
     store.story_groups.assign_many([(article, vectors[article.id]) for article in articles if article.id in vectors])
 
@@ -268,7 +268,7 @@ def _prune(store: ArticleStore, seen: set[str], report: BuildReport) -> None:
 
 def _forget_server_path_ids(store: ArticleStore, paths: list[Path | str]) -> None:
     """Articles indexed under the absolute path ids that files outside the working directory had
-    before (:func:`~index.loaders.file_article_id`) are removed, so this build indexes them under
+    before (:func:`~index.sources.files.file_article_id`) are removed, so this build indexes them under
     their new ids once (not beside their old selves, nor as copies of them)."""
     for path in paths:
         prefix = server_path_ids_prefix(Path(path))
@@ -284,7 +284,7 @@ def _first_of_each_id(articles: Iterable[Article], seen: set[str], report: Build
     """Each article id once: a second article with an id already seen is reported and left out.
 
     Copies of a story under other ids (the same text saved under two names, a wire story from two
-    outlets) are caught across builds by :mod:`index.stories` instead. A copy's id is counted as
+    outlets) are caught across builds by :mod:`index.stories.copies` instead. A copy's id is counted as
     seen, so ``--prune`` keeps its record, and removes it with the copy's file.
     """
     for article in articles:

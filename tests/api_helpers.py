@@ -10,8 +10,7 @@ from pathlib import Path
 from assistant.settings import AssistantSettings
 from index.build import build_index
 from index.store import ArticleStore
-
-from .followup_corpus import write_followup_corpus
+from tests.followup_corpus import write_followup_corpus
 
 
 def build_followup_index(root: Path, embeddings: object) -> Path:

@@ -21,10 +21,9 @@ import pytest
 from assistant.service import Assistant
 from assistant.settings import AssistantSettings
 from index.build import build_index
-from index.embeddings import load_embeddings
+from index.encoders.loading import load_embeddings
 from index.store import ArticleStore
-
-from .web_server import WebServer
+from tests.web_server import WebServer
 
 pytest_plugins = ["tests.postgres_server"]  # the postgres_server fixture
 
@@ -145,7 +144,7 @@ def articles_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def followup_assistant(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Assistant:
     """The seeds plus an article about France that a follow-up must not drift to."""
-    from .followup_corpus import write_followup_corpus  # noqa: PLC0415
+    from tests.followup_corpus import write_followup_corpus  # noqa: PLC0415
 
     root = tmp_path_factory.mktemp("followup")
     settings = AssistantSettings(db_path=root / "db")

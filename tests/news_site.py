@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .web_server import Route, WebServer
+from tests.web_server import Route, WebServer
 
 BOILERPLATE = ["Subscribe to our newsletter", "We use cookies to improve", "Related stories", "All rights reserved"]
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from index.offline import SWITCHES
-
-from .conftest import ROOT, SEEDS, free_port
+from tests.conftest import ROOT, SEEDS, free_port
 
 # Runs the entry point in a fresh interpreter under an audit hook that records every connection and
 # name lookup from the first import on; a served chat is stopped once it has answered a page load.

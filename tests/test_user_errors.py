@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port
 
 ASK = ["-m", "assistant", "ask", "What does Turkey demand in Libya?"]
 

@@ -66,7 +66,7 @@ class WebServer:
 
     @property
     def origin(self) -> str:
-        """``127.0.0.1:PORT``, as a :class:`index.fetching.SafetyPolicy` allows it."""
+        """``127.0.0.1:PORT``, as a :class:`index.sources.fetching.SafetyPolicy` allows it."""
         return f"127.0.0.1:{self.port}"
 
     def url(self, path: str = "/") -> str:

@@ -22,17 +22,17 @@ from langchain_chroma import Chroma
 from langchain_classic.indexes import SQLRecordManager
 from sqlalchemy import Engine, create_engine, event
 
-from index.databases import sqlalchemy_url
-from index.encoders import canonical_encoder_name, find_encoder
-from index.keyword_backends import KeywordSearch, open_keyword_index
+from index.encoders.registry import canonical_encoder_name, find_encoder
 from index.settings import IndexSettings, StoreSettings
 from index.store.errors import EmbeddingModelMismatchError, StoreError, StoreUnreadableError
-from index.stories import StoryRegistry
-from index.story_groups import StoryGroups
+from index.store.keyword.backends import KeywordSearch, open_keyword_index
+from index.store.sql import sqlalchemy_url
+from index.stories.copies import StoryRegistry
+from index.stories.groups import StoryGroups
 
 logger = logging.getLogger(__name__)
 
-MODEL_KEY = "embedding_model"  # the encoder's canonical name (index.encoders): aliases share an index
+MODEL_KEY = "embedding_model"  # the encoder's canonical name (index.encoders.registry): aliases share an index
 DIMENSION_KEY = "embedding_dimension"
 INPUT_KEY = "embedding_input"
 EMBEDDING_INPUT = "title+passage"  # what embedding_text() builds; a change means re-embedding

@@ -2,7 +2,7 @@
 
 The one place that writes Chroma's ``where`` clause for them, and applies the same test to a
 found passage's metadata (so a filter can run after an unfiltered search, which is faster) and to
-an article known only by its date and source (a story's member, :mod:`index.story_groups`): the
+an article known only by its date and source (a story's member, :mod:`index.stories.groups`): the
 answer path and the news path (briefings, timelines, comparisons) narrow articles the same way.
 """
 

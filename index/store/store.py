@@ -23,9 +23,8 @@ from langchain_classic.indexes import SQLRecordManager
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from index.embeddings import embedding_dimension, load_embeddings
-from index.encoders import canonical_encoder_name
-from index.keyword_backends import KeywordSearch, open_keyword_index
+from index.encoders.loading import embedding_dimension, load_embeddings
+from index.encoders.registry import canonical_encoder_name
 from index.settings import IndexSettings
 from index.store.catalogue import ArticleCatalogue
 from index.store.chroma import (
@@ -44,8 +43,9 @@ from index.store.chroma import (
     with_built_encoder,
 )
 from index.store.filters import ChunkFilter
-from index.stories import StoryRegistry
-from index.story_groups import StoryGroups
+from index.store.keyword.backends import KeywordSearch, open_keyword_index
+from index.stories.copies import StoryRegistry
+from index.stories.groups import StoryGroups
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,93 @@
+"""A saved conversation as Markdown, and the feedback on answers as JSON, written as files to download.
+
+The Markdown is meant to be pasted or archived away from the assistant, so every ``[n]`` of an
+answer is resolved right under it: a Sources list, one line per citation (``[n] title — outlet,
+date — link``) and the quoted passage. Article text is written as it is (no escaping): the file is
+read as text or rendered by a trusted viewer, not shown in the chat. A briefing, timeline or comparison
+is written from its ``Answer.items`` (numbered stories with bold titles, dated entries, bold section
+heads), not from its plain text; an answer stored before items is written as its text.
+
+The feedback export is every rated or annotated answer of the owner, with the whole answer
+(``Answer.to_dict()``) beside the rating, so answer quality can be reviewed later without the chat.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+from assistant.conversations.store import Conversation, ConversationStore, Turn
+from assistant.news.items import COMMON_HEAD, NOTHING_COMMON, coverage, day_label, only_head, told
+from assistant.types import Answer
+
+_FEEDBACK = {"up": "helpful (thumbs up)", "down": "not helpful (thumbs down)"}
+_UNSAFE_NAME = re.compile(r"[^\w.-]+")
+
+
+def conversation_markdown(conversation: Conversation) -> str:
+    """The conversation as Markdown: its title, then each question, answer, feedback and sources."""
+    count = len(conversation.turns)
+    lines = [
+        f"# {conversation.title or 'Conversation'}",
+        "",
+        f"*{count} question{'s' if count != 1 else ''}, started {_day(conversation.created)}; "
+        f"exported from the news assistant.*",
+    ]
+    for number, turn in enumerate(conversation.turns, start=1):
+        lines += ["", f"## {number}. {' '.join(turn.question.split())}", "", *_answer(turn)]
+    return "\n".join(lines) + "\n"
+
+
+def _answer(turn: Turn) -> list[str]:
+    answer = turn.answer
+    lines = _news(answer) if answer.items else [answer.text.strip()]
+    if answer.notice:
+        lines += ["", f"*{answer.notice}*"]
+    if turn.feedback or turn.note:
+        said = _FEEDBACK.get(turn.feedback or "", "no rating")
+        lines += ["", f"*Feedback: {said}" + (f" — note: {' '.join(turn.note.split())}" if turn.note else "") + "*"]
+    if answer.citations:
+        lines += ["", "**Sources**", ""]
+        for citation in answer.citations:
+            where = ", ".join(part for part in (citation.source, citation.date) if part)
+            heading = " — ".join(part for part in (citation.title or citation.article_id, where, citation.url) if part)
+            lines.append(f"- [{citation.n}] {heading}")
+            lines += [f"  > {line}" if line.strip() else "  >" for line in citation.passage.strip().splitlines()]
+    return lines
+
+
+def _news(answer: Answer) -> list[str]:
+    """A briefing's, timeline's or comparison's items as Markdown lines, under its heading."""
+    items = answer.items
+    if items[0].kind == "account":
+        return [f"{answer.heading} {told(items[0].sentences)}"]
+    lines = [answer.heading, ""] if answer.heading else []
+    if answer.kind == "comparison":
+        shared = [f"- {told(i.sentences)} ({', '.join(i.outlets)})" for i in items if i.kind == "shared"]
+        lines += [f"**{COMMON_HEAD}**", *(shared or [f"- {NOTHING_COMMON}"])]
+        for item in (i for i in items if i.kind == "only"):
+            lines += ["", f"**{only_head(item)}**", f"- {told(item.sentences)}"]
+        return lines
+    stories = [i for i in items if i.kind == "story"]
+    lines += [f"{n}. **{i.title}** ({coverage(i)}): {told(i.sentences)}" for n, i in enumerate(stories, start=1)]
+    lines += [f"- **{day_label(i.first_date)}**: {told(i.sentences)}" for i in items if i.kind == "entry"]
+    return lines
+
+
+def feedback_json(store: ConversationStore, owner: str) -> str:
+    """Every answer ``owner`` rated or annotated, oldest first, as indented JSON."""
+    return json.dumps(store.feedback(owner), ensure_ascii=False, indent=2) + "\n"
+
+
+def export_file(text: str, name: str, suffix: str) -> Path:
+    """``text`` in a new file named after ``name`` (made safe) in a fresh temporary folder, for a download."""
+    stem = _UNSAFE_NAME.sub("-", name).strip("-._")[:60] or "export"
+    path = Path(tempfile.mkdtemp(prefix="news-assistant-")) / f"{stem}{suffix}"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _day(stamp: str) -> str:
+    return stamp[:10] if stamp else "?"

@@ -1,0 +1,1 @@
+"""The RealTimeQA harness (``python -m assistant.eval``) and its metrics."""

@@ -1,0 +1,1 @@
+"""The chat's panels: Articles (upload, list), feeds followed, briefing, conversations, followed questions."""

@@ -1,0 +1,2 @@
+"""Encoders: the registry of names (:mod:`index.encoders.registry`), loading one per process
+(:mod:`index.encoders.loading`) and the floors of "not in the articles" for a pair (:mod:`index.encoders.floors`)."""

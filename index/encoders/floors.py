@@ -1,0 +1,26 @@
+"""The floors of "not in the articles" for a retrieval encoder and an answerer's encoder together.
+
+Each registered encoder has its own floors (:func:`index.encoders.registry.relevance_floor`, ``answer_floor``),
+calibrated with that encoder doing both jobs. A pair that works differently together is calibrated
+as a pair, here: with wordllama retrieving and MiniLM-int8 scoring sentences, wordllama's cosine
+only has to keep out what is plainly unrelated (its own floor, 0.25, refused short answerable
+questions such as "Who heads the GNA?", best passage 0.167), and the sentence score in MiniLM's space
+does the judging. ``bench/thresholds.py --encoders wordllama --answer-encoder minilm-int8 --dev 80``
+(2026-12-03): at 0.15 / 0.50, 0.975 of 80 dev questions answered, 13 of 20 off-topic questions refused
+(MiniLM alone at its floors: 12 of 20), and the seed article's short questions answered.
+"""
+
+from __future__ import annotations
+
+from index.encoders.registry import answer_floor, canonical_encoder_name, relevance_floor
+
+# (retrieval's canonical name, answerer's canonical name) -> (min_relevance, min_answer_score)
+PAIR_FLOORS: dict[tuple[str, str], tuple[float, float]] = {
+    ("wordllama-l2_supercat-256", "all-MiniLM-L6-v2-onnx-int8"): (0.15, 0.50),
+}
+
+
+def floors(retrieval_encoder: str, answer_encoder: str) -> tuple[float, float]:
+    """(min_relevance, min_answer_score) for this pair: its own calibration, else each encoder's."""
+    pair = (canonical_encoder_name(retrieval_encoder), canonical_encoder_name(answer_encoder))
+    return PAIR_FLOORS.get(pair, (relevance_floor(retrieval_encoder), answer_floor(answer_encoder)))

@@ -1,0 +1,97 @@
+"""``python -m index fetch URL...`` and ``python -m index follow [add|remove|list|run]``.
+
+``fetch`` reads each address once (a page, a feed or a sitemap) and indexes its articles;
+``follow`` keeps the followed list and polls it. Each address's outcome is one line ("N new
+articles": added to the index, not ones it held already); each article not indexed is one line on
+stderr with its URL and reason, and the rest goes on. An address typed with a user name or password
+in it is refused before anything is fetched (exit code 2): credentials in URLs are not kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from index.settings import IndexSettings
+from index.sources.fetching import WebClient
+from index.sources.follow_list import FollowList, refuse_credentials
+from index.sources.follower import FetchReport, Follower, fetch_into_index
+from index.store import ArticleStore, claim_store
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``fetch`` and ``follow`` to the ``python -m index`` parser's subcommands."""
+    fetch = commands.add_parser("fetch", help="read pages, RSS/Atom feeds or sitemaps once and index their articles")
+    fetch.add_argument("urls", nargs="+", metavar="URL")
+    fetch.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
+    follow = commands.add_parser("follow", help="follow feeds and sites: add, remove, list, or poll them (run)")
+    follow.add_argument("action", nargs="?", default="run", choices=["run", "add", "remove", "list"])
+    follow.add_argument("urls", nargs="*", metavar="URL", help="for add and remove")
+    follow.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
+    follow.add_argument("--once", action="store_true", help="run: one cycle, then stop")
+    follow.add_argument(
+        "--interval", type=float, help="run: minutes between cycles (default ASSISTANT_FOLLOW_INTERVAL_MINUTES)"
+    )
+
+
+def print_reports(reports: list[FetchReport]) -> None:
+    for report in reports:
+        print_report(report)
+
+
+def print_report(report: FetchReport) -> None:
+    for error in report.errors:
+        print(f"skipped {error}", file=sys.stderr, flush=True)
+    print(report.line(), flush=True)
+
+
+def fetch(settings: IndexSettings, args: argparse.Namespace) -> int:
+    for url in args.urls:
+        refuse_credentials(url)
+    claim_store(settings)
+    store = ArticleStore.open(settings)
+    failed = 0
+    with WebClient(settings) as client:
+        for url in args.urls:
+            report, _ = fetch_into_index(store, client, url)
+            print_report(report)
+            failed += report.failed is not None
+    print(f"{store.count()} chunks in the index")
+    return 1 if failed == len(args.urls) else 0
+
+
+def follow(settings: IndexSettings, args: argparse.Namespace) -> int:
+    follow_list = FollowList(settings.follow_file)
+    if args.action == "add":
+        for url in args.urls:
+            print(f"following {follow_list.add(url).url}")
+        return 0
+    if args.action == "remove":
+        for url in args.urls:
+            print(f"{'stopped following' if follow_list.remove(url) else 'not followed:'} {url}")
+        return 0
+    if args.action == "list":
+        for entry in follow_list.entries():
+            print(
+                f"{entry.url}\t{entry.kind or '?'}\t{entry.last_fetch or 'never'}\t{entry.status}\t"
+                f"{entry.new_articles} new, {entry.total_articles} in all, {len(entry.errors)} errors"
+            )
+        return 0
+    claim_store(settings)
+    follower = Follower(ArticleStore.open(settings), settings, follow_list)
+    if args.once:
+        print_reports(follower.cycle())
+        return 0
+    entries = follow_list.entries()
+    minutes = args.interval if args.interval is not None else settings.follow_interval_minutes
+    print(f"following {len(entries)} feeds and sites every {minutes:g} min (Ctrl-C stops)", flush=True)
+    stop = threading.Event()
+    try:
+        follower.run(stop, minutes, on_cycle=print_reports)
+    except KeyboardInterrupt:
+        stop.set()
+        print("stopped", flush=True)
+    return 0

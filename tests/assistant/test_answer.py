@@ -1,0 +1,125 @@
+"""Answers over the real seed index: cited, grounded, and refused when the articles don't say."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from assistant import NOT_IN_ARTICLES, Assistant, Filters, answer
+from assistant.citations import citations_are_consistent, markers_in
+from assistant.settings import AssistantSettings
+from index.build import build_index
+from index.store import ArticleStore
+from tests.conftest import SEEDS
+
+SEED_TEXT = next(SEEDS.glob("*.txt")).read_text()
+
+
+def test_seed_question_is_answered_with_sirte_and_a_citation_of_the_seed(seed_assistant: Assistant) -> None:
+    result = seed_assistant.ask("What does Turkey demand in Libya?")
+    assert result.answered
+    assert "Sirte" in result.text
+    assert "[1]" in result.text
+    first = result.citations[0]
+    assert first.n == 1
+    assert first.article_id.endswith("000_ddd716a611ed0d33.txt")
+    assert first.date == "2020-06-20"
+    assert first.title.startswith("Turkey on Saturday announced")
+    assert first.passage in SEED_TEXT
+    assert 0 < first.score <= 1
+
+
+def test_every_marker_has_one_citation_and_every_citation_is_used(seed_assistant: Assistant) -> None:
+    for question in ("What does Turkey demand in Libya?", "What did Turkey say about France?", "Who heads the GNA?"):
+        result = seed_assistant.ask(question)
+        assert result.answered, question
+        assert citations_are_consistent(result.text, result.citations), result.text
+        assert [c.n for c in result.citations] == list(range(1, len(result.citations) + 1))
+
+
+def test_answer_sentences_come_from_the_passage_they_cite(seed_assistant: Assistant) -> None:
+    result = seed_assistant.ask("What did Turkey say about France?")
+    passages = {c.n: " ".join(c.passage.split()) for c in result.citations}
+    pieces = re.split(r"\s*\[(\d+)\]\s*", result.text)
+    sentences = list(zip(pieces[0::2], pieces[1::2], strict=False))
+    assert 1 <= len(sentences) <= 3
+    for sentence, number in sentences:
+        assert sentence in passages[int(number)], "a quoted sentence is in the passage it cites"
+    assert len({s for s, _ in sentences}) == len(sentences), "no sentence is repeated"
+    assert "France" in result.text and "jeopardizing" in result.text
+
+
+def test_off_topic_question_is_refused_without_citations(seed_assistant: Assistant) -> None:
+    result = seed_assistant.ask("What is the boiling point of tungsten?")
+    assert not result.answered
+    assert result.text == NOT_IN_ARTICLES and "not in the articles" in result.text
+    assert result.citations == []
+    assert markers_in(result.text) == []
+
+
+def test_as_of_hides_articles_published_after_it_beyond_a_few_days(seed_assistant: Assistant) -> None:
+    question = "What does Turkey demand in Libya?"
+    assert seed_assistant.ask(question, filters=Filters(as_of=date(2020, 6, 16))).answered is False
+    assert (
+        seed_assistant.ask(question, filters=Filters(as_of=date(2020, 6, 18))).answered is True
+    )  # 2 days before: grace
+    assert seed_assistant.ask(question, filters=Filters(as_of=date(2021, 1, 1))).answered is True
+
+
+def test_public_answer_function_reads_the_given_database(seed_db: Path) -> None:
+    result = answer("What does Turkey demand in Libya?", db=seed_db)
+    assert result.answered and "Sirte" in result.text
+    assert result.to_dict()["citations"][0]["n"] == 1
+
+
+def test_empty_index_answers_not_in_the_articles(make_store) -> None:
+    empty = Assistant(store=make_store("empty"))
+    result = empty.ask("What does Turkey demand in Libya?")
+    assert not result.answered and result.citations == []
+
+
+def test_a_newly_added_article_is_answered_after_a_build(make_store, tmp_path: Path) -> None:
+    store = make_store("grow")
+    bot = Assistant(store.settings, store=store)
+    question = "Which city did the volcano threaten?"
+    assert not bot.ask(question).answered
+    (tmp_path / "volcano.txt").write_text(
+        "date 2023-11-11\nA volcano erupted in Iceland on Tuesday, and lava reached the outskirts of Grindavik, "
+        "a fishing town of 3,700 people that had been evacuated."
+    )
+    build_index(store, [tmp_path / "volcano.txt"], show_progress=False)
+    result = bot.ask(question)
+    assert result.answered and "Grindavik" in result.text
+    assert result.citations[0].date == "2023-11-11"
+
+
+def test_a_statement_two_articles_make_is_cited_to_both(make_store, tmp_path: Path) -> None:
+    wire = "The central bank raised its main interest rate by half a percentage point on Thursday to fight inflation."
+    articles = tmp_path / "wire"
+    articles.mkdir()
+    (articles / "daily.txt").write_text(
+        f"date 2023-03-02\n{wire}\n\nShops in the capital reported fewer customers over the weekend.\n"
+    )
+    (articles / "herald.txt").write_text(
+        f"date 2023-03-02\nMarkets were calm in early trading.\n\n{wire}\n\nThe currency rose against the dollar.\n"
+    )
+    (articles / "other.txt").write_text("date 2023-03-01\nThe football club signed a new goalkeeper for the season.\n")
+    store = make_store()
+    build_index(store, [articles], show_progress=False)
+    result = Assistant(store.settings, store=store).ask("By how much did the central bank raise its interest rate?")
+    assert result.answered
+    assert "[1][2]" in result.text, result.text  # one claim, two sources
+    assert result.text.count("half a percentage point") == 1  # not repeated
+    cited = {c.article_id.rsplit("/", 1)[-1] for c in result.citations}
+    assert {"daily.txt", "herald.txt"} <= cited and "other.txt" not in cited
+    assert citations_are_consistent(result.text, result.citations)
+
+
+def test_the_answerer_can_score_sentences_with_another_encoder_than_retrieval(seed_db: Path, embeddings) -> None:
+    settings = AssistantSettings(db_path=seed_db, answer_embedding_model="minilm")
+    bot = Assistant(settings, store=ArticleStore.open(settings, embeddings=embeddings))
+    assert bot.extractive.embeddings is not bot.store.embeddings
+    assert len(bot.extractive.sentence_vectors(["Turkey asked Haftar to leave Sirte."])[0]) == 384, "MiniLM's"
+    answer = bot.ask("What does Turkey demand in Libya?")
+    assert answer.answered and "Sirte" in answer.text

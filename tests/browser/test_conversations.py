@@ -1,0 +1,197 @@
+"""Conversations that last, in a real headless Chromium: two questions asked, ``app.py`` stopped and
+started again on the same data folder, the conversation reopened from the list with its answers,
+chips and sources, renamed, exported as Markdown, continued and deleted; thumbs up and down and a
+note saved in the store on disk and exported as JSON. Run with ``pytest -m browser``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from assistant.conversations.store import ConversationStore, database_url
+from chat.settings import Settings
+from tests.browser.test_chat_page import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    REPLY_TIMEOUT_MS,
+    UI_TIMEOUT_MS,
+    _ask,
+    _expect_cited,
+    _offline_env,
+)
+from tests.conftest import run_python, serving
+
+SIRTE = {
+    "doc_id": "turkey-sirte",
+    "title": "Turkey says Haftar's forces must leave Sirte",
+    "publish_date": "2020/06/20",
+    "source": "aa.com.tr",
+    "url": "https://www.aa.com.tr/en/turkey-sirte",
+    "text": (
+        "Turkey said on Saturday that forces loyal to Khalifa Haftar must withdraw from the city of Sirte "
+        "before any lasting cease-fire in Libya. Ibrahim Kalin, the presidential spokesman, said Sirte and "
+        "Al-Jufra had to be evacuated by Haftar's forces. He accused France of jeopardizing NATO security."
+    ),
+}
+FESTIVAL = {
+    "doc_id": "zorblat-festival",
+    "title": "Zorblat harbour festival draws record crowds",
+    "publish_date": "2021/07/04",
+    "source": "harbourtimes.com",
+    "url": "https://harbourtimes.com/zorblat-festival",
+    "text": (
+        "The Zorblat harbour festival drew 40,000 visitors on Sunday, the organisers said. "
+        "Fishing boats decorated with lanterns sailed past the old lighthouse at dusk."
+    ),
+}
+FIRST = "What does Turkey demand in Libya?"
+SECOND = "How many visitors did the Zorblat harbour festival draw?"
+THIRD = "Who accused France of jeopardizing NATO security?"
+NOTE = "exactly what I needed"
+
+
+@pytest.fixture(scope="module")
+def data_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with an index of the two articles in ``db/``; conversations go beside it."""
+    root = tmp_path_factory.mktemp("conversations")
+    (root / "articles").mkdir()
+    lines = "".join(json.dumps(article) + "\n" for article in (SIRTE, FESTIVAL))
+    (root / "articles" / "news.jsonl").write_text(lines, encoding="utf-8")
+    build = run_python("-m", "index", "build", str(root / "articles"), "--db", str(root / "db"), "--quiet")
+    assert build.returncode == 0, build.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium with `make browser` (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _open(browser: Browser, url: str) -> Page:
+    page = browser.new_page(viewport={"width": 1200, "height": 1000}, accept_downloads=True)
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    page.goto(url, wait_until="domcontentloaded")
+    return page
+
+
+def _download(page: Page, button: str) -> str:
+    """Click ``button`` and download the file it offers; its text."""
+    page.get_by_role("button", name=button, exact=True).click()
+    suffix = ".md" if "Markdown" in button else ".json"
+    link = page.locator(f"#conversation-download a[href$='{suffix}']").first
+    expect(link).to_be_visible()
+    with page.expect_download() as download:
+        link.click()
+    return Path(download.value.path()).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def env(data_folder: Path) -> dict[str, str]:
+    return {**_offline_env(), "ASSISTANT_UPLOAD_DIR": str(data_folder / "uploads")}
+
+
+def _ask_twice_and_rate(page: Page) -> list[str]:
+    """Two questions, a thumbs up with a note on the first answer, a thumbs down on the second; the replies' text."""
+    expect(_ask(page, FIRST)).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(_ask(page, SECOND)).to_contain_text("40,000", timeout=REPLY_TIMEOUT_MS)
+    expect(page.get_by_test_id("bot").last).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    shown = [reply.inner_text() for reply in page.get_by_test_id("bot").all()]
+    assert len(shown) == 2 and "Sirte" in shown[0]
+
+    page.get_by_role("button", name="Like", exact=True).first.click()
+    expect(page.locator("#feedback-outcome")).to_contain_text("marked helpful")
+    page.locator("#feedback-note textarea").fill(NOTE)
+    page.get_by_role("button", name="Save note", exact=True).click()
+    expect(page.locator("#feedback-outcome")).to_contain_text("Note saved")
+    page.get_by_role("button", name="Dislike", exact=True).last.click()
+    expect(page.locator("#feedback-outcome")).to_contain_text("not helpful")
+    return shown
+
+
+def _reopen(page: Page, shown: list[str]) -> None:
+    """Open the conversation from the list: the same replies, cited, their chips leading to their passages."""
+    page.get_by_text("Conversations: reopen, rename, export").click()
+    item = page.locator("#conversation-list label").filter(has_text=FIRST)
+    expect(item).to_contain_text("2 questions")
+    item.click()
+    replies = page.get_by_test_id("bot")
+    expect(replies).to_have_count(2)
+    expect(page.get_by_test_id("user").first).to_have_text(FIRST)
+    assert [reply.inner_text() for reply in replies.all()] == shown, "the answers are back as they were shown"
+    expect(page.get_by_role("button", name="Liked", exact=True)).to_have_count(1)  # and the thumbs given
+    expect(page.get_by_role("button", name="Disliked", exact=True)).to_have_count(1)
+    for reply in replies.all():
+        _expect_cited(reply)
+    replies.first.locator("a.cite-chip").first.click()
+    expect(replies.first.locator("blockquote.passage:target")).to_contain_text("Sirte")
+
+
+def _check_exports(page: Page) -> None:
+    """The Markdown export resolves every [n] (title, outlet, date, link, passage) and says the feedback;
+    the feedback export lists the rated answers."""
+    markdown = _download(page, "Export as Markdown")
+    assert markdown.startswith("# Libya and the harbour festival\n")
+    assert f"## 1. {FIRST}\n" in markdown and f"## 2. {SECOND}\n" in markdown
+    assert re.search(r"Sirte[^\n]*\[1\]", markdown), "the answer keeps its [n] markers"
+    assert (
+        "- [1] Turkey says Haftar's forces must leave Sirte — aa.com.tr, 2020-06-20 — "
+        "https://www.aa.com.tr/en/turkey-sirte\n  > Turkey said on Saturday"
+    ) in markdown
+    festival = "Zorblat harbour festival draws record crowds — harbourtimes.com, 2021-07-04 — https://harbourtimes.com"
+    assert festival in markdown
+    assert f"*Feedback: helpful (thumbs up) — note: {NOTE}*" in markdown
+
+    feedback = json.loads(_download(page, "Export feedback (JSON)"))
+    rated = [(item["question"], item["feedback"], item["note"]) for item in feedback]
+    assert rated == [(FIRST, "up", NOTE), (SECOND, "down", "")]
+    assert feedback[0]["answer"]["citations"][0]["url"] == SIRTE["url"]
+
+
+@pytest.mark.browser
+def test_a_conversation_lasts_across_a_restart_and_is_reopened_renamed_exported_and_deleted(
+    browser: Browser, data_folder: Path, env: dict[str, str]
+) -> None:
+    db = data_folder / "db"
+    with serving(db, env) as url:
+        page = _open(browser, url)
+        shown = _ask_twice_and_rate(page)
+        page.close()
+
+    store = ConversationStore.open(database_url(Settings(db_path=db)))  # read on disk, the chat stopped
+    assert (data_folder / "conversations.sqlite").exists(), "in the data folder, beside the index"
+    [saved] = store.conversations("")
+    turns = store.conversation(saved.id, "").turns
+    assert [(turn.question, turn.feedback, turn.note) for turn in turns] == [(FIRST, "up", NOTE), (SECOND, "down", "")]
+
+    with serving(db, env) as url:  # started again on the same data folder
+        page = _open(browser, url)
+        _reopen(page, shown)
+        page.locator("#conversation-title textarea").fill("Libya and the harbour festival")
+        page.get_by_role("button", name="Rename", exact=True).click()
+        expect(page.locator("#conversation-list")).to_contain_text("Libya and the harbour festival")
+        _check_exports(page)
+
+        expect(_ask(page, THIRD)).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)  # the conversation goes on
+        expect(page.get_by_test_id("bot")).to_have_count(3)
+        expect(page.locator("#conversation-list")).to_contain_text("3 questions")
+        assert [turn.question for turn in store.conversation(saved.id, "").turns] == [FIRST, SECOND, THIRD]
+
+        page.get_by_role("button", name="Delete this conversation", exact=True).click()
+        expect(page.locator("#conversation-outcome")).to_contain_text("Deleted “Libya and the harbour festival”")
+        expect(page.get_by_test_id("bot")).to_have_count(0)
+        expect(page.locator("#conversation-list label").filter(has_text="Libya")).to_have_count(0)
+        assert store.conversations("") == []
+        page.close()

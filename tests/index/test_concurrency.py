@@ -1,0 +1,76 @@
+"""Questions keep being answered while the index is rebuilt in the same process, and see the new article after."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from assistant import Assistant
+from assistant.settings import AssistantSettings
+from index.build import build_index
+from index.store import ArticleStore
+from tests.conftest import SEEDS
+
+NEW_ARTICLE = "The Fagradalsfjall volcano erupted again on Monday, sending lava towards the town of Grindavik."
+
+
+def test_questions_during_a_rebuild_are_answered_and_the_new_article_after_it(make_store, tmp_path: Path) -> None:
+    store = make_store()
+    build_index(store, [SEEDS], show_progress=False)
+    assistant = Assistant(store.settings, store=store)
+    feed = tmp_path / "feed.jsonl"
+    with feed.open("w") as out:
+        for n in range(60):  # enough writes that the questions below overlap them
+            text = f"Council minutes {n}: the harbour board of Port {n} approved budget line {n} for road repairs."
+            out.write(json.dumps({"doc_id": f"minutes-{n}", "title": f"Minutes {n}", "text": text}) + "\n")
+        out.write(json.dumps({"doc_id": "volcano", "title": "Iceland eruption", "text": NEW_ARTICLE}) + "\n")
+
+    failures: list[BaseException] = []
+
+    def rebuild() -> None:
+        try:
+            build_index(store, [SEEDS, feed], show_progress=False)
+        except BaseException as error:  # reported to the test below
+            failures.append(error)
+
+    builder = threading.Thread(target=rebuild)
+    builder.start()
+    answers_during = []
+    while builder.is_alive():
+        answers_during.append(assistant.ask("What does Turkey demand in Libya?"))
+    builder.join()
+
+    assert not failures, failures
+    assert len(answers_during) >= 2, "the build finished before questions overlapped it"
+    assert all(a.answered and "Sirte" in a.text for a in answers_during)
+    after = assistant.ask("Which volcano erupted near Grindavik?")
+    assert after.answered and "Fagradalsfjall" in after.text
+
+
+def test_the_index_figures_are_read_while_builds_write_the_folder(embeddings, tmp_path: Path) -> None:
+    """What the Articles tab and ``index stats`` show is read while the follower or an upload writes
+    the embedded index's folder (the keyword index renames temporary files as it commits): it never fails."""
+    store = ArticleStore.open(AssistantSettings(db_path=tmp_path / "db"), embeddings=embeddings)
+    build_index(store, [SEEDS], show_progress=False)
+    failures: list[BaseException] = []
+
+    def build_one_at_a_time() -> None:
+        try:
+            for n in range(25):  # each build commits Chroma, the record manager and the keyword index
+                article = tmp_path / f"minutes-{n}.txt"
+                article.write_text(f"date 2024-03-{n + 1:02d}\nThe harbour board of Port {n} approved budget line {n}.")
+                build_index(store, [article], show_progress=False)
+        except BaseException as error:  # reported to the test below
+            failures.append(error)
+
+    builder = threading.Thread(target=build_one_at_a_time)
+    builder.start()
+    readings = []
+    while builder.is_alive():
+        readings.append(store.stats())  # raised FileNotFoundError when a file went between listing and sizing
+    builder.join()
+    assert not failures, failures
+    assert len(readings) > 25, "the readings overlapped the builds"
+    final = store.stats()
+    assert final["articles"] == len(list(SEEDS.glob("*.txt"))) + 25 and final["store_bytes"] > 0
