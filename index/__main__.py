@@ -87,10 +87,17 @@ def _build(settings: IndexSettings, args: argparse.Namespace) -> int:
         reset_store(settings)
     store = ArticleStore.open(settings)
     report = build_index(store, args.paths or DEFAULT_PATHS, prune=args.prune, show_progress=not args.quiet)
-    for error in report.errors:
-        print(f"{'skipped' if error.skipped else 'warning:'} {error}", file=sys.stderr)
+    _print_problems(report)
     print(report.summary())
     return 0
+
+
+def _print_problems(report: BuildReport) -> None:
+    """Each item skipped or indexed with a warning, and each copy noted, one line on stderr."""
+    for error in report.errors:
+        print(f"{'skipped' if error.skipped else 'warning:'} {error}", file=sys.stderr, flush=True)
+    for copy in report.copies_noted:
+        print(f"copy: {copy}", file=sys.stderr, flush=True)
 
 
 def _watch(settings: IndexSettings, args: argparse.Namespace) -> int:
@@ -101,8 +108,7 @@ def _watch(settings: IndexSettings, args: argparse.Namespace) -> int:
     print(f"watching {args.folder} every {args.interval:g} s (Ctrl-C stops)", flush=True)
 
     def report(build: BuildReport) -> None:
-        for error in build.errors:
-            print(f"{'skipped' if error.skipped else 'warning:'} {error}", file=sys.stderr, flush=True)
+        _print_problems(build)
         print(build.summary(), flush=True)
 
     # Ctrl-C asks the loop to stop after the build under way, rather than raising wherever the build

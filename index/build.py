@@ -28,13 +28,13 @@ from pathlib import Path
 
 import numpy as np
 from langchain_core.documents import Document
-from langchain_core.indexing import index
 from tqdm import tqdm
 
 from index.articles import Article, LoadError
 from index.chunking import article_documents
 from index.sources.files import iter_articles, server_path_ids_prefix
 from index.store import ArticleStore
+from index.store.writes import chunk_key
 from index.stories.copies import text_digest as _digest
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,22 @@ logger = logging.getLogger(__name__)
 # Articles whose fingerprints are looked up in one query: large enough that an unchanged archive
 # costs little per article, small enough to keep the progress bar moving.
 _LOOKUP_GROUP = 500
+
+
+@dataclass(frozen=True)
+class NotedCopy:
+    """An article not indexed because it repeats an indexed story: recorded as that story's copy."""
+
+    article_id: str
+    kept_id: str
+    reason: str
+    outlet: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.article_id}: the same story as {self.kept_id} ({self.reason}): indexed once, "
+            f"noted as also published by {self.outlet}"
+        )
 
 
 @dataclass
@@ -55,9 +71,13 @@ class BuildReport:
     chunks_embedded: int = 0
     chunks_deleted: int = 0
     chunks_total: int = 0
-    copies: int = 0  # articles not indexed because they repeat an indexed story (recorded as copies)
     seconds: float = 0.0
     errors: list[LoadError] = field(default_factory=list)
+    copies_noted: list[NotedCopy] = field(default_factory=list)  # not indexed: they repeat an indexed story
+
+    @property
+    def copies(self) -> int:
+        return len(self.copies_noted)
 
     def summary(self) -> str:
         return (
@@ -75,12 +95,6 @@ class BuildReport:
     def skipped_count(self) -> int:
         """Broken items left out (``errors`` also holds warnings about items indexed after all)."""
         return sum(error.skipped for error in self.errors)
-
-
-def chunk_key(document: Document) -> str:
-    """Content hash of a chunk (text and metadata): the id in Chroma and in the record manager."""
-    payload = json.dumps({"text": document.page_content, "metadata": document.metadata}, sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 @functools.cache
@@ -101,10 +115,6 @@ def article_key(article: Article, chunk_size: int, chunk_overlap: int) -> str:
 def text_digest(article: Article) -> str:
     """Hash of an article's text, whitespace aside: two articles with one digest are one story."""
     return _digest(article.text)
-
-
-def _article_of_key(key: str) -> str:
-    return key.split(":", 1)[1]
 
 
 def build_index(
@@ -159,6 +169,8 @@ def index_articles(
     report.seconds = time.perf_counter() - started
     for error in report.errors:
         logger.warning("%s %s", "skipped" if error.skipped else "warning:", error)
+    for copy in report.copies_noted:
+        logger.info("copy: %s", copy)
     logger.info("index build: %s", report.summary())
     return report
 
@@ -167,13 +179,12 @@ def _index_group(store: ArticleStore, group: list[Article], report: BuildReport)
     """Skip the group's articles whose fingerprint is on record; index the others."""
     settings = store.settings
     keys = [article_key(a, settings.chunk_size, settings.chunk_overlap) for a in group]
-    on_record = store.article_records.exists(keys)
+    on_record = store.fingerprints_on_record(keys)
     changed = [(article, key) for article, key, known in zip(group, keys, on_record, strict=True) if not known]
     report.unchanged += len(group) - len(changed)
     # Stories indexed before they were recorded (an older index) are recorded now, so copies of them are caught.
     known = [a for a, on in zip(group, on_record, strict=True) if on]
-    store.stories.remember_missing(known)
-    ungrouped = set(store.story_groups.missing([a.id for a in known]))  # indexed before stories were grouped
+    ungrouped = store.catch_up_stories(known)  # an older index: its stories recorded and grouped now
     changed = _new_stories(store, changed, report)
     if changed:
         _index_changed(store, changed, report)
@@ -184,7 +195,7 @@ def _index_group(store: ArticleStore, group: list[Article], report: BuildReport)
 def group_stories(store: ArticleStore, articles: list[Article]) -> None:
     """Put indexed articles into stories (:mod:`index.stories.groups`), in the order they came."""
     vectors = first_chunk_vectors(store, articles)
-    store.story_groups.assign_many([(article, vectors[article.id]) for article in articles if article.id in vectors])
+    store.assign_stories([(article, vectors[article.id]) for article in articles if article.id in vectors])
 
 
 def first_chunk_vectors(store: ArticleStore, articles: list[Article]) -> dict[str, np.ndarray]:
@@ -200,70 +211,34 @@ def first_chunk_vectors(store: ArticleStore, articles: list[Article]) -> dict[st
 
 def _index_changed(store: ArticleStore, changed: list[tuple[Article, str]], report: BuildReport) -> None:
     """Index the changed articles' chunks, then record their fingerprints."""
-    group_ids = [article.id for article, _ in changed]
     for batch in _document_batches(store, [article for article, _ in changed], report):
-        result = index(
-            batch,
-            store.record_manager,
-            store.vector_store,
-            batch_size=len(batch),
-            cleanup="incremental",
-            source_id_key="article_id",
-            key_encoder=chunk_key,
-        )
-        report.chunks_embedded += result["num_added"]
-        report.chunks_deleted += result["num_deleted"]
-    new_keys = [key for _, key in changed]
-    old_keys = set(store.article_records.list_keys(group_ids=group_ids)) - set(new_keys)
-    store.article_records.update(new_keys, group_ids=group_ids)
-    if old_keys:
-        store.article_records.delete_keys(sorted(old_keys))
+        written = store.write_chunks(batch)
+        report.chunks_embedded += written.embedded
+        report.chunks_deleted += written.deleted
+    store.record_fingerprints([key for _, key in changed])
 
 
 def _new_stories(
     store: ArticleStore, changed: list[tuple[Article, str]], report: BuildReport
 ) -> list[tuple[Article, str]]:
-    """The changed articles that are news; those repeating an indexed story are recorded as its copies.
-
-    Each kept article is recorded at once, so a copy later in the same build is caught too.
-    """
+    """The changed articles that are news; those repeating an indexed story are recorded as its copies
+    (and noted in the report)."""
     kept = []
     for article, key in changed:
-        same = store.stories.original_of(article)
+        same = store.copy_or_keep(article)
         if same is None:
-            store.stories.remember([article])
             kept.append((article, key))
-            continue
-        store.stories.record_copy(article, same)
-        report.copies += 1
-        outlet = article.source or article.url or article.id
-        report.errors.append(
-            LoadError(
-                article.id,
-                None,
-                f"the same story as {same.kept_id} ({same.reason}): indexed once, noted as also published by {outlet}",
-            )
-        )
+        else:
+            outlet = article.source or article.url or article.id
+            report.copies_noted.append(NotedCopy(article.id, same.kept_id, same.reason, outlet))
     return kept
 
 
 def _prune(store: ArticleStore, seen: set[str], report: BuildReport) -> None:
     """Remove every chunk (and fingerprint) that belongs to no article of this build."""
-    kept: set[str] = set()
-    seen_ids = sorted(seen)
-    for start in range(0, len(seen_ids), _LOOKUP_GROUP):
-        kept.update(store.record_manager.list_keys(group_ids=seen_ids[start : start + _LOOKUP_GROUP]))
-    stale_keys = [key for key in store.record_manager.list_keys() if key not in kept]
-    stale_articles = store.article_ids_of(stale_keys)
-    report.removed = len(stale_articles)
-    store.stories.forget(sorted(stale_articles))
-    store.story_groups.forget(sorted(stale_articles))
-    store.stories.forget_copies_except(seen)
-    store.delete_keys(stale_keys)
-    report.chunks_deleted += len(stale_keys)
-    stale_fingerprints = [k for k in store.article_records.list_keys() if _article_of_key(k) not in seen]
-    if stale_fingerprints:
-        store.article_records.delete_keys(stale_fingerprints)
+    pruned = store.prune_to(seen)
+    report.removed = pruned.articles
+    report.chunks_deleted += pruned.chunks
 
 
 def _forget_server_path_ids(store: ArticleStore, paths: list[Path | str]) -> None:
@@ -323,7 +298,7 @@ def _document_batches(store: ArticleStore, articles: list[Article], report: Buil
 
 
 def _count_article(store: ArticleStore, article_id: str, documents: list[Document], report: BuildReport) -> None:
-    existing = set(store.record_manager.list_keys(group_ids=[article_id]))
+    existing = store.chunk_keys_of(article_id)
     if not existing:
         report.added += 1
     elif existing == {chunk_key(d) for d in documents}:

@@ -109,7 +109,7 @@ def fetch_into_index(
             report.new_articles += build.added
             report.updated += build.updated
             report.copies += build.copies
-            report.errors += [error for error in build.errors if not error.message.startswith("the same story as")]
+            report.errors += build.errors  # copies are noted apart (build.copies_noted), not errors
             on_batch_done(result.links[done:], _held(store, batch))
             done = len(result.links)
         on_batch_done(result.links[done:], [])
@@ -124,7 +124,7 @@ def _held(store: ArticleStore, articles: list[Article]) -> list[str]:
     """The ids of ``articles`` the index holds now: their fingerprints are on record (copies are not)."""
     settings = store.settings
     keys = [article_key(article, settings.chunk_size, settings.chunk_overlap) for article in articles]
-    return [article.id for article, held in zip(articles, store.article_records.exists(keys), strict=True) if held]
+    return [article.id for article, held in zip(articles, store.fingerprints_on_record(keys), strict=True) if held]
 
 
 def _unforeseen(url: str, error: Exception) -> str:

@@ -44,6 +44,7 @@ from index.store.chroma import (
 )
 from index.store.filters import ChunkFilter
 from index.store.keyword.backends import KeywordSearch, open_keyword_index
+from index.store.writes import StoreWrites
 from index.stories.copies import StoryRegistry
 from index.stories.groups import StoryGroups
 
@@ -61,8 +62,9 @@ class StoredChunk:
     vector: np.ndarray
 
 
-class ArticleStore(ArticleCatalogue):
-    """A Chroma collection of article chunks plus LangChain's record manager for it."""
+class ArticleStore(ArticleCatalogue, StoreWrites):
+    """A Chroma collection of article chunks plus LangChain's record manager for it; what a build
+    writes goes through :class:`~index.store.writes.StoreWrites`."""
 
     def __init__(
         self,

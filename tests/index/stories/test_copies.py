@@ -71,8 +71,9 @@ def test_a_wire_copy_from_another_outlet_in_a_later_build_is_recorded_not_indexe
     )
 
     assert later.added == 0 and later.copies == 1 and store.count() == chunks, "the copy was not indexed"
-    [note] = later.errors
-    assert note.path == "dw-9" and "the same story as nos-1" in note.message and "dw.com" in note.message
+    [note] = later.copies_noted
+    assert later.errors == [] and (note.article_id, note.kept_id, note.outlet) == ("dw-9", "nos-1", "dw.com")
+    assert "the same story as nos-1" in str(note) and "dw.com" in str(note)
     [copy] = store.stories.copies_of(["nos-1"])["nos-1"]
     assert (copy.copy_id, copy.source, copy.url) == ("dw-9", "dw.com", "https://dw.com/9")
     hits = store.search("When can the storm barrier close the harbour?", k=5)
@@ -96,7 +97,7 @@ def test_the_same_url_under_another_id_is_the_same_article(make_store, tmp_path:
     again = build_index(
         store, [feed(tmp_path / "b" / "two.jsonl", record("saved-2", refetched, "nos.nl", "https://nos.nl/1"))]
     )
-    assert again.copies == 1 and "(same URL)" in again.errors[0].message
+    assert again.copies == 1 and again.copies_noted[0].reason == "same URL" and again.errors == []
 
 
 def test_a_citation_says_who_else_published_the_story(make_store, tmp_path: Path) -> None:
