@@ -11,7 +11,6 @@ may be unknown, which the API says plainly (HTTP 404).
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.types import Answer
+from index.store.sql import new_id
 
 if TYPE_CHECKING:  # the store imports this module's error: only its type is needed here
     from assistant.conversations.store import ConversationStore
@@ -74,7 +74,7 @@ class Conversations:
 
     def start(self) -> str:
         """A new, empty conversation's id (unguessable: it is the only key to the turns)."""
-        conversation_id = secrets.token_urlsafe(16)
+        conversation_id = new_id()
         with self._lock:
             self._forget_idle()
             self._items[conversation_id] = _Conversation()

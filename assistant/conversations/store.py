@@ -21,31 +21,16 @@ owner is as unknown as one never made.
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import (
-    Column,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    delete,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Column, Index, Integer, String, Text, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from assistant.conversations.book import UnknownConversationError
 from assistant.settings import AssistantSettings
 from assistant.types import Answer
-from index.store import sql_engine
+from index.store.sql import SideTables, new_id, sql_engine, utc_now
 
 FILE_NAME = "conversations.sqlite"
 TITLE_CHARS = 80
@@ -55,10 +40,9 @@ NOT_YOURS = (
     "with POST /api/conversations, or send the earlier turns as history"
 )
 
-_metadata = MetaData()
-_conversations = Table(
+_tables = SideTables()
+_conversations = _tables.table(
     "conversations",
-    _metadata,
     Column("id", String(64), primary_key=True),
     Column("owner", String(200), nullable=False),  # the chat login; "" without one
     Column("title", Text, nullable=False),  # the first question (trimmed) until renamed; "" before any turn
@@ -66,9 +50,8 @@ _conversations = Table(
     Column("updated", String(40), nullable=False),
     Index("ix_conversations_owner", "owner", "updated"),
 )
-_turns = Table(
+_turns = _tables.table(
     "turns",
-    _metadata,
     Column("conversation_id", String(64), primary_key=True),
     Column("n", Integer, primary_key=True),  # order within the conversation (gaps where turns were replaced)
     Column("question", Text, nullable=False),  # as the person asked it
@@ -119,12 +102,8 @@ class Conversation:
 
 
 def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def new_id() -> str:
-    """Unguessable: through the API an id is the only key to a conversation's turns."""
-    return secrets.token_urlsafe(16)
+    """Microseconds, as the tables have always stored: two turns within a second keep their order."""
+    return utc_now("microseconds")
 
 
 def title_of(question: str) -> str:
@@ -149,7 +128,7 @@ class ConversationStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        _metadata.create_all(engine)
+        _tables.create(engine)
 
     @classmethod
     def open(cls, url: str) -> ConversationStore:

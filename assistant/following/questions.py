@@ -25,23 +25,22 @@ import json
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, delete, insert, select, update
+from sqlalchemy import Column, Index, Integer, String, Text, delete, insert, select, update
 from sqlalchemy.engine import Engine, RowMapping
 
 from assistant.types import Answer, Citation, Filters
 from index.errors import UserError
 from index.settings import StoreSettings
-from index.store.chroma import sql_engine
+from index.store.sql import SideTables, sql_engine, utc_now
 
 FILE_NAME = "followed_questions.sqlite"
 
-_metadata = MetaData()
-_followed = Table(
+_tables = SideTables()
+_followed = _tables.table(
     "followed_questions",
-    _metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("namespace", String(200), nullable=False),  # the collection: another index, other questions
     Column("owner", String(200), nullable=False),  # the chat login; "" without one
@@ -65,10 +64,6 @@ class Asker(Protocol):
     """What re-asks a question: :class:`~assistant.service.Assistant` (a protocol, so tests may stub it)."""
 
     def ask(self, question: str, history: Any = None, filters: Filters | None = None) -> Answer: ...
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def cited_articles(answer: Answer) -> set[str]:
@@ -136,7 +131,7 @@ class FollowedQuestions:
         self.engine = engine
         self.namespace = namespace
         self._refresh_lock = threading.Lock()  # one refresh at a time: two would ask everything twice
-        _metadata.create_all(engine, tables=[_followed])
+        _tables.create(engine)
 
     @classmethod
     def open(cls, settings: StoreSettings) -> FollowedQuestions:
@@ -154,7 +149,7 @@ class FollowedQuestions:
         if not question:
             raise FollowedQuestionError("a question to follow cannot be empty")
         filters = filters or Filters()
-        stamp, shown, wanted = now(), _dump(answer.to_dict()), _dump(filters_to_dict(filters))
+        stamp, shown, wanted = utc_now(), _dump(answer.to_dict()), _dump(filters_to_dict(filters))
         with self.engine.begin() as connection:
             existing = connection.execute(
                 select(_followed.c.id).where(
@@ -207,7 +202,7 @@ class FollowedQuestions:
         """The person has looked at the latest answer: it becomes the seen one (the seen one, when it
         differs, is kept as the earlier answer), so its new sources are no longer new."""
         followed = self.get(number, owner)
-        values: dict[str, Any] = {"seen_at": now()}
+        values: dict[str, Any] = {"seen_at": utc_now()}
         if followed.changed or followed.latest.text != followed.seen.text:
             values.update(earlier_answer=_dump(followed.seen.to_dict()), seen_answer=_dump(followed.latest.to_dict()))
         with self.engine.begin() as connection:
@@ -228,7 +223,7 @@ class FollowedQuestions:
                     connection.execute(
                         update(_followed)
                         .where(_followed.c.id == followed.id)
-                        .values(latest_answer=_dump(latest.to_dict()), checked_at=now())
+                        .values(latest_answer=_dump(latest.to_dict()), checked_at=utc_now())
                     )
                 if cited_articles(latest) != cited_articles(followed.seen):
                     checked = self.get(followed.id)

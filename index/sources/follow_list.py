@@ -26,12 +26,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from index.errors import UserError
 from index.sources.fetching.urls import has_credentials, without_credentials
+from index.store.sql import utc_now
 
 MAX_SEEN_LINKS = 5000  # per feed: far more than a feed lists at once, bounded so the file stays small
 MAX_ERRORS = 20
@@ -62,10 +62,6 @@ class Followed:
     body_hash: str | None = None  # of the last body read whole: the same body again is not parsed again
     seen: list[str] = field(default_factory=list)  # entry links already indexed, oldest first
     counted: list[str] = field(default_factory=list)  # ids of the articles counted in total_articles, oldest first
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def checked_url(url: str) -> str:
@@ -114,7 +110,7 @@ class FollowList:
             existing = next((entry for entry in entries if entry.url == url), None)
             if existing is not None:
                 return existing
-            entry = Followed(url=url, added=now())
+            entry = Followed(url=url, added=utc_now())
             self._write([*entries, entry])
             return entry
 

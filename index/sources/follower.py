@@ -37,9 +37,10 @@ from index.errors import UserError
 from index.settings import IndexSettings
 from index.sources.fetching import FetchError, WebClient
 from index.sources.fetching.urls import without_credentials
-from index.sources.follow_list import Followed, FollowList, now
+from index.sources.follow_list import Followed, FollowList
 from index.sources.reader import ReadResult, read_url
 from index.store import ArticleStore
+from index.store.sql import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +208,7 @@ class Follower:
         )
 
         def record(e: Followed) -> None:
-            e.last_fetch = now()
+            e.last_fetch = utc_now()
             e.kind = report.kind if report.kind != "unchanged" else e.kind
             e.new_articles = report.new_articles
             e.errors = [f"{error.path}: {error.message}" for error in report.errors]

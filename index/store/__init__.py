@@ -6,13 +6,15 @@
 - :mod:`index.store.chroma`: the Chroma client (embedded or a server), model check and reset.
 - :mod:`index.store.lock`: one process owns an embedded index.
 - :mod:`index.store.filters`: dates and sources a search keeps.
+- :mod:`index.store.sql`: the side stores' SQL (engine for a URL, times, ids, tables).
 """
 
 from index.store.catalogue import IndexedArticle
-from index.store.chroma import embedding_text, reset_store, sql_engine
+from index.store.chroma import embedding_text, reset_store
 from index.store.errors import EmbeddingModelMismatchError, StoreBusyError, StoreError, StoreUnreadableError
 from index.store.filters import ChunkFilter
 from index.store.lock import claim_store
+from index.store.sql import sql_engine
 from index.store.store import ArticleStore, StoredChunk
 
 __all__ = [

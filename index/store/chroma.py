@@ -20,13 +20,12 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_classic.indexes import SQLRecordManager
-from sqlalchemy import Engine, create_engine, event
 
 from index.encoders.registry import canonical_encoder_name, find_encoder
 from index.settings import IndexSettings, StoreSettings
 from index.store.errors import EmbeddingModelMismatchError, StoreError, StoreUnreadableError
 from index.store.keyword.backends import KeywordSearch, open_keyword_index
-from index.store.sql import sqlalchemy_url
+from index.store.sql import sql_engine
 from index.stories.copies import StoryRegistry
 from index.stories.groups import StoryGroups
 
@@ -243,28 +242,6 @@ def reset_store(settings: StoreSettings) -> None:
             keyword_index = open_keyword_index(settings, record_manager.namespace)
             if keyword_index.shared:  # a local one follows Chroma by itself (reconciled at the next open)
                 keyword_index.clear()
-
-
-def sql_engine(url: str) -> Engine:
-    """The engine of the record manager's database; a SQLite file is written ahead (WAL) and synced
-    at checkpoints, not at every commit.
-
-    The build commits after every article (its fingerprint, its story), and a synced commit cost
-    ~20 ms here: a fifth of a wordllama build's time went to fsync. WAL with ``synchronous=NORMAL``
-    stays consistent after a crash of the process; a power cut may lose the last commits, which the
-    next build redoes (records are written after Chroma, and Chroma's ids are content hashes).
-    """
-    engine = create_engine(sqlalchemy_url(url))
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _write_ahead)
-    return engine
-
-
-def _write_ahead(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 def record_manager_for(settings: StoreSettings, suffix: str = "") -> SQLRecordManager:

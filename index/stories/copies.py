@@ -27,10 +27,11 @@ from datetime import UTC, datetime
 
 import numpy as np
 from datasketch import MinHash
-from sqlalchemy import Column, Float, Index, Integer, LargeBinary, MetaData, String, Table, delete, insert, or_, select
+from sqlalchemy import Column, Float, Index, Integer, LargeBinary, String, delete, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from index.articles import Article
+from index.store.sql import SideTables
 
 logger = logging.getLogger(__name__)
 
@@ -44,28 +45,25 @@ _SHINGLE_WORDS = 5
 _MIN_SHINGLES = 30  # shorter texts have too few shingles for a trustworthy estimate: exact text only
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-_metadata = MetaData()
-_articles = Table(
+_tables = SideTables()
+_articles = _tables.table(
     "story_articles",
-    _metadata,
     Column("namespace", String(200), primary_key=True),
     Column("article_id", String(500), primary_key=True),
     Column("url", String(2000), index=True),
     Column("digest", String(64), index=True),
     Column("signature", LargeBinary, nullable=True),
 )
-_bands = Table(
+_bands = _tables.table(
     "story_bands",
-    _metadata,
     Column("namespace", String(200), nullable=False),
     Column("band_key", String(40), nullable=False),
     Column("article_id", String(500), nullable=False),
     Index("ix_story_bands_lookup", "namespace", "band_key"),
     Index("ix_story_bands_article", "namespace", "article_id"),
 )
-_copies = Table(
+_copies = _tables.table(
     "story_copies",
-    _metadata,
     Column("namespace", String(200), primary_key=True),
     Column("copy_id", String(500), primary_key=True),
     Column("kept_id", String(500), nullable=False, index=True),
@@ -110,7 +108,7 @@ class StoryRegistry:
     def __init__(self, engine: Engine, namespace: str) -> None:
         self.engine = engine
         self.namespace = namespace
-        _metadata.create_all(engine)
+        _tables.create(engine)
         self._template = MinHash(num_perm=_NUM_PERM, scheme=_SCHEME)  # permutations reused: costly to make
         self._lock = threading.Lock()
 

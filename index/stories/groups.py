@@ -43,10 +43,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from sqlalchemy import Column, Index, Integer, LargeBinary, MetaData, String, Table, Text, delete, func, insert, select
+from sqlalchemy import Column, Index, Integer, LargeBinary, String, Text, delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from index.articles import Article
+from index.store.sql import SideTables
 from index.stories.copies import copies_table  # the wire copies of kept articles (same database)
 
 WINDOW_DAYS = 4  # a candidate story has a member dated within this many days of the new article
@@ -61,10 +62,9 @@ _NOT_NAMES = frozenset(
     today yesterday tomorrow week mr mrs ms dr photo video image images getty read watch updated""".split()
 )
 
-_metadata = MetaData()
-_members = Table(
+_tables = SideTables()
+_members = _tables.table(
     "story_members",
-    _metadata,
     Column("namespace", String(200), primary_key=True),
     Column("article_id", String(500), primary_key=True),
     Column("story_id", String(40), nullable=False),
@@ -141,8 +141,8 @@ class StoryGroups:
         self.engine = engine
         self.namespace = namespace
         self.rule = rule or GroupingRule()
-        _metadata.create_all(engine)  # lazily, for indexes made before stories were grouped
-        copies_table.create(engine, checkfirst=True)  # index.stories.copies' (made here too when used alone)
+        # lazily, for indexes made before stories were grouped; index.stories.copies' table too (used alone)
+        _tables.create(engine, also=[copies_table])
         self._lock = threading.Lock()
 
     def assign(self, article: Article, vector: np.ndarray) -> str:
