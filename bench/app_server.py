@@ -1,6 +1,6 @@
 """``python app.py`` started for a benchmark: a free loopback port, its output in a log file, stopped on exit.
 
-Shared by ``bench/load.py`` (the chat under many users) and ``bench/api_load.py`` (the HTTP API).
+Used by ``bench/load.py`` (many chat users, or many HTTP API clients with ``--via api``).
 """
 
 from __future__ import annotations
