@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from assistant import Assistant
 from assistant.settings import AssistantSettings
@@ -13,6 +15,28 @@ from index.store import ArticleStore
 from tests.conftest import SEEDS
 
 NEW_ARTICLE = "The Fagradalsfjall volcano erupted again on Monday, sending lava towards the town of Grindavik."
+
+T = TypeVar("T")
+
+
+def read_while_building(build: Callable[[], object], read: Callable[[], T]) -> tuple[list[T], list[BaseException]]:
+    """Runs ``build`` in a thread and ``read`` over and over until it ends: the readings, and what
+    the build raised (for the test to report)."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            build()
+        except BaseException as error:  # reported to the test
+            failures.append(error)
+
+    builder = threading.Thread(target=run)
+    builder.start()
+    readings: list[T] = []
+    while builder.is_alive():
+        readings.append(read())
+    builder.join()
+    return readings, failures
 
 
 def test_questions_during_a_rebuild_are_answered_and_the_new_article_after_it(make_store, tmp_path: Path) -> None:
@@ -26,20 +50,10 @@ def test_questions_during_a_rebuild_are_answered_and_the_new_article_after_it(ma
             out.write(json.dumps({"doc_id": f"minutes-{n}", "title": f"Minutes {n}", "text": text}) + "\n")
         out.write(json.dumps({"doc_id": "volcano", "title": "Iceland eruption", "text": NEW_ARTICLE}) + "\n")
 
-    failures: list[BaseException] = []
-
-    def rebuild() -> None:
-        try:
-            build_index(store, [SEEDS, feed], show_progress=False)
-        except BaseException as error:  # reported to the test below
-            failures.append(error)
-
-    builder = threading.Thread(target=rebuild)
-    builder.start()
-    answers_during = []
-    while builder.is_alive():
-        answers_during.append(assistant.ask("What does Turkey demand in Libya?"))
-    builder.join()
+    answers_during, failures = read_while_building(
+        lambda: build_index(store, [SEEDS, feed], show_progress=False),
+        lambda: assistant.ask("What does Turkey demand in Libya?"),
+    )
 
     assert not failures, failures
     assert len(answers_during) >= 2, "the build finished before questions overlapped it"
@@ -53,23 +67,15 @@ def test_the_index_figures_are_read_while_builds_write_the_folder(embeddings, tm
     the embedded index's folder (the keyword index renames temporary files as it commits): it never fails."""
     store = ArticleStore.open(AssistantSettings(db_path=tmp_path / "db"), embeddings=embeddings)
     build_index(store, [SEEDS], show_progress=False)
-    failures: list[BaseException] = []
 
     def build_one_at_a_time() -> None:
-        try:
-            for n in range(25):  # each build commits Chroma, the record manager and the keyword index
-                article = tmp_path / f"minutes-{n}.txt"
-                article.write_text(f"date 2024-03-{n + 1:02d}\nThe harbour board of Port {n} approved budget line {n}.")
-                build_index(store, [article], show_progress=False)
-        except BaseException as error:  # reported to the test below
-            failures.append(error)
+        for n in range(25):  # each build commits Chroma, the record manager and the keyword index
+            article = tmp_path / f"minutes-{n}.txt"
+            article.write_text(f"date 2024-03-{n + 1:02d}\nThe harbour board of Port {n} approved budget line {n}.")
+            build_index(store, [article], show_progress=False)
 
-    builder = threading.Thread(target=build_one_at_a_time)
-    builder.start()
-    readings = []
-    while builder.is_alive():
-        readings.append(store.stats())  # raised FileNotFoundError when a file went between listing and sizing
-    builder.join()
+    # store.stats() raised FileNotFoundError when a file went between listing and sizing
+    readings, failures = read_while_building(build_one_at_a_time, store.stats)
     assert not failures, failures
     assert len(readings) > 25, "the readings overlapped the builds"
     final = store.stats()
