@@ -5,7 +5,8 @@ returns one) and reads :attr:`WebServer.requests` afterwards: every request with
 the (monotonic) time it arrived, to check what the client sent and how far apart. Unknown paths
 (``/robots.txt`` included) answer 404. Bodies are bytes (sent with a Content-Length, keep-alive)
 or a function returning an iterable of chunks (streamed, then the connection closes), which is how
-a test serves 50 MB without holding them; :attr:`WebServer.sent` counts what was really sent.
+a test serves 50 MB without holding them; :attr:`WebServer.sent` counts what was really sent, final
+once :meth:`WebServer.wait_answered` returns (the server is done with that request).
 
 Hostile answers too: :func:`compression_bomb` is a body of zeros compressed in any Content-Encoding
 the client may meet (``br``, ``zstd``, ``gzip``, ``deflate``, stacked ``"gzip, br"``), a few KB on
@@ -56,7 +57,9 @@ class WebServer:
         self.routes: dict[str, Answer] = {}
         self.requests: list[Recorded] = []
         self.sent: dict[str, int] = {}
+        self.answered: list[str] = []  # the paths whose answer is over: all sent, or the client hung up
         self._lock = threading.Lock()
+        self._answered = threading.Condition(self._lock)
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False
@@ -84,6 +87,17 @@ class WebServer:
     def count_sent(self, path: str, size: int) -> None:
         with self._lock:
             self.sent[path] = self.sent.get(path, 0) + size
+
+    def finish(self, path: str) -> None:
+        with self._answered:
+            self.answered.append(path)
+            self._answered.notify_all()
+
+    def wait_answered(self, path: str, timeout: float = 30) -> None:
+        """Until the server is done answering ``path`` (all of it sent, or the client hung up)."""
+        with self._answered:
+            if not self._answered.wait_for(lambda: path in self.answered, timeout):
+                raise TimeoutError(f"the server was still answering {path} after {timeout} s")
 
     def close(self) -> None:
         self._server.shutdown()
@@ -117,6 +131,12 @@ def _handler_for(server: WebServer) -> type[BaseHTTPRequestHandler]:
                 path=self.path, headers={k.lower(): v for k, v in self.headers.items()}, time=time.monotonic()
             )
             server.record(request)
+            try:
+                self._answer(request)
+            finally:
+                server.finish(self.path)
+
+        def _answer(self, request: Recorded) -> None:
             answer = server.routes.get(self.path.split("?")[0])
             route = Route(status=404, body=b"not found") if answer is None else answer
             if callable(route):

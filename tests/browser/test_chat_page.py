@@ -59,6 +59,45 @@ REPLY_TIMEOUT_MS = 90_000
 UI_TIMEOUT_MS = 30_000
 QUESTION = FIRST_QUESTION
 EXAMPLE = "What did Turkey say about France?"  # one of the configured examples, answerable here
+# Run in the page before its own scripts: records the Gradio queue's events as the page sends them
+# (``asked``, ``joined``: their ids) and as it finishes them (``completed``), read from the queue's event
+# stream on its way to Gradio's client. Gradio's client handles a message on a timer: a completion is
+# recorded on the timer after that one, once its update has been applied to the page.
+QUEUE_WATCH = """(() => {
+  const queue = (window.__queue = { asked: 0, joined: [], completed: [] });
+  const fetchFirst = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input.url;
+    if (url.includes('/queue/join')) queue.asked += 1;
+    const response = await fetchFirst(input, init);
+    if (url.includes('/queue/join')) {
+      response.clone().json().then(body => queue.joined.push(body.event_id), () => {});
+    } else if (url.includes('/queue/data') && response.body) {
+      const decoder = new TextDecoder();
+      let rest = '';
+      const watched = new TransformStream({
+        transform(chunk, controller) {
+          controller.enqueue(chunk);
+          const lines = (rest + decoder.decode(chunk, { stream: true })).split('\\n');
+          rest = lines.pop();
+          for (const line of lines.filter(line => line.startsWith('data:'))) {
+            const message = JSON.parse(line.slice(5));
+            const done = () => queue.completed.push(message.event_id);
+            if (message.msg === 'process_completed') setTimeout(() => setTimeout(done, 0), 0);
+          }
+        },
+      });
+      const { status, statusText, headers } = response;
+      return new Response(response.body.pipeThrough(watched), { status, statusText, headers });
+    }
+    return response;
+  };
+})()"""
+QUEUE_SETTLED = """() => {
+  const queue = window.__queue;
+  return queue.asked > 0 && queue.joined.length === queue.asked
+    && queue.joined.every(id => queue.completed.includes(id));
+}"""
 
 
 # An article whose title, text and URL try to run script in the page: all of it must show as text.
@@ -314,7 +353,8 @@ def test_after_a_long_answer_its_first_lines_are_in_view_not_the_end_of_its_sour
     reply = _ask(page, "the news of 2024-03-05")  # a briefing: two stories, each with its source
     expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
     expect(page.get_by_test_id("bot")).to_have_count(2)
-    page.wait_for_timeout(1500)  # the last scroll is made 600 ms after the last change
+    # chat.answer_view has placed the second question at the top and will not scroll again.
+    page.wait_for_function("() => window.__answerView?.questions === 2 && window.__answerView.settled")
     chat = page.locator("#answers [role=log]").bounding_box()
     answer, question = reply.bounding_box(), page.get_by_test_id("user").last.bounding_box()
     assert chat and answer and question
@@ -561,10 +601,12 @@ def test_examples_follow_what_is_indexed_from_an_empty_index_to_an_uploaded_arti
     with serving(tmp_path / "db", env) as url:
         page = browser.new_page(viewport={"width": 1200, "height": 1000})
         page.set_default_timeout(UI_TIMEOUT_MS)
+        page.add_init_script(QUEUE_WATCH)
         try:
             page.goto(url, wait_until="domcontentloaded")
             expect(page.get_by_text("The index is empty")).to_be_visible()
-            page.wait_for_timeout(2000)  # the page load's examples update has come
+            expect(page.locator("#answers [role=log]")).to_be_attached()  # the chat is drawn, examples and all
+            page.wait_for_function(QUEUE_SETTLED)  # the page load's update (examples among it) has come
             expect(page.locator("button.example")).to_have_count(0)  # none the index could answer
 
             page.get_by_role("tab", name="Articles").click()

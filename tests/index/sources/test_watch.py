@@ -10,8 +10,10 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from index.build import BuildReport
-from index.sources.watch import watch
+from index.sources.watch import FolderState, folder_state, watch
 from tests.conftest import ROOT
 
 VOLCANO = "date 2024-01-15\nThe Fagradalsfjall volcano erupted again on Monday, sending lava towards Grindavik."
@@ -25,14 +27,29 @@ def _wait_for(condition, timeout: float = 120) -> None:  # type: ignore[no-untyp
         time.sleep(0.1)
 
 
-def test_files_dropped_into_the_folder_are_indexed_and_changes_followed(make_store, tmp_path: Path) -> None:
+def test_files_dropped_into_the_folder_are_indexed_and_changes_followed(
+    make_store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = make_store()
     folder = tmp_path / "inbox"
     folder.mkdir()
+    polls: list[Path] = []  # each look the watcher takes at the folder
+
+    def counted_folder_state(looked_at: Path) -> FolderState:
+        polls.append(looked_at)
+        return folder_state(looked_at)
+
+    monkeypatch.setattr("index.watch.folder_state", counted_folder_state)
     reports: list[BuildReport] = []
+    polls_at_build: list[int] = []
+
+    def on_build(report: BuildReport) -> None:
+        polls_at_build.append(len(polls))
+        reports.append(report)
+
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(store, folder), kwargs={"interval": 0.2, "stop": stop,
-                                                                        "on_build": reports.append})  # fmt: skip
+                                                                        "on_build": on_build})  # fmt: skip
     watcher.start()
     try:
         _wait_for(lambda: len(reports) == 1)  # the catch-up build of the empty folder
@@ -47,7 +64,8 @@ def test_files_dropped_into_the_folder_are_indexed_and_changes_followed(make_sto
         _wait_for(lambda: len(reports) == 3)
         assert reports[2].updated == 1
         assert "evacuated" in store.search("Was Grindavik evacuated?", k=1)[0][0].page_content
-        time.sleep(1)
+        # Five more looks at the unchanged folder (what 1 s held at this interval), each one a chance to rebuild.
+        _wait_for(lambda: len(polls) >= polls_at_build[2] + 5)
         assert len(reports) == 3, "an unchanged folder is not rebuilt"
     finally:
         stop.set()
