@@ -39,7 +39,7 @@ def test_files_dropped_into_the_folder_are_indexed_and_changes_followed(
         polls.append(looked_at)
         return folder_state(looked_at)
 
-    monkeypatch.setattr("index.watch.folder_state", counted_folder_state)
+    monkeypatch.setattr("index.sources.watch.folder_state", counted_folder_state)
     reports: list[BuildReport] = []
     polls_at_build: list[int] = []
 
