@@ -30,16 +30,17 @@ index: install
 run: index
 	$(PY) app.py --host $(HOST) --port $(PORT)
 
-# Debian's Chromium and its driver for the browser tests (CI runs as root on a machine without them).
+# Debian's Chromium and its driver for the browser tests, unless installed: apt-get as root (CI), else
+# through sudo, else one line saying what to install (scripts/apt-install.sh).
 browser:
 	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || \
-		{ apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
+		sh scripts/apt-install.sh "Chromium and its driver" chromium chromium-driver
 
 # Debian's PostgreSQL for the tests of the shared keyword index (they start their own server on a
-# temp folder and a free loopback port; nothing runs as a service).
+# temp folder and a free loopback port; nothing runs as a service). Installed as for browser.
 services:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
-		{ apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
+		sh scripts/apt-install.sh "PostgreSQL (its initdb)" postgresql
 
 test: install browser services
 	$(PY) -m pytest
