@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 
 from assistant.text import content_phrases, content_words
 from index.chunking import split_sentences
+from index.embeddings import require_torch_extra
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,10 @@ def phrase_boost(question_phrases: set[tuple[str, str]], document: Document) -> 
 
 
 def _load_cross_encoder(name: str) -> Any:
-    from sentence_transformers import CrossEncoder  # noqa: PLC0415 - only when configured
+    require_torch_extra(
+        f"The cross-encoder {name!r} (ASSISTANT_CROSS_ENCODER)", "unset it: the default reranker needs no model"
+    )
+    from sentence_transformers import CrossEncoder  # noqa: PLC0415 - only when configured, the extra "torch"
 
     logger.info("loading cross-encoder %s", name)
     return CrossEncoder(name, device="cpu")

