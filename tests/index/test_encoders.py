@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
+import index.encoders.loading
 from assistant import Assistant
 from assistant.settings import AssistantSettings
 from index.build import build_index
 from index.encoders.loading import EmbeddingModelUnavailableError, embedding_dimension, load_embeddings
-from index.encoders.registry import canonical_encoder_name, register_encoder, unregister_encoder
+from index.encoders.registry import canonical_encoder_name, make_encoder, register_encoder, unregister_encoder
 from index.errors import UserError
 from index.settings import IndexSettings
 from index.store import ArticleStore, EmbeddingModelMismatchError
@@ -178,6 +179,21 @@ def test_a_missing_encoder_package_names_the_package_to_install() -> None:
     message = str(raised.value)
     assert isinstance(raised.value, UserError) and "\n" not in message
     assert "'absent-encoder'" in message and "pip install no-such-encoder-package" in message
+
+
+def test_a_pytorch_model_without_the_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the extra torch, minilm and any sentence-transformers name are one line saying to install it."""
+    monkeypatch.setattr(index.encoders.loading, "_TORCH_MODULES", ("no_such_torch_module",))
+    loads = {  # uncached: load_embeddings may hold a MiniLM that an earlier test loaded
+        "minilm": lambda: make_encoder("minilm", 4),
+        "a sentence-transformers name": lambda: index.encoders.loading.sentence_transformer("org/a-model", 4),
+    }
+    for what, load in loads.items():
+        with pytest.raises(EmbeddingModelUnavailableError) as raised:
+            load()
+        message = str(raised.value)
+        assert "\n" not in message and "no_such_torch_module" in message, what
+        assert "'.[torch]'" in message and "wordllama" in message, what
 
 
 def test_e5_retrieves_across_languages(tmp_path: Path) -> None:
