@@ -1,7 +1,7 @@
-"""The browser chat: layout (:mod:`chat.app`), answers and sources (:mod:`chat.render`), the
-Articles tab, example questions and the chat's CSS (``chat.css``).
+"""The browser chat, Gradio only: the page (:mod:`chat.app`), answers and sources (:mod:`chat.render`),
+its panels (:mod:`chat.panels`), example questions and the chat's CSS (``chat.css``).
 
-Imports run one way: chat → assistant → index.
+Imports run one way: server → chat → assistant → index; the API (:mod:`api`) is a sibling, never imported.
 """
 
 from index.offline import go_offline
