@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.settings import AssistantSettings
 from index.errors import UserError
+from index.registry import Registry
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -50,17 +51,17 @@ class Backend:
     help: str = ""
 
 
-_BACKENDS: dict[str, Backend] = {}
+BACKENDS: Registry[Backend] = Registry("backend", UnknownBackendError)
 
 
 def register_backend(backend: Backend) -> None:
     """Make ``backend.kind`` a value of ``ASSISTANT_LLM`` (a later registration of a kind replaces it)."""
-    _BACKENDS[backend.kind] = backend
+    BACKENDS.register(backend.kind, backend)
 
 
 def backends() -> list[Backend]:
     """The registered backends, in registration order."""
-    return list(_BACKENDS.values())
+    return list(BACKENDS)
 
 
 def backend_name(spec: str) -> str:
@@ -73,7 +74,7 @@ def check_backend(spec: str) -> None:
     kind, _, model = backend_name(spec).partition(":")
     if kind == EXTRACTIVE:
         return
-    backend = _BACKENDS.get(kind)
+    backend = BACKENDS.find(kind)
     if backend is None or (backend.needs_model and not model):
         choices = ", ".join([EXTRACTIVE, *(b.help or b.kind for b in backends())])
         raise UnknownBackendError(f"ASSISTANT_LLM={spec!r} (or --llm) names no backend; choose one of: {choices}")
@@ -85,7 +86,7 @@ def chat_model_for(settings: AssistantSettings) -> BaseChatModel | None:
     kind, _, model = backend_name(settings.llm).partition(":")
     if kind == EXTRACTIVE:
         return None
-    return _BACKENDS[kind].make(model, settings)
+    return BACKENDS.get(kind).make(model, settings)
 
 
 def _module(name: str, package: str) -> Any:

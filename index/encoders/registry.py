@@ -33,12 +33,17 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from index.errors import UserError
+from index.registry import Registry
 
 logger = logging.getLogger(__name__)
 
 
 class EmbeddingModelUnavailableError(UserError):
     """The configured encoder's package is not installed, or its model is not on disk; nothing is downloaded."""
+
+
+class UnknownEncoderError(UserError, LookupError):
+    """No encoder is registered under the name asked for (callers check with :func:`find_encoder` first)."""
 
 
 # MiniLM's floors (the default before encoders were a setting), used for any unregistered model.
@@ -67,7 +72,7 @@ class RegisteredEncoder:
     answer_floor: float = DEFAULT_ANSWER_FLOOR
 
 
-_REGISTRY: dict[str, RegisteredEncoder] = {}  # every accepted spelling, lower-cased -> its registration
+ENCODERS: Registry[RegisteredEncoder] = Registry("encoder", UnknownEncoderError)
 
 
 def register_encoder(
@@ -87,26 +92,22 @@ def register_encoder(
     calibrated defaults of ``min_relevance`` and ``min_answer_score`` (see :func:`relevance_floor`).
     """
     entry = RegisteredEncoder(name, canonical or name, factory, tuple(packages), relevance_floor, answer_floor)
-    for spelling in {name, entry.canonical, *aliases}:
-        _REGISTRY[spelling.lower()] = entry
-    return entry
+    return ENCODERS.register(name, entry, aliases=(entry.canonical, *aliases))
 
 
 def unregister_encoder(name: str) -> None:
     """Forget ``name``'s registration under every spelling it had (a test's cleanup)."""
-    entry = _REGISTRY.get(name.lower())
-    for spelling in [key for key, value in _REGISTRY.items() if value is entry]:
-        del _REGISTRY[spelling]
+    ENCODERS.unregister(name)
 
 
 def find_encoder(setting: str) -> RegisteredEncoder | None:
     """The registration a setting names, or ``None`` for a sentence-transformers name or path."""
-    return _REGISTRY.get(setting.strip().lower())
+    return ENCODERS.find(setting)
 
 
 def encoder_names() -> list[str]:
     """The short names, for messages."""
-    return sorted({entry.name for entry in _REGISTRY.values()})
+    return sorted(ENCODERS.names())
 
 
 def canonical_encoder_name(setting: str) -> str:
@@ -132,9 +133,7 @@ def answer_floor(setting: str) -> float:
 
 def make_encoder(setting: str, batch_size: int) -> Embeddings:
     """Load the registered encoder ``setting`` names; a missing package or file is a user error."""
-    entry = find_encoder(setting)
-    if entry is None:
-        raise KeyError(f"no encoder is registered as {setting!r}; registered: {', '.join(encoder_names())}")
+    entry = ENCODERS.get(setting)
     try:
         return entry.factory(batch_size)
     except ModuleNotFoundError as error:

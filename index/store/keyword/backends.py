@@ -7,8 +7,9 @@
 - ``postgres``: one table in the PostgreSQL database the deployment shares (``index.store.keyword.postgres``),
   read and written by every replica and indexer: a new replica serves at once, nothing to catch up.
 
-Which one is a setting (``ASSISTANT_KEYWORD_INDEX``); another engine registers itself in
-``KEYWORD_BACKENDS`` with a function that opens it from the settings.
+Which one is a setting (``ASSISTANT_KEYWORD_INDEX``); another engine registers itself with
+``KEYWORD_BACKENDS.register(name, opener)`` (an :class:`index.registry.Registry`), the opener
+making it from the settings.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
+from index.errors import UserError
+from index.registry import Registry
 from index.settings import StoreSettings
 from index.store.errors import StoreError
 from index.store.keyword.tantivy import KeywordIndex
@@ -70,15 +73,19 @@ def _postgres(settings: StoreSettings, namespace: str) -> KeywordSearch:
         ) from error
 
 
-KEYWORD_BACKENDS: dict[str, Callable[[StoreSettings, str], KeywordSearch]] = {
-    "tantivy": _tantivy,
-    "postgres": _postgres,
-}
+class UnknownKeywordIndexError(UserError, LookupError):
+    """``ASSISTANT_KEYWORD_INDEX`` names no registered keyword backend."""
+
+
+KeywordOpener = Callable[[StoreSettings, str], KeywordSearch]
+KEYWORD_BACKENDS: Registry[KeywordOpener] = Registry("keyword index", UnknownKeywordIndexError)
+KEYWORD_BACKENDS.register("tantivy", _tantivy)
+KEYWORD_BACKENDS.register("postgres", _postgres)
 
 
 def open_keyword_index(settings: StoreSettings, namespace: str) -> KeywordSearch:
     """The keyword index the settings name, for the collection whose record-manager namespace is given."""
-    return KEYWORD_BACKENDS[settings.keyword_index](settings, namespace)
+    return KEYWORD_BACKENDS.get(settings.keyword_index)(settings, namespace)
 
 
 def _without_password(url: str) -> str:
