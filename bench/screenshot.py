@@ -10,20 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-# Without these Chromium waits on network services that a closed network never answers.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
+from tests.browser.chromium import launched_chromium
 
 _SCROLL_TO_TOP = "log => { for (const el of [log, ...log.querySelectorAll('*')]) el.scrollTop = 0; }"
 
@@ -32,30 +21,26 @@ def screenshot(url: str, out: Path, question: str, *, chromium: str, width: int,
     """Ask ``question`` in the chat at ``url`` and save a full-page PNG once the reply is shown."""
     timeout_ms = timeout_s * 1000
     out.parent.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.set_default_timeout(timeout_ms)
-            page.goto(url, wait_until="domcontentloaded")
-            box = page.locator("#question textarea")
-            expect(box).to_be_editable(timeout=timeout_ms)
-            box.fill(question)
-            box.press("Enter")
-            # The pending bubble is not a data-testid="bot" message, so this waits for the real reply.
-            reply = page.get_by_test_id("bot").last
-            # Streamed drafts come first: wait for the finished reply (its sources, or the refusal).
-            expect(reply.locator(".sources").or_(reply.get_by_text("not in the articles"))).to_be_visible(
-                timeout=timeout_ms
-            )
-            page.mouse.move(0, 0)  # no hover highlight in the picture
-            page.wait_for_timeout(1000)  # let the markdown settle and the chat's own scrolling end
-            # The chat scrolls to the end of a long reply; the picture should open on the answer itself.
-            page.get_by_role("log").evaluate(_SCROLL_TO_TOP)
-            page.wait_for_timeout(200)
-            page.screenshot(path=str(out), full_page=True)
-        finally:
-            browser.close()
+    with launched_chromium(chromium) as browser:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.set_default_timeout(timeout_ms)
+        page.goto(url, wait_until="domcontentloaded")
+        box = page.locator("#question textarea")
+        expect(box).to_be_editable(timeout=timeout_ms)
+        box.fill(question)
+        box.press("Enter")
+        # The pending bubble is not a data-testid="bot" message, so this waits for the real reply.
+        reply = page.get_by_test_id("bot").last
+        # Streamed drafts come first: wait for the finished reply (its sources, or the refusal).
+        expect(reply.locator(".sources").or_(reply.get_by_text("not in the articles"))).to_be_visible(
+            timeout=timeout_ms
+        )
+        page.mouse.move(0, 0)  # no hover highlight in the picture
+        page.wait_for_timeout(1000)  # let the markdown settle and the chat's own scrolling end
+        # The chat scrolls to the end of a long reply; the picture should open on the answer itself.
+        page.get_by_role("log").evaluate(_SCROLL_TO_TOP)
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(out), full_page=True)
     return out
 
 

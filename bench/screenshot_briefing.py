@@ -14,11 +14,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.screenshot import _SCROLL_TO_TOP, CHROMIUM_FLAGS
+from bench.screenshot import _SCROLL_TO_TOP
+from tests.browser.chromium import launched_chromium
 from tests.chat.test_news import write_story_articles
 from tests.conftest import run_python, serving
 
@@ -67,18 +68,14 @@ def main() -> int:
         if built.returncode != 0:
             sys.exit(f"index build failed:\n{built.stdout}\n{built.stderr}")
         env = {**OFFLINE, "ASSISTANT_UPLOAD_DIR": str(Path(scratch) / "uploads")}
-        with serving(db, env) as url, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_FLAGS)
-            try:
-                page = _asked(browser, url, BRIEFING_QUESTION, height=1400, width=args.width)  # to the first source
-                reply = page.get_by_test_id("bot").last
-                reply.locator("details.story-outlets > summary").first.click()
-                page.get_by_text("Briefing: the news of a period").click()
-                expect(page.locator("#brief-me")).to_be_visible()
-                _save(page, args.out)
-                _save(_asked(browser, url, TIMELINE_QUESTION, width=args.width), args.timeline)
-            finally:
-                browser.close()
+        with serving(db, env) as url, launched_chromium(args.chromium) as browser:
+            page = _asked(browser, url, BRIEFING_QUESTION, height=1400, width=args.width)  # to the first source
+            reply = page.get_by_test_id("bot").last
+            reply.locator("details.story-outlets > summary").first.click()
+            page.get_by_text("Briefing: the news of a period").click()
+            expect(page.locator("#brief-me")).to_be_visible()
+            _save(page, args.out)
+            _save(_asked(browser, url, TIMELINE_QUESTION, width=args.width), args.timeline)
     print(args.out)
     print(args.timeline)
     return 0

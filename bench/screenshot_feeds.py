@@ -13,11 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.screenshot import CHROMIUM_FLAGS
+from tests.browser.chromium import launched_chromium
 from tests.conftest import serving
 from tests.news_site import serve_feed
 from tests.web_server import Route, WebServer
@@ -36,8 +36,7 @@ def main() -> int:
             "ASSISTANT_FETCH_ALLOW_PRIVATE": json.dumps([web.origin]),
             "ASSISTANT_FETCH_HOST_INTERVAL": "0",
         }
-        with serving(Path(scratch) / "db", env) as url, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_FLAGS)
+        with serving(Path(scratch) / "db", env) as url, launched_chromium(args.chromium) as browser:
             page = browser.new_page(viewport={"width": 1200, "height": 1000})
             page.set_default_timeout(120_000)
             page.goto(url, wait_until="load")
@@ -50,7 +49,6 @@ def main() -> int:
             page.wait_for_timeout(500)
             page.locator("#follow-url").scroll_into_view_if_needed()
             page.screenshot(path=str(args.out), full_page=True)
-            browser.close()
     print(args.out)
     return 0
 

@@ -21,28 +21,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.assistant.following.test_questions import CLOSED as VELLMAR_CLOSED
 from tests.assistant.following.test_questions import QUESTION as VELLMAR_QUESTION
 from tests.assistant.following.test_questions import REOPENED as VELLMAR_REOPENED
+from tests.browser.chromium import CHROMIUM, MISSING, launched_chromium
 from tests.chat.test_news import write_story_articles
 from tests.conftest import ROOT, free_port, serving, stop_process
 from tests.followup_corpus import FIRST_QUESTION, FOLLOW_UP, write_followup_corpus
 from tests.index.stories.test_groups import DAM
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Without these Chromium waits on network services that a closed network never answers.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Screenshots of the main states, kept after the run for people to look at (git-ignored).
 ARTIFACTS = ROOT / "test-artifacts"
 SERVE_TIMEOUT_S = 120
@@ -134,7 +123,7 @@ def _offline_env() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def chromium() -> Path:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium with `make browser` (apt-get install chromium)")
+        pytest.skip(MISSING)
     return CHROMIUM
 
 
@@ -192,13 +181,8 @@ def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 @pytest.fixture(scope="module")
 def browser(chromium: Path) -> Iterator[Browser]:
-    # Playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launched_chromium(chromium) as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -12,13 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from assistant.conversations.store import ConversationStore, database_url
 from chat.settings import Settings
+from tests.browser.chromium import CHROMIUM, MISSING, launched_chromium
 from tests.browser.test_chat_page import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     REPLY_TIMEOUT_MS,
     UI_TIMEOUT_MS,
     _ask,
@@ -71,13 +70,9 @@ def data_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium with `make browser` (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+        pytest.skip(MISSING)
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def _open(browser: Browser, url: str) -> Page:
