@@ -2,8 +2,10 @@
 
 The Markdown is meant to be pasted or archived away from the assistant, so every ``[n]`` of an
 answer is resolved right under it: a Sources list, one line per citation (``[n] title — outlet,
-date — link``) and the quoted passage. Article text is written as it is (no escaping): the file is
-read as text or rendered by a trusted viewer, not shown in the chat. A briefing, timeline or comparison
+date — link``) and the quoted passage. Text from articles and people (titles, outlets, sentences,
+passages, questions, notes) has Markdown's markup characters escaped, and only an http(s) link is
+written: a hostile page's ``[click](javascript:…)`` or ``<img onerror=…>`` stays characters in any
+Markdown viewer, while ``[n]`` markers stay readable. A briefing, timeline or comparison
 is written from its ``Answer.items`` (numbered stories with bold titles, dated entries, bold section
 heads), not from its plain text; an answer stored before items is written as its text.
 
@@ -18,43 +20,54 @@ import re
 import tempfile
 from pathlib import Path
 
+from assistant.citations import safe_link
 from assistant.conversations.store import Conversation, ConversationStore, Turn
 from assistant.news.items import COMMON_HEAD, NOTHING_COMMON, coverage, day_label, only_head, told
 from assistant.types import Answer
 
 _FEEDBACK = {"up": "helpful (thumbs up)", "down": "not helpful (thumbs down)"}
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
+# Markdown's inline markup: emphasis, code, links and images, raw HTML and autolinks; a backslash first.
+_MARKUP = re.compile(r"([\\`*_\[\]<>])")
+_ESCAPED_MARKER = re.compile(r"\\\[(\d+(?:, ?\d+)*)\\\]")
+
+
+def _md(text: str) -> str:
+    """``text`` as literal characters in Markdown, its citation markers (``[1]``, ``[1, 2]``) kept as they are."""
+    return _ESCAPED_MARKER.sub(r"[\1]", _MARKUP.sub(r"\\\1", text))
 
 
 def conversation_markdown(conversation: Conversation) -> str:
     """The conversation as Markdown: its title, then each question, answer, feedback and sources."""
     count = len(conversation.turns)
     lines = [
-        f"# {conversation.title or 'Conversation'}",
+        f"# {_md(conversation.title or 'Conversation')}",
         "",
         f"*{count} question{'s' if count != 1 else ''}, started {_day(conversation.created)}; "
         f"exported from the news assistant.*",
     ]
     for number, turn in enumerate(conversation.turns, start=1):
-        lines += ["", f"## {number}. {' '.join(turn.question.split())}", "", *_answer(turn)]
+        lines += ["", f"## {number}. {_md(' '.join(turn.question.split()))}", "", *_answer(turn)]
     return "\n".join(lines) + "\n"
 
 
 def _answer(turn: Turn) -> list[str]:
     answer = turn.answer
-    lines = _news(answer) if answer.items else [answer.text.strip()]
+    lines = _news(answer) if answer.items else [_md(answer.text.strip())]
     if answer.notice:
         lines += ["", f"*{answer.notice}*"]
     if turn.feedback or turn.note:
         said = _FEEDBACK.get(turn.feedback or "", "no rating")
-        lines += ["", f"*Feedback: {said}" + (f" — note: {' '.join(turn.note.split())}" if turn.note else "") + "*"]
+        note = f" — note: {_md(' '.join(turn.note.split()))}" if turn.note else ""
+        lines += ["", f"*Feedback: {said}{note}*"]
     if answer.citations:
         lines += ["", "**Sources**", ""]
         for citation in answer.citations:
             where = ", ".join(part for part in (citation.source, citation.date) if part)
-            heading = " — ".join(part for part in (citation.title or citation.article_id, where, citation.url) if part)
-            lines.append(f"- [{citation.n}] {heading}")
-            lines += [f"  > {line}" if line.strip() else "  >" for line in citation.passage.strip().splitlines()]
+            link = safe_link(citation.url or "")
+            parts = (_md(citation.title or citation.article_id), _md(where), f"<{link}>" if link else "")
+            lines.append(f"- [{citation.n}] {' — '.join(part for part in parts if part)}")
+            lines += [f"  > {_md(line)}" if line.strip() else "  >" for line in citation.passage.strip().splitlines()]
     return lines
 
 
@@ -62,17 +75,18 @@ def _news(answer: Answer) -> list[str]:
     """A briefing's, timeline's or comparison's items as Markdown lines, under its heading."""
     items = answer.items
     if items[0].kind == "account":
-        return [f"{answer.heading} {told(items[0].sentences)}"]
-    lines = [answer.heading, ""] if answer.heading else []
+        return [_md(f"{answer.heading} {told(items[0].sentences)}")]
+    lines = [_md(answer.heading), ""] if answer.heading else []
     if answer.kind == "comparison":
-        shared = [f"- {told(i.sentences)} ({', '.join(i.outlets)})" for i in items if i.kind == "shared"]
+        shared = [f"- {_md(told(i.sentences))} ({_md(', '.join(i.outlets))})" for i in items if i.kind == "shared"]
         lines += [f"**{COMMON_HEAD}**", *(shared or [f"- {NOTHING_COMMON}"])]
         for item in (i for i in items if i.kind == "only"):
-            lines += ["", f"**{only_head(item)}**", f"- {told(item.sentences)}"]
+            lines += ["", f"**{_md(only_head(item))}**", f"- {_md(told(item.sentences))}"]
         return lines
     stories = [i for i in items if i.kind == "story"]
-    lines += [f"{n}. **{i.title}** ({coverage(i)}): {told(i.sentences)}" for n, i in enumerate(stories, start=1)]
-    lines += [f"- **{day_label(i.first_date)}**: {told(i.sentences)}" for i in items if i.kind == "entry"]
+    for n, item in enumerate(stories, start=1):
+        lines.append(f"{n}. **{_md(item.title)}** ({_md(coverage(item))}): {_md(told(item.sentences))}")
+    lines += [f"- **{_md(day_label(i.first_date))}**: {_md(told(i.sentences))}" for i in items if i.kind == "entry"]
     return lines
 
 

@@ -143,9 +143,9 @@ def _check_exports(page: Page) -> None:
     assert re.search(r"Sirte[^\n]*\[1\]", markdown), "the answer keeps its [n] markers"
     assert (
         "- [1] Turkey says Haftar's forces must leave Sirte — aa.com.tr, 2020-06-20 — "
-        "https://www.aa.com.tr/en/turkey-sirte\n  > Turkey said on Saturday"
+        "<https://www.aa.com.tr/en/turkey-sirte>\n  > Turkey said on Saturday"
     ) in markdown
-    festival = "Zorblat harbour festival draws record crowds — harbourtimes.com, 2021-07-04 — https://harbourtimes.com"
+    festival = "Zorblat harbour festival draws record crowds — harbourtimes.com, 2021-07-04 — <https://harbourtimes.com"
     assert festival in markdown
     assert f"*Feedback: helpful (thumbs up) — note: {NOTE}*" in markdown
 

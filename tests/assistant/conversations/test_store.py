@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from assistant.conversations.book import StoredConversations, UnknownConversationError
 from assistant.conversations.export import conversation_markdown, feedback_json
@@ -142,7 +143,7 @@ def test_feedback_and_notes_are_kept_and_exported_as_json_and_markdown(store: Co
     markdown = conversation_markdown(store.conversation(conversation_id, ""))
     assert markdown.startswith("# What does Turkey demand in Libya?\n")
     assert "## 1. What does Turkey demand in Libya?\n\nTurkey wants Haftar's forces out of Sirte. [1]" in markdown
-    assert "- [1] Turkey's demands (sirte) — aa.com.tr, 2020-06-20 — https://aa.com.tr/sirte\n" in markdown
+    assert "- [1] Turkey's demands (sirte) — aa.com.tr, 2020-06-20 — <https://aa.com.tr/sirte>\n" in markdown
     assert "  > Turkey wants Haftar's forces out of Sirte." in markdown
     assert "*Feedback: helpful (thumbs up)*" in markdown
     assert "*Feedback: not helpful (thumbs down) — note: should have said it is off topic*" in markdown
@@ -172,9 +173,25 @@ def test_a_briefing_is_stored_with_its_items_and_exported_from_them(store: Conve
     assert turn.answer == briefing, "the items come back from the store as they were"
     markdown = conversation_markdown(store.conversation(conversation_id, ""))
     assert (
-        f"{heading}\n\n1. **Sirte **talks**** (2 outlets, 2020-06-20 to 2020-06-21): "
+        f"{heading}\n\n1. **Sirte \\*\\*talks\\*\\*** (2 outlets, 2020-06-20 to 2020-06-21): "
         "Turkey wants Sirte. It said so. [1]\n2. **Wine** (1 outlet, 2020-06-22): Wine sold. [2]\n"
     ) in markdown, markdown
+
+
+def test_a_hostile_article_stays_characters_in_the_exported_markdown(store: ConversationStore) -> None:
+    hostile = "[click me](javascript:alert(1)) <img src=x onerror=alert(2)> **loud**"
+    citation = Citation(
+        1, "bad", hostile, "2020-06-20", "evil.example", "javascript:alert(3)", f"{hostile}\nsecond line", 0.5
+    )
+    conversation_id = store.start("")
+    store.save_turn(conversation_id, "", Answer(f"Why {hostile}?", f"{hostile} [1]", True, [citation]))
+
+    markdown = conversation_markdown(store.conversation(conversation_id, ""))
+    html = MarkdownIt("commonmark").render(markdown)
+    assert "<a " not in html and "<img" not in html and "<strong>loud" not in html, html
+    assert "[click me](javascript:alert(1))" in html, "the text is kept, as characters"
+    assert "javascript:alert(3)" not in markdown, "a non-http link is not written"
+    assert "**loud** [1]" in html, "the citation marker stays [1]"
 
 
 def test_the_api_conversations_read_and_add_turns_in_the_store(store: ConversationStore) -> None:
