@@ -2,14 +2,17 @@
 
 Usage::
 
-    python bench/story_grouping.py [--db DIR] [--others 100] [--weeks N] [--no-sweep]
+    python bench/story_grouping.py [--db DIR] [--others 100] [--weeks N] [--no-sweep] [--whole-corpus] [--largest N]
     ASSISTANT_EMBEDDING_MODEL=wordllama python bench/story_grouping.py   # 100x faster encoder
 
 Data (read at run time from ``../shared/eval/``, never copied): the dev questions whose evidence
 articles come from two outlets or more, every other question asked in the same weeks, their
 evidence articles, and ``--others`` articles that are no question's evidence but dated within three
 days of one (the hard distractors: same days, often the same topics), indexed into ``--db`` with
-``index.build.build_index`` (incrementally: a second run embeds nothing).
+``index.build.build_index`` (incrementally: a second run embeds nothing). ``--whole-corpus`` groups
+every article of the corpus instead (8,097 for the eval corpus; point ``--db`` at a copy of an index of
+it and nothing is embedded), all the distractors of the same days; ``--largest N`` lists the
+N largest stories the build row made.
 
 Figures, per grouping rule, over article pairs the labels speak for:
 
@@ -76,6 +79,8 @@ def main() -> None:
     parser.add_argument("--others", type=int, default=100, help="distractors dated near the evidence")
     parser.add_argument("--weeks", type=int, default=None, help="only the first N question weeks")
     parser.add_argument("--no-sweep", action="store_true", help="only the default rule")
+    parser.add_argument("--whole-corpus", action="store_true", help="group every article of the corpus")
+    parser.add_argument("--largest", type=int, default=0, help="list the N largest stories of the build row")
     args = parser.parse_args()
 
     settings = AssistantSettings()
@@ -84,7 +89,7 @@ def main() -> None:
     light = {a.id: a for a in iter_articles([args.corpus], [])}  # the whole corpus, to choose from
     chosen_questions = _questions(questions, light, args.weeks)
     evidence = {d for q in chosen_questions for d in q["evidence_doc_ids"] if d in light}
-    chosen = evidence | _distractors(light, evidence, args.others)
+    chosen = set(light) if args.whole_corpus else evidence | _distractors(light, evidence, args.others)
     print(
         f"{len(chosen_questions)} questions, {len(evidence)} evidence articles, {len(chosen)} articles", file=sys.stderr
     )
@@ -102,9 +107,8 @@ def main() -> None:
     group_stories(store, indexed)
     per_article = (time.perf_counter() - started) / max(1, len(indexed))
     labels = _labels(chosen_questions, light, chosen)
-    rows = [
-        ("build", store.story_groups.rule, _figures(store.story_groups.stories_of(sorted(chosen)), kept_for, labels))
-    ]
+    built = store.story_groups.stories_of(sorted(chosen))
+    rows = [("build", store.story_groups.rule, _figures(built, kept_for, labels, light))]
     if not args.no_sweep:
         for linkage, weight, score in itertools.product(
             ("single", "average"), (0.0, 0.25, 0.5, 1.0), [round(0.3 + 0.05 * i, 2) for i in range(10)]
@@ -114,8 +118,9 @@ def main() -> None:
             for article in indexed:
                 if article.id in vectors:
                     groups.assign(article, vectors[article.id])
-            rows.append(("sweep", rule, _figures(groups.stories_of(sorted(chosen)), kept_for, labels)))
+            rows.append(("sweep", rule, _figures(groups.stories_of(sorted(chosen)), kept_for, labels, light)))
     _print(rows, settings.embedding_model, per_article, labels)
+    _print_largest(built, light, args.largest)
 
 
 def _questions(questions: list[dict[str, Any]], corpus: dict[str, Article], weeks: int | None) -> list[dict[str, Any]]:
@@ -177,16 +182,20 @@ def _pair(x: str, y: str) -> Pair:
     return (x, y) if x < y else (y, x)
 
 
-def _figures(story: dict[str, str], kept_for: dict[str, str], labels: dict[str, set[Pair]]) -> dict[str, float]:
+def _figures(
+    story: dict[str, str], kept_for: dict[str, str], labels: dict[str, set[Pair]], corpus: dict[str, Article]
+) -> dict[str, float]:
     def of(article_id: str) -> str | None:
         return story.get(kept_for.get(article_id, article_id))
 
     def grouped(pairs: Iterable[Pair]) -> list[Pair]:
         return [p for p in pairs if of(p[0]) is not None and of(p[0]) == of(p[1])]
 
-    sizes = defaultdict(int)
-    for value in story.values():
+    sizes: dict[str, int] = defaultdict(int)
+    days: dict[str, list[str]] = defaultdict(list)
+    for article_id, value in story.items():
         sizes[value] += 1
+        days[value].append(corpus[article_id].date or "")
     right, wrong = len(grouped(labels["together"])), len(grouped(labels["apart"]))
     right_clean, wrong_clean = len(grouped(labels["together_clean"])), len(grouped(labels["apart_clean"]))
     return {
@@ -197,6 +206,7 @@ def _figures(story: dict[str, str], kept_for: dict[str, str], labels: dict[str, 
         "precision_clean": right_clean / max(1, right_clean + wrong_clean),
         "stories": len(sizes),
         "largest": max(sizes.values(), default=0),
+        "longest": max((_days(min(got), max(got)) for got in days.values() if all(got)), default=0),
     }
 
 
@@ -209,15 +219,31 @@ def _print(
         f"grouping {per_article * 1000:.1f} ms per article"
     )
     columns = ["row", "linkage", "name weight", "min score", "pair recall", "recall (no digests)", "separation"]
-    columns += ["precision", "precision (no digests)", "stories", "largest"]
+    columns += ["precision", "precision (no digests)", "stories", "largest", "longest (days)"]
     print("| " + " | ".join(columns) + " |")
     print("|" + " --- |" * len(columns))
     for label, rule, f in rows:
         print(
             f"| {label} | {rule.linkage} | {rule.name_weight} | {rule.min_score} | {f['recall']:.3f} | "
             f"{f['recall_clean']:.3f} | {f['separation']:.3f} | {f['precision']:.3f} | "
-            f"{f['precision_clean']:.3f} | {f['stories']:.0f} | {f['largest']:.0f} |"
+            f"{f['precision_clean']:.3f} | {f['stories']:.0f} | {f['largest']:.0f} | {f['longest']:.0f} |"
         )
+
+
+def _days(first: str, last: str) -> int:
+    return (date.fromisoformat(last) - date.fromisoformat(first)).days
+
+
+def _print_largest(story: dict[str, str], corpus: dict[str, Article], count: int) -> None:
+    """The ``count`` largest stories: their size, their span and their first titles."""
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article_id, value in sorted(story.items()):
+        members[value].append(corpus[article_id])
+    for got in sorted(members.values(), key=len, reverse=True)[:count]:
+        dated = sorted(got, key=lambda a: a.date or "")
+        span = _days(dated[0].date, dated[-1].date) if dated[0].date and dated[-1].date else 0
+        titles = "; ".join(f"{a.date} {a.title[:60]}" for a in dated[:: max(1, len(dated) // 4)][:4])
+        print(f"- {len(got)} articles over {span} days: {titles}")
 
 
 if __name__ == "__main__":
