@@ -59,8 +59,12 @@ class CitationOut(_Open):
     score: float
     also_published_by: list[CopyOut] = []
     language: str = ""
-    story: list[MemberOut] = []
-    story_outlets: int = 0
+    story: list[MemberOut] = Field(
+        default=[], description="the first few (at most five) other articles of the cited article's story"
+    )
+    story_outlets: int = Field(default=0, description="how many outlets reported the story, this one included")
+    story_articles: int = Field(default=0, description="how many other articles the story has, listed or not")
+    story_id: str = Field(default="", description="the story's id ('' when the article is in none)")
 
 
 class NewsSentenceOut(_Open):

@@ -30,8 +30,10 @@ class Citation:
     score: float
     also_published_by: tuple[Copy, ...] = ()  # other outlets' copies of the same story, not indexed again
     language: str = ""  # ISO 639-1 of the article, when known: the passage is quoted in its own words
-    story: tuple[Member, ...] = ()  # the other articles of its story (index.stories.groups), other outlets first
+    story: tuple[Member, ...] = ()  # the first few other articles of its story (assistant.stories_shown)
     story_outlets: int = 0  # how many outlets reported the story, this one included (0: not known)
+    story_articles: int = 0  # how many other articles its story has (``story`` lists at most five)
+    story_id: str = ""  # its story (index.stories.groups): where the other articles can be read
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -14,8 +14,8 @@ never from its text: an HTML block of numbered stories with bold titles, dated e
 section heads and bullets, each title, outlet and sentence HTML-escaped, so a title holding ``**`` or
 ``<b>`` shows as those characters. (An answer stored before items is shown escaped whole, as an answer.)
 
-A source whose article belongs to a story several outlets reported says so, and lists the story's
-other articles, folded, each linked to its address when it is http(s).
+A source whose article belongs to a story several outlets reported says so, and lists the first few
+of the story's other articles, folded, each linked to its address when it is http(s), and how many more.
 """
 
 from __future__ import annotations
@@ -224,7 +224,8 @@ def _also_published_by(citation: Citation) -> str:
 
 
 def _story(citation: Citation) -> str:
-    """How many outlets reported the story and, folded, its other articles, each linked when it has an address."""
+    """How many outlets reported the story and, folded, the first few of its other articles, each
+    linked when it has an address, and how many more there are ("and 110 more")."""
     said = f"{citation.story_outlets} outlets reported this story" if citation.story_outlets > 1 else ""
     if not citation.story:
         return f'<p class="story-outlets">{said}</p>'
@@ -236,7 +237,10 @@ def _story(citation: Citation) -> str:
             name = f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{name}</a>'
         facts = " · ".join(html.escape(part) for part in (member.source, member.date) if part)
         items.append(f"<li>{name}" + (f' <span class="source-facts">— {facts}</span>' if facts else "") + "</li>")
-    more = "1 more article" if len(citation.story) == 1 else f"{len(citation.story)} more articles"
+    count = max(citation.story_articles, len(citation.story))  # answers stored before the count listed all
+    if count > len(citation.story):
+        items.append(f'<li class="story-more">and {count - len(citation.story):,} more</li>')
+    more = "1 more article" if count == 1 else f"{count:,} more articles"
     label = f"{said} ({more})" if said else f"{more} on this story"
     return (
         f'<details class="story-outlets"><summary>{label}</summary>'

@@ -15,6 +15,7 @@ grouping against; the build ignores unknown fields).
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from datetime import date, timedelta
@@ -186,7 +187,7 @@ def stream(articles: int = 300, days: int = 60, seed: int = 27, start: date = da
         title, text = BRIDGE[n % len(BRIDGE)]
         slots = {**bridge, "count": str(10 + n * 4), "day": _weekday(start + timedelta(offset))}
         records.append(
-            _record(f"bridge-{n:02d}", "bridge", OUTLETS[n % 2], start + timedelta(offset), title, text, slots)
+            _record(f"bridge-{n:02d}", "bridge", OUTLETS[n % 2], start + timedelta(offset), (title, text), **slots)
         )
     event = 0
     while len(records) < articles:
@@ -205,19 +206,10 @@ def stream(articles: int = 300, days: int = 60, seed: int = 27, start: date = da
         outlets = rng.sample(OUTLETS, rng.randrange(2, 6))
         for n, outlet in enumerate(outlets):
             later = 0 if n < 2 else rng.randrange(1, 4)  # two first reports, then follow-ups
-            title, text = first[n % len(first)] if later == 0 else rng.choice(follow)
+            template = first[n % len(first)] if later == 0 else rng.choice(follow)
             published = day + timedelta(later)
-            records.append(
-                _record(
-                    f"e{event:03d}-{n}",
-                    f"e{event:03d}",
-                    outlet,
-                    published,
-                    title,
-                    text,
-                    {**slots, "day": _weekday(published)},
-                )
-            )
+            slots_then = {**slots, "day": _weekday(published)}
+            records.append(_record(f"e{event:03d}-{n}", f"e{event:03d}", outlet, published, template, **slots_then))
         event += 1
     return sorted(records, key=lambda r: (r["publish_date"], r["doc_id"]))
 
@@ -226,12 +218,13 @@ def _weekday(day: date) -> str:
     return f"{day:%A}"
 
 
-def _record(doc_id: str, event: str, outlet: str, day: date, title: str, text: str, slots: dict[str, str]) -> dict:
+def _record(doc_id: str, event: str, outlet: str, published: date, template: tuple[str, str], **slots: str) -> dict:
+    title, text = template
     return {
         "doc_id": doc_id,
         "event": event,
         "source": outlet,
-        "publish_date": day.isoformat(),
+        "publish_date": published.isoformat(),
         "title": title.format(**slots),
         "text": text.format(**slots),
         "url": f"https://{outlet}/{doc_id}",
@@ -244,3 +237,56 @@ def write_stream(folder: Path, records: list[dict]) -> Path:
     path = folder / "stream.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+# One event told by many outlets over three days, each in its own title and a mix of sentences: a
+# story far bigger than a citation lists or a briefing reads.
+_BIG_TITLES = [
+    "Kessel dam bursts in northern Moravia, villages evacuated",
+    "Rescuers search for missing after Moravian dam failure",
+    "Inspectors had warned of cracks in Kessel dam, documents show",
+    "Thousands spend the night in school gyms after Kessel dam collapse",
+    "Army called in as Ostrava river floods Lipnik",
+    "Governor Novakova orders inquiry into Kessel dam failure",
+    "Kessel dam: what we know about the collapse",
+    "Two missing after wall of water sweeps through Moravian villages",
+    "Engineers warn remains of Kessel dam are unstable",
+    "Lipnik, Hranice and Bela count the damage after dam burst",
+    "Insurers brace for claims after Kessel dam flood",
+    "Kessel dam repairs had been postponed for lack of money",
+    "Moravian flood: evacuees wait to go home",
+    "Kessel dam collapse: a timeline of the first three days",
+]
+_BIG_SENTENCES = [
+    "The Kessel dam on the Ostrava river gave way early on Monday after days of heavy rain.",
+    "A wall of water swept through Lipnik, Hranice and Bela in northern Moravia.",
+    "Rescue teams evacuated about 2,000 residents from the three villages.",
+    "Regional governor Petra Novakova said two people were missing.",
+    "Soldiers and firefighters searched the flooded streets of Lipnik for survivors.",
+    "Engineers warned that what was left of the 60-year-old earth dam was unstable.",
+    "Inspection reports show that cracks and seepage were flagged two years before the collapse.",
+    "The Ostrava river authority had postponed the repairs for lack of money.",
+    "Evacuees from Hranice and Bela spent the night in school gyms.",
+    "Governor Novakova ordered an inquiry into the collapse of the Kessel dam.",
+    "One of the two people reported missing was found alive on a rooftop in Lipnik.",
+    "Insurers estimated the damage at several hundred million crowns.",
+    "The army brought pumps and field kitchens to the three villages.",
+    "Residents were told they could not go home until the river fell.",
+]
+_BIG_THREES = list(itertools.combinations(_BIG_SENTENCES[2:], 3))
+BIG_OUTLETS = [
+    f"{name}.com"
+    for name in "riverpost dailyglobe eveningwire valleynews moravianherald northstar "
+    "ledgerdaily citybeacon morningpress rapidreport heartlandtimes weekendmirror courierone tribune".split()
+]
+
+
+def big_story(count: int = 14) -> dict[str, tuple[str, str, str, str]]:
+    """``count`` articles (at most 14) about one dam burst from as many outlets over three days, in
+    the ``{id: (source, date, title, text)}`` shape of ``tests.index.stories.test_groups.write``."""
+    found = {}
+    for n in range(count):
+        # each opens with one of the two lead sentences, then three others, a different three each
+        picked = [_BIG_SENTENCES[n % 2], *_BIG_THREES[n * 17 % len(_BIG_THREES)]]
+        found[f"dam-{n:02d}"] = (BIG_OUTLETS[n], f"2024-03-0{4 + n % 3}", _BIG_TITLES[n], " ".join(picked))
+    return found

@@ -216,6 +216,9 @@ def test_a_source_says_how_many_outlets_reported_its_story_and_links_the_others(
     counted = render_answer(Answer("q", "It burst. [1]", True, [cite(1, story_outlets=3)]))
     assert '<p class="story-outlets">3 outlets reported this story</p>' in counted
     assert "story-outlets" not in render_answer(Answer("q", "It burst. [1]", True, [cite(1, story_outlets=1)]))
+    big = render_answer(Answer("q", "It burst. [1]", True, [cite(1, story=story, story_outlets=9, story_articles=12)]))
+    assert "<summary>9 outlets reported this story (12 more articles)</summary>" in big, "all counted"
+    assert '<li class="story-more">and 10 more</li>' in big, "a few listed, the rest said"
 
 
 REFERENCE = date(2024, 3, 7)
