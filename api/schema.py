@@ -46,6 +46,16 @@ class MemberOut(_Open):
     url: str = Field(default="", description=UNTRUSTED_URL)
 
 
+class StoryOut(_Open):
+    """A story's articles, oldest first, from ``offset``: what ``POST /api/story`` answers."""
+
+    story_id: str
+    articles: int = Field(description="how many articles the story has")
+    follows: str = Field(default="", description="the earlier story this one continues ('' when none)")
+    offset: int
+    members: list[MemberOut] = Field(description="at most the limit asked for, oldest first")
+
+
 class CitationOut(_Open):
     """Passage ``[n]`` of the answer and the article it comes from."""
 
@@ -64,7 +74,10 @@ class CitationOut(_Open):
     )
     story_outlets: int = Field(default=0, description="how many outlets reported the story, this one included")
     story_articles: int = Field(default=0, description="how many other articles the story has, listed or not")
-    story_id: str = Field(default="", description="the story's id ('' when the article is in none)")
+    story_id: str = Field(
+        default="",
+        description="the story's id ('' when the article is in none): POST /api/story lists all its articles",
+    )
 
 
 class NewsSentenceOut(_Open):

@@ -136,6 +136,19 @@ def test_search_returns_ranked_passages_and_brief_a_cited_briefing(api: httpx.Cl
     assert all(item["first_date"] == item["last_date"] and item["outlets"] for item in timeline["items"])
 
 
+def test_a_citation_s_story_is_read_whole_by_its_id(api: httpx.Client) -> None:
+    citation = ask(api, question=FIRST_QUESTION)["citations"][0]
+    assert citation["story_id"] and len(citation["story"]) <= 5
+
+    whole = api.post("/api/story", json={"story_id": citation["story_id"], "sanitize": True})
+    assert whole.status_code == 200, whole.text
+    story = whole.json()
+    assert story["articles"] == citation["story_articles"] + 1 == len(story["members"])
+    ids = [member["article_id"] for member in story["members"]]
+    assert citation["article_id"] in ids and {m["article_id"] for m in citation["story"]} <= set(ids)
+    assert (story["story_id"], story["offset"], story["follows"]) == (citation["story_id"], 0, "")
+
+
 def assert_items_cite_the_citations(result: dict[str, Any], kind: str) -> None:
     """A briefing's or timeline's items as data: their sentences' numbers are the citations', each used."""
     assert result["heading"] and result["items"] and result["answer"].startswith(result["heading"])
@@ -217,6 +230,8 @@ LONG = "word " * 600
         ("/api/brief", {"kind": "timeline"}, 422, "a timeline needs a topic"),
         ("/api/brief", {"kind": "weather"}, 422, "kind: Input should be 'briefing', 'timeline' or 'comparison'"),
         ("/api/nothing", {}, 404, "no such route: POST /api/nothing"),
+        ("/api/story", {"story_id": "story-nope"}, 404, "no story 'story-nope'"),
+        ("/api/story", {"story_id": "s", "limit": 500}, 422, "limit: Input should be less than or equal to 200"),
         # Days the date arithmetic cannot count from (it overflowed into a 500): refused, with the range.
         ("/api/ask", {"question": "Sirte?", "as_of": "9999-12-31"}, 422, "as_of: 9999-12-31 is out of range"),
         ("/api/ask/stream", {"question": "Sirte?", "until": "0001-01-01"}, 422, "from 1800-01-01 to 2200-12-31"),

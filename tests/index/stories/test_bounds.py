@@ -102,7 +102,7 @@ def test_an_article_resembling_only_the_newest_articles_of_a_story_starts_its_ow
     build_index(store, [write(tmp_path / "articles", CHAIN)], show_progress=False)
 
     story = {article_id: store.story_groups.story_of(article_id) for article_id in CHAIN}
-    assert story["chain-1"] == story["chain-2"] == story["chain-3"], "the strike and its first consequences are one story"
+    assert story["chain-1"] == story["chain-2"] == story["chain-3"], "the strike and what it stopped: one story"
     assert story["chain-4"] != story["chain-1"] and story["chain-5"] != story["chain-1"], "the carmaker's news is not"
     assert story["chain-4"] == story["chain-5"]
 
