@@ -52,6 +52,11 @@ class QuestionResult:
     retrieval_seconds: float
     answer_in_top5: bool = False  # in the top 5 retrieved passages, cited or not: the citations' ceiling
     lang: str = ""  # the language the question was asked in, when the questions say (multilingual runs)
+    # Stories (assistant.evaluation.story_metrics): one_story is None for a refusal, judged on answers only.
+    answered: bool = False
+    first_sentence_in_story: bool = False
+    one_story: bool | None = None
+    older_story: bool = False
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -63,7 +68,11 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 
 def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
-    """hit@1/5/10, MRR@10, answer shares and p50/p95 seconds over ``results``."""
+    """hit@1/5/10, MRR@10, answer and story shares and p50/p95 seconds over ``results``.
+
+    Story shares: ``first_sentence_in_story`` and ``older_story`` over every question (a refusal
+    is neither), ``one_story`` over the answered ones only (``answered``: their share).
+    """
     count = len(results)
     if count == 0:
         return {"n": 0}
@@ -83,11 +92,21 @@ def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
         "answer_in_citations": share(r.answer_in_citations for r in results),
         "answer_in_text": share(r.answer_in_text for r in results),
         "answer_in_top5": share(r.answer_in_top5 for r in results),
+        "answered": share(r.answered for r in results),
+        "first_sentence_in_story": share(r.first_sentence_in_story for r in results),
+        "one_story": _share_of_judged([r.one_story for r in results]),
+        "older_story": share(r.older_story for r in results),
         "p50_seconds": round(percentile(seconds, 0.5), 4),
         "p95_seconds": round(percentile(seconds, 0.95), 4),
         "retrieval_p50_seconds": round(percentile(retrieval, 0.5), 4),
         "retrieval_p95_seconds": round(percentile(retrieval, 0.95), 4),
     }
+
+
+def _share_of_judged(values: Sequence[bool | None]) -> float:
+    """The share of True among the values that are not None (0 when none is)."""
+    judged = [value for value in values if value is not None]
+    return round(sum(judged) / len(judged), 4) if judged else 0.0
 
 
 def by_tier(results: Sequence[QuestionResult]) -> dict[str, dict[str, float]]:
