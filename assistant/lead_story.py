@@ -11,8 +11,9 @@ October 2020. The stories the index keeps (:mod:`index.stories.groups`, an id on
 - a follow-up stays in the story it was about: a story the previous answer told wins when the
   follow-up's relevant passages include it;
 - other stories enter only when the question asks about several events or for a comparison
-  (:func:`asks_about_several_events`), then never one far older than the lead story, and the
-  answer says it tells several stories.
+  (:func:`asks_about_several_events`), or joins names with "and" one of which the lead story
+  never mentions (:func:`joined_names`); never one far older than the lead story, and the answer
+  says it tells several stories.
 """
 
 from __future__ import annotations
@@ -37,12 +38,16 @@ SENTENCE_WEIGHT = 0.25
 _QUOTE_LOOKUP = 3  # passages a quoted sentence is looked for in (its own ranks first by its words)
 
 # The question's form, not its topic: explicit comparisons and plural "events"-like nouns. "And"
-# alone is not enough ("What did X and Y agree?" asks about one meeting).
+# alone is not enough ("What did X and Y agree?" asks about one meeting): names joined by "and"
+# bring in another story only for a name the lead story never mentions (_JOINED_NAMES).
 _SEVERAL_EVENTS = re.compile(
     r"\b(?:compare[sd]?|comparing|comparison|versus|vs\.?|differ(?:s|ed|ence|ences)?|both|"
     r"events|stories|incidents|other\s+(?:countries|cities|places|states|cases))\b",
     re.IGNORECASE,
 )
+
+_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
+_JOINED_NAMES = re.compile(rf"\b({_NAME})\s+(?:and|or|&)\s+({_NAME})")
 
 StoriesOf = Callable[[Sequence[str]], dict[str, str]]  # article ids → story ids (StoryGroups.stories_of)
 
@@ -50,6 +55,11 @@ StoriesOf = Callable[[Sequence[str]], dict[str, str]]  # article ids → story i
 def asks_about_several_events(question: str) -> bool:
     """Whether the question's form asks for more than one event: a comparison, several "events"."""
     return bool(_SEVERAL_EVENTS.search(question))
+
+
+def joined_names(question: str) -> list[str]:
+    """Names the question joins with "and"/"or" ("the fires in Dunmore and Kelby"), a leading "The" dropped."""
+    return [name.removeprefix("The ") for pair in _JOINED_NAMES.findall(question) for name in pair]
 
 
 def with_story_ids(passages: list[Document], stories_of: StoriesOf) -> list[Document]:
@@ -130,14 +140,33 @@ def lead_stories(
     lead = present[0] if present else ranked[0]
     several = asks_about_several_events(question)
     told = [lead, *(s for s in ranked if s != lead)][: MAX_STORIES if several else 1]
+    if not several:  # a name asked about that the lead story never mentions: its story is asked about too
+        for name in joined_names(question):
+            if len(told) < MAX_STORIES and not any(_mentions(passages, s, name) for s in told):
+                told += [s for s in ranked if s not in told and _mentions(passages, s, name)][:1]
     newest = _newest(passages, lead)
     kept = [p for p in passages if story_of(p) in told and not _far_older(p, newest)]
-    return ToldStories(kept, tuple(s for s in told if any(story_of(p) == s for p in kept)), several)
+    stories = tuple(s for s in told if any(story_of(p) == s for p in kept))
+    return ToldStories(kept, stories, several or len(stories) > 1)
+
+
+def same_stories(passages: list[Document], article_ids: set[str]) -> list[Document]:
+    """The passages of the stories of ``article_ids`` (an answer's cited articles): what a model
+    answering beside the extractive answer reads, so both tell the same story. Unchanged when the
+    passages carry no story."""
+    if not any(STORY_KEY in p.metadata for p in passages):
+        return passages
+    told = {story_of(p) for p in passages if str(p.metadata.get("article_id")) in article_ids}
+    return [p for p in passages if story_of(p) in told]
 
 
 def several_stories_notice(stories: int) -> str:
     """What an answer telling several stories says about it."""
     return f"The question asks about several events: this answer tells {stories} different stories."
+
+
+def _mentions(passages: Sequence[Document], story: str, name: str) -> bool:
+    return any(story_of(p) == story and name.lower() in p.page_content.lower() for p in passages)
 
 
 def _newest(passages: Sequence[Document], story: str) -> date | None:
