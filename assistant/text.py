@@ -5,8 +5,12 @@ from __future__ import annotations
 import itertools
 import re
 
-from index.chunking import split_sentences
+from langchain_core.documents import Document
 
+from index.chunking import split_sentences
+from index.folding import fold_key
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOPWORDS = frozenset(
     """a an the and or but of to in on at for from by with about as is are was were be been being do does
@@ -18,9 +22,13 @@ _STOPWORDS = frozenset(
 
 
 def content_word_sequence(text: str) -> list[str]:
-    """Lower-cased words minus stop words, in order, with a crude plural strip (Turkey's → turkey)."""
+    """Lower-cased words minus stop words, in order, with a crude plural strip (Turkey's → turkey).
+
+    Folded as keyword search folds them (:func:`index.folding.fold_key`): "Kalin" in a question is
+    the article's "Kalın", "Zelenskyy’s" its "Zelensky's".
+    """
     words = []
-    for raw_word in _WORD.findall(text.lower()):
+    for raw_word in _WORD.findall(fold_key(text)):
         word = raw_word.removesuffix("'s")
         if word in _STOPWORDS:
             continue
@@ -31,6 +39,17 @@ def content_word_sequence(text: str) -> list[str]:
 def content_words(text: str) -> set[str]:
     """The distinct words of :func:`content_word_sequence`."""
     return set(content_word_sequence(text))
+
+
+def question_names(question: str) -> set[str]:
+    """The content words of the question's capitalised words ("Who is Ibrahim Kalin?" → ibrahim, kalin)."""
+    return content_words(" ".join(_CAPITALISED.findall(question)))
+
+
+def names_all(names: set[str], passage: Document) -> bool:
+    """Whether the passage (title and text) holds every one of ``names``, folded: "Kalin" is its "Kalın"."""
+    text = f"{passage.metadata.get('title', '')} {passage.page_content}"
+    return bool(names) and names <= content_words(text)
 
 
 def content_phrases(text: str) -> set[tuple[str, str]]:
