@@ -13,6 +13,7 @@ same seam.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -90,7 +91,10 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         query_vector: Callable[[str], np.ndarray] | None = None,
     ) -> None:
         self.embeddings = embeddings
-        self.query_vector = query_vector or (lambda text: np.asarray(embeddings.embed_query(text)))
+        # Cached: an answer scores sentences twice (to pick the lead story, then within it).
+        self.query_vector = functools.lru_cache(maxsize=256)(
+            query_vector or (lambda text: np.asarray(embeddings.embed_query(text)))
+        )
         self.min_relevance = min_relevance
         self.min_answer_score = min_answer_score
         self.max_sentences = max_sentences
