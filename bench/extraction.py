@@ -183,6 +183,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "extract_article, JSON-LD articleBody when longer": _ours(replace(DEFAULT_OPTIONS, jsonld_body="longer")),
     "extract_article, JSON-LD articleBody never": _ours(replace(DEFAULT_OPTIONS, jsonld_body="never")),
     "extract_article, title kept in the text": _ours(replace(DEFAULT_OPTIONS, strip_title=False)),
+    "extract_article, clutter kept (before issue 27)": _ours(replace(DEFAULT_OPTIONS, remove_clutter=False)),
     FINAL: _ours(DEFAULT_OPTIONS),
 }
 
