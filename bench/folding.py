@@ -19,6 +19,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -39,7 +40,7 @@ def main() -> int:
     parser.add_argument("eval", nargs=argparse.REMAINDER, help="-- then python -m assistant.eval's arguments")
     args = parser.parse_args()
     if args.encoder_fold != "default":  # default: each encoder's own choice (Encoder.fold_input)
-        encoder_classes: list[type[Encoder]] = [Encoder, *Encoder.__subclasses__()]
+        encoder_classes: list[Any] = [Encoder, *Encoder.__subclasses__()]
         for encoder_class in encoder_classes:
             encoder_class.fold_input = args.encoder_fold == "on"
     if args.encoder:
