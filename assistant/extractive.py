@@ -25,6 +25,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable, RunnableConfig
 
+from assistant.answer_kind import Kind, answer_bonus, asked_kind, lead_sentence, short_answer
 from assistant.answerer import AnswerInput
 from assistant.citations import cite_sentences
 from assistant.settings import AssistantSettings
@@ -52,7 +53,7 @@ _DANGLING_PENALTY = 0.08
 # from another article is cited beside the chosen sentence instead (two sources for one claim).
 _CORROBORATE = True
 _MAX_CORROBORATING = 2
-_FOLLOWER_MARGIN = 0.15
+_FOLLOWER_MARGIN = 0.25
 _DUPLICATE_SIMILARITY = 0.88
 _MIN_SENTENCE_CHARS = 25
 _SENTENCE_CACHE_SIZE = 50_000
@@ -63,6 +64,15 @@ _MAX_EMBEDDED_SENTENCES = 8
 _SENTENCES_PER_CALL = 4
 # How much the asking sentence of a multi-sentence question counts against its context.
 _FOCUS_WEIGHT = 0.6
+# The answer first (issue 27; tuned on the even-numbered dev questions, checked on the odd ones,
+# figures in docs/lab-notes.md "The answer first"): the best chosen sentence naming what the question
+# asks for (assistant.answer_kind) opens the answer when reading order would not put one first; the
+# shortlist counts that sentence's bonus beside the shared words; a news lede (the article's first
+# ~300 characters) usually holds the who/where/how many; a sentence that asks is never the answer.
+_SHORTLIST_BONUS_WEIGHT = 1.0
+_LEDE_WEIGHT = 0.1
+_LEDE_CHARS = 300
+_ASKING_PENALTY = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +116,8 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         if not chosen:
             return not_in_articles(question)
         text, citations = cite_sentences([(c.sentence, [c.passage, *c.corroborating]) for c in chosen])
-        return Answer(question=question, text=text, answered=True, citations=citations, backend="extractive")
+        short = short_answer(question, chosen[0].sentence)
+        return Answer(question, text, True, citations, backend="extractive", short_answer=short)
 
     def updates(self, input: AnswerInput, config: RunnableConfig | None = None) -> Iterator[AnswerUpdate]:
         """The streaming seam shared with model answerers: the answer sentence by sentence, then whole."""
@@ -146,21 +157,28 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         """The shortlisted candidates, their scores against ``question``, and their vectors."""
         focus = question_focus(question)
         overlaps = [_overlap(question, focus, content_words(c.sentence)) for c in candidates]
-        # Only the sentences sharing most words with the question are embedded: that is most of the
-        # cost of an answer, and a sentence sharing none rarely wins.
-        shortlist = sorted(range(len(candidates)), key=lambda i: -overlaps[i])[:_MAX_EMBEDDED_SENTENCES]
-        candidates = [candidates[i] for i in sorted(shortlist)]
-        overlaps = [overlaps[i] for i in sorted(shortlist)]
+        kind, question_names = asked_kind(question), _names_and_numbers(question)
+        bonuses = [_answer_bonus(c.sentence, question, kind, question_names) for c in candidates]
+        # Only the sentences sharing most words with the question (or naming what it asks for) are
+        # embedded: that is most of the cost of an answer, and a sentence sharing none rarely wins.
+        shortlist = sorted(range(len(candidates)), key=lambda i: -(overlaps[i] + _SHORTLIST_BONUS_WEIGHT * bonuses[i]))[
+            :_MAX_EMBEDDED_SENTENCES
+        ]
+        candidates, overlaps, bonuses = (
+            [candidates[i] for i in sorted(shortlist)],
+            [overlaps[i] for i in sorted(shortlist)],
+            [bonuses[i] for i in sorted(shortlist)],
+        )
         sentence_vectors = self.sentence_vectors([c.sentence for c in candidates])
         semantic = sentence_vectors @ self.query_vector(question)
         if focus != question:
             semantic = (1 - _FOCUS_WEIGHT) * semantic + _FOCUS_WEIGHT * (sentence_vectors @ self.query_vector(focus))
-        question_names = _names_and_numbers(question)
         scores = []
-        for candidate, similarity, overlap in zip(candidates, semantic, overlaps, strict=True):
+        for candidate, similarity, overlap, kind_bonus in zip(candidates, semantic, overlaps, bonuses, strict=True):
             passage_score = float(candidate.passage.metadata.get("similarity", 0.0))
             penalty = _DANGLING_PENALTY if _DANGLING_START.match(candidate.sentence) else 0.0
-            bonus = _NEW_NAME_BONUS if _names_something_new(candidate.sentence, question_names) else 0.0
+            penalty += _ASKING_PENALTY if candidate.sentence.rstrip("\"'”’ ").endswith("?") else 0.0
+            bonus = kind_bonus + (_LEDE_WEIGHT if candidate.offset < _LEDE_CHARS else 0.0)
             scores.append(
                 float(similarity) + _LEXICAL_WEIGHT * overlap + _PASSAGE_WEIGHT * passage_score + bonus - penalty
             )
@@ -217,7 +235,9 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
             dataclasses.replace(candidates[i], corroborating=tuple(corroborating.get(i, candidates[i].corroborating)))
             for i in picked
         ]
-        return _in_reading_order(chosen)
+        return _in_reading_order(
+            chosen, lead_sentence(question, [c.sentence for c in chosen], _reading_order(chosen)[0])
+        )
 
 
 def _overlap(question: str, focus: str, sentence_words: set[str]) -> float:
@@ -228,6 +248,14 @@ def _overlap(question: str, focus: str, sentence_words: set[str]) -> float:
         return whole
     focus_words = content_words(focus)
     return (1 - _FOCUS_WEIGHT) * whole + _FOCUS_WEIGHT * len(focus_words & sentence_words) / max(1, len(focus_words))
+
+
+def _answer_bonus(sentence: str, question: str, kind: Kind | None, question_names: set[str]) -> float:
+    """For a question whose form says what it asks for, the bonus of a sentence naming such a thing
+    (:mod:`assistant.answer_kind`); else the bonus of naming anything new."""
+    if kind is not None:
+        return answer_bonus(sentence, question, kind)
+    return _NEW_NAME_BONUS if _names_something_new(sentence, question_names) else 0.0
 
 
 def _names_and_numbers(text: str) -> set[str]:
@@ -252,12 +280,18 @@ def _article(candidate: _Candidate) -> str:
     return str(candidate.passage.metadata.get("article_id"))
 
 
-def _in_reading_order(chosen: list[_Candidate]) -> list[_Candidate]:
+def _reading_order(chosen: list[_Candidate]) -> list[int]:
     """Best article first; within an article, sentences in the order the article tells them."""
     article_rank: dict[str, int] = {}
     for candidate in chosen:
-        article_rank.setdefault(str(candidate.passage.metadata.get("article_id")), len(article_rank))
-    return sorted(chosen, key=lambda c: (article_rank[str(c.passage.metadata.get("article_id"))], c.offset))
+        article_rank.setdefault(_article(candidate), len(article_rank))
+    return sorted(range(len(chosen)), key=lambda i: (article_rank[_article(chosen[i])], chosen[i].offset))
+
+
+def _in_reading_order(chosen: list[_Candidate], lead: int | None = None) -> list[_Candidate]:
+    """``chosen`` in reading order, the ``lead`` (the sentence that answers) before them all."""
+    order = _reading_order(chosen)
+    return [chosen[i] for i in ([] if lead is None else [lead]) + [i for i in order if i != lead]]
 
 
 def _candidates(passages: list[Document]) -> list[_Candidate]:

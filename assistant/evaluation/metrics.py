@@ -26,6 +26,11 @@ def contains_answer(text: str, answer: str) -> bool:
     return bool(needle) and f" {needle} " in f" {normalise(text)} "
 
 
+def short_answer_matches(short_answer: str | None, answer: str) -> bool:
+    """Whether the answer's ``short_answer`` is the gold ``answer`` itself, after normalising both."""
+    return bool(short_answer) and normalise(short_answer or "") == normalise(answer) != ""
+
+
 def article_ranking(article_ids: Iterable[str]) -> list[str]:
     """Distinct articles in the order of their best passage."""
     return list(dict.fromkeys(article_ids))
@@ -52,6 +57,7 @@ class QuestionResult:
     retrieval_seconds: float
     answer_in_top5: bool = False  # in the top 5 retrieved passages, cited or not: the citations' ceiling
     lang: str = ""  # the language the question was asked in, when the questions say (multilingual runs)
+    short_answer_exact: bool = False  # the answer's short_answer is the gold answer (normalised)
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -83,6 +89,7 @@ def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
         "answer_in_citations": share(r.answer_in_citations for r in results),
         "answer_in_text": share(r.answer_in_text for r in results),
         "answer_in_top5": share(r.answer_in_top5 for r in results),
+        "short_answer_exact": share(r.short_answer_exact for r in results),
         "p50_seconds": round(percentile(seconds, 0.5), 4),
         "p95_seconds": round(percentile(seconds, 0.95), 4),
         "retrieval_p50_seconds": round(percentile(retrieval, 0.5), 4),
