@@ -37,9 +37,9 @@ ARTICLES = [
         "publish_date": "2024/05/04",
         "source": "Test wire",
         "text": (
-            "Scientists confirmed this week where the Orvella meteorite landed after it lit up the night sky. "
-            "The Orvella meteorite landed after a bright fireball was seen by thousands of people, scientists said. "
-            "The meteorite landed in a barley field outside Tromsø, where farmers found the blackened rock. "
+            "Scientists confirmed this week where the Orvella meteorite was found after it lit up the night sky. "
+            "The Orvella meteorite was found after a bright fireball was seen by thousands of people, scientists said. "
+            "The meteorite was found in a barley field outside Tromsø by farmers who saw the blackened rock. "
             "A museum hopes to put it on show next spring."
         ),
     },
@@ -59,7 +59,7 @@ ARTICLES = [
 # Question, the sentence that answers it, its short answer, and the circular sentence it must beat.
 CASES = [
     ("Who won the Harbour Town mayoral election?", "Margarethe Olsen, a retired", "Margarethe Olsen", "mayor"),
-    ("Where did the Orvella meteorite land?", "outside Tromsø", "Tromsø", "meteorite"),
+    ("Where was the Orvella meteorite found?", "outside Tromsø", "Tromsø", "meteorite"),
     ("How many passengers were rescued from the Kestrel ferry?", "214 passengers", "214", "ferry"),
 ]
 
