@@ -107,6 +107,12 @@ class AnswerOut(_Open):
     question: str = Field(description="the question as it was answered (cleaned)")
     answer: str = Field(description="The answer with its [n] markers. It quotes the articles: " + UNTRUSTED)
     answered: bool = Field(description="false when the articles do not cover the question")
+    short_answer: str | None = Field(
+        default=None,
+        description="the name, place, number or date the answer's first cited sentence gives for what the "
+        "question asks (who, where, how many, when, which company...), quoted from it; null when the question "
+        "asks for no such thing or the sentence names none, and for refusals and briefings. " + UNTRUSTED,
+    )
     backend: str
     fallback: bool
     removed: list[str] = Field(description="a model's sentences no passage supported. " + UNTRUSTED)

@@ -68,7 +68,7 @@ def render_answer(answer: Answer, article_text: ArticleText | None = None, key: 
             escape_markdown(text),
         )
 
-    text = news_html(answer, lambda n: _chip(key, n, titles.get(n, ""))) if answer.items else cited(answer.text)
+    text = news_html(answer, lambda n: _chip(key, n, titles.get(n, ""))) if answer.items else _marked(answer, cited)
     blocks = [text]
     if answer.notice:
         blocks += ["", f"*{escape_markdown(answer.notice)}*"]
@@ -82,6 +82,22 @@ def render_answer(answer: Answer, article_text: ArticleText | None = None, key: 
     sources.append("</div>")
     blocks += ["", "\n".join(sources)]
     return "\n".join(blocks)
+
+
+def _marked(answer: Answer, cited: Callable[[str], str]) -> str:
+    """The answer's text through ``cited``, its short answer highlighted where its first sentence says it.
+
+    The mark wraps the words in place, so the answer reads as before (and :func:`chat.history.reply_gist`
+    gives the model the same text), the sentence's ``[n]`` still after it.
+    """
+    text, short = answer.text, answer.short_answer
+    first_marker = text.find("[")
+    at = text.find(short, 0, first_marker if first_marker >= 0 else len(text)) if short else -1
+    if not short or at < 0:
+        return cited(text)
+    label = html.escape(f"Short answer: {short}", quote=True)
+    mark = f'<mark class="short-answer" title="{label}">{cited(short)}</mark>'
+    return cited(text[:at]) + mark + cited(text[at + len(short) :])
 
 
 def by_article(citations: list[Citation]) -> list[list[Citation]]:

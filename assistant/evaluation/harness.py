@@ -6,7 +6,8 @@
 Indexes the corpus into ``--db`` (incrementally: a second run embeds nothing), then asks every
 question with its text only, once without a date and once with ``as_of`` = its question date, in
 every mode, and reports hit@1/5/10 and MRR@10 (article level), the share of questions whose cited
-passages or answer text contain the gold answer, whether answers stay in the evidence's story
+passages or answer text contain the gold answer, the share whose short answer is the gold answer
+(``short_answer_exact``, normalised), whether answers stay in the evidence's story
 (:mod:`assistant.evaluation.story_metrics`), and p50/p95 seconds per question. ``--limit N``
 takes the first N questions; ``--articles M`` indexes only their evidence plus M other articles,
 for quick checks (figures from such runs are optimistic: fewer distractors).
@@ -27,7 +28,14 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.answerer import AnswerInput
-from assistant.evaluation.metrics import QuestionResult, article_ranking, by_tier, contains_answer, first_hit_rank
+from assistant.evaluation.metrics import (
+    QuestionResult,
+    article_ranking,
+    by_tier,
+    contains_answer,
+    first_hit_rank,
+    short_answer_matches,
+)
 from assistant.evaluation.story_metrics import story_outcome
 from assistant.extractive import extractive_answerer
 from assistant.retrieval import MODES, PassageRetriever
@@ -157,6 +165,7 @@ def evaluate_mode(
                 answer_in_citations=contains_answer(cited, question["answer"]),
                 answer_in_text=contains_answer(answer.text, question["answer"]),
                 answer_in_top5=contains_answer(" ".join(p.page_content for p in passages[:5]), question["answer"]),
+                short_answer_exact=short_answer_matches(answer.short_answer, question["answer"]),
                 seconds=finished - started,
                 retrieval_seconds=retrieved - started,
                 answered=answer.answered,
@@ -201,6 +210,7 @@ COLUMNS = (
     "first_sentence_in_story",
     "one_story",
     "older_story",
+    "short_answer_exact",
     "p50_seconds",
     "p95_seconds",
 )

@@ -26,6 +26,11 @@ def contains_answer(text: str, answer: str) -> bool:
     return bool(needle) and f" {needle} " in f" {normalise(text)} "
 
 
+def short_answer_matches(short_answer: str | None, answer: str) -> bool:
+    """Whether the answer's ``short_answer`` is the gold ``answer`` itself, after normalising both."""
+    return bool(short_answer) and normalise(short_answer or "") == normalise(answer) != ""
+
+
 def article_ranking(article_ids: Iterable[str]) -> list[str]:
     """Distinct articles in the order of their best passage."""
     return list(dict.fromkeys(article_ids))
@@ -57,6 +62,7 @@ class QuestionResult:
     first_sentence_in_story: bool = False
     one_story: bool | None = None
     older_story: bool = False
+    short_answer_exact: bool = False  # the answer's short_answer is the gold answer (normalised)
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -96,6 +102,7 @@ def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
         "first_sentence_in_story": share(r.first_sentence_in_story for r in results),
         "one_story": _share_of_judged([r.one_story for r in results]),
         "older_story": share(r.older_story for r in results),
+        "short_answer_exact": share(r.short_answer_exact for r in results),
         "p50_seconds": round(percentile(seconds, 0.5), 4),
         "p95_seconds": round(percentile(seconds, 0.95), 4),
         "retrieval_p50_seconds": round(percentile(retrieval, 0.5), 4),

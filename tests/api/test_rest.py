@@ -365,3 +365,9 @@ def test_a_port_in_use_is_one_line_and_exit_code_2(served: tuple[str, Path], tmp
     refused = run_python("app.py", "--port", busy, "--db", str(tmp_path / "db"))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert f"error: cannot listen on 127.0.0.1:{busy}" in refused.stderr and "--port" in refused.stderr
+
+
+def test_an_answer_carries_its_short_answer_and_a_refusal_none(api: httpx.Client) -> None:
+    result = ask(api, question="Who is the Turkish presidential spokesman?")
+    assert result["short_answer"] == "Ibrahim Kalın" and result["short_answer"] in result["answer"].split("[1]")[0]
+    assert ask(api, question="What is the boiling point of tungsten?")["short_answer"] is None
