@@ -166,8 +166,15 @@ def _bare(word: str) -> str:
 
 
 def _is_capitalised(word: str) -> bool:
+    """A word that may be part of a name: capitalised, not a common capitalised word, and not a
+    compound adjective ("Chinese-owned", "Instagram-friendly": a name does not go on in lower case)."""
     bare = _bare(word)
-    return bool(bare) and bare[0].isupper() and bare.lower().rstrip(".") not in _NOT_NAMES
+    return (
+        bool(bare) and bare[0].isupper() and bare.lower().rstrip(".") not in _NOT_NAMES and not _ADJECTIVE.search(bare)
+    )
+
+
+_ADJECTIVE = re.compile(r"-[a-z]")
 
 
 def _names(sentence: str) -> list[tuple[str, str]]:
@@ -278,9 +285,18 @@ def short_answer(question: str, answer_text: str) -> str | None:
     kind = asked_kind(question)
     if kind is None or not answer_text.strip():
         return None
+    if _DEFINITION.match(question_focus(question).strip()):
+        return None  # "Who is Ibrahim Kalın?" asks for a description, not another person's name
     first = _MARKER.split(answer_text.strip(), maxsplit=1)[0]
     found = new_spans(first, question, kind)
+    # A single capitalised word opening the sentence is as often a plain word ("There", "Former") as
+    # a name: any other span is preferred to it.
+    opening = _bare(first.split(maxsplit=1)[0]) if first.split() else ""
+    found.sort(key=lambda span: span == opening)
     return found[0] if found else None
+
+
+_DEFINITION = re.compile(r"^(?:[Ww]ho|[Ww]hat)\s+(?:is|was|are|were)\s+(?:[A-Z][\w.'’-]*\s*)+\?*$")
 
 
 def lead_sentence(question: str, sentences: list[str], first: int) -> int | None:

@@ -127,6 +127,16 @@ def test_the_short_answer_is_a_span_of_the_first_sentence_that_the_question_does
     assert short_answer("How much did the fine cost Trump?", "Trump was fined $9,000 on Tuesday. [1]") == "$9,000"
 
 
+def test_the_short_answer_is_none_rather_than_a_wrong_name() -> None:
+    spokesman = "Ibrahim Kalın, the presidential spokesman, told AFP that Turkey backs the GNA in Tripoli. [1]"
+    # "Who is X?" asks for a description: no other name is X.
+    assert short_answer("Who is Ibrahim Kalin?", spokesman) is None
+    assert short_answer("Who is the presidential spokesman?", spokesman) == "Ibrahim Kalın"
+    # A compound adjective is not a name; a plain word opening the sentence yields to a real name.
+    assert short_answer("Which app was banned on official phones?", "Chinese-owned TikTok was banned. [1]") == "TikTok"
+    assert short_answer("Which planet has the most moons?", "There are now 92 known moons of Jupiter. [1]") == "Jupiter"
+
+
 def test_short_answer_round_trips_and_answers_stored_before_it_load_without_one() -> None:
     answer = Answer("Who?", "Margarethe Olsen won. [1]", True, short_answer="Margarethe Olsen")
     assert Answer.from_dict(answer.to_dict()).short_answer == "Margarethe Olsen"
