@@ -6,7 +6,7 @@ sentence answers such a question when it names a thing of that kind *that the qu
 already name*: "Emmanuel Macron won France's presidential election" answers "Who won France's
 presidential election?", while "France held its presidential election this week" only repeats it.
 The extractive answerer ranks the first above the second (:mod:`assistant.extractive`) and the
-span itself is the answer's ``short_answer``.
+span itself is the answer's ``short_answer`` (:mod:`assistant.short_answer`).
 
 No tagger is installed, so kinds are read from the text's form: runs of capitalised words are
 names, a run that is a country (babel's territory names), a US state, a city of the time-zone
@@ -111,7 +111,7 @@ Washington Wisconsin Wyoming""".split(),
     "South Carolina", "South Dakota", "West Virginia", "Washington, D.C.", "District of Columbia",
 ]  # fmt: skip
 
-_WORD = re.compile(r"[$€£]?[\w'’.\-&]+|[^\w\s]")
+WORD = re.compile(r"[$€£]?[\w'’.\-&]+|[^\w\s]")
 _NUMBER = re.compile(
     r"(?:[$€£]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?)"
     r"(?:\s?(?:%|percent\b|million\b|billion\b|trillion\b|thousand\b|hundred\b))?"
@@ -140,11 +140,20 @@ class Span:
 
 
 @cache
+def countries() -> frozenset[str]:
+    """Countries and regions, lower-cased: babel's English territory names and common short forms."""
+    names = {name.lower() for name in Locale("en").territories.values()}
+    # CLDR now writes "Türkiye"; news still writes Turkey.
+    short = {"us", "u.s.", "usa", "uk", "u.k.", "america", "britain", "england", "scotland", "wales", "turkey"}
+    return frozenset(names | short)
+
+
+@cache
 def _places() -> frozenset[str]:
     """Countries and regions (babel's English territory names), US states, and the cities of the
     time-zone database (``America/New_York`` → New York), lower-cased."""
     names = {name.lower() for name in Locale("en").territories.values()}
-    names |= {"us", "u.s.", "usa", "uk", "u.k.", "america", "britain", "england", "scotland", "wales", "europe"}
+    names |= countries() | {"europe"}
     names |= {state.lower() for state in _US_STATES}
     for zone in zoneinfo.available_timezones():
         names.add(zone.rsplit("/", 1)[-1].replace("_", " ").lower())
@@ -161,16 +170,16 @@ def asked_kind(question: str) -> Kind | None:
     return None
 
 
-def _bare(word: str) -> str:
+def bare(word: str) -> str:
     return word.strip("\"'“”‘’()[]")
 
 
-def _is_capitalised(word: str) -> bool:
+def is_capitalised(word: str) -> bool:
     """A word that may be part of a name: capitalised, not a common capitalised word, and not a
     compound adjective ("Chinese-owned", "Instagram-friendly": a name does not go on in lower case)."""
-    bare = _bare(word)
+    text = bare(word)
     return (
-        bool(bare) and bare[0].isupper() and bare.lower().rstrip(".") not in _NOT_NAMES and not _ADJECTIVE.search(bare)
+        bool(text) and text[0].isupper() and text.lower().rstrip(".") not in _NOT_NAMES and not _ADJECTIVE.search(text)
     )
 
 
@@ -179,20 +188,20 @@ _ADJECTIVE = re.compile(r"-[a-z]")
 
 def _names(sentence: str) -> list[tuple[str, str]]:
     """Runs of capitalised words (with the connectors names keep inside) and the word before each."""
-    words = _WORD.findall(sentence)
+    words = WORD.findall(sentence)
     runs: list[tuple[str, str]] = []
     current: list[str] = []
     before = ""
     for index, word in enumerate(words):
-        if _is_capitalised(word) and not (index == 0 and _bare(word).lower() in _NOT_NAMES):
+        if is_capitalised(word) and not (index == 0 and bare(word).lower() in _NOT_NAMES):
             if not current:
                 before = words[index - 1].lower() if index else ""
-            current.append(_bare(word).removesuffix("'s").removesuffix("’s"))
-            if word.endswith(("'s", "’s")) or (word.endswith(".") and len(_bare(word)) > 3):
+            current.append(bare(word).removesuffix("'s").removesuffix("’s"))
+            if word.endswith(("'s", "’s")) or (word.endswith(".") and len(bare(word)) > 3):
                 runs.append((" ".join(current), before))
                 current = []
             continue
-        if current and word.lower() in _CONNECTORS and index + 1 < len(words) and _is_capitalised(words[index + 1]):
+        if current and word.lower() in _CONNECTORS and index + 1 < len(words) and is_capitalised(words[index + 1]):
             current.append(word)
             continue
         if current:
@@ -209,6 +218,10 @@ def _untitled(name: str) -> str:
     while len(words) > 1 and (words[0].lower().rstrip(".") in _TITLES or words[0].lower() in _CONNECTORS):
         words.pop(0)
     return " ".join(words).strip(" ,")
+
+
+# "the strategic city of Sirte": what follows names a place whatever the gazetteer knows.
+_PLACE_OF = re.compile(r"\b(?:city|town|village|province|region|state|island|port) of\s*$", re.IGNORECASE)
 
 
 def spans(sentence: str) -> list[Span]:
@@ -233,7 +246,7 @@ def spans(sentence: str) -> list[Span]:
         kinds: set[Kind] = {"name"}
         if name.lower() in places or name.lower().removeprefix("the ") in places:
             kinds.add("place")
-        elif before in _PLACE_BEFORE and len(words) <= 3:
+        elif (before in _PLACE_BEFORE and len(words) <= 3) or _PLACE_OF.search(sentence[: max(position, 0)]):
             kinds |= {"place", "organisation"}
         if (
             words[-1].rstrip(".") in _ORGANISATION_WORDS
@@ -273,30 +286,6 @@ def is_circular(sentence: str, question: str, kind: Kind) -> bool:
         return False
     restated = len(words & asked) >= CIRCULAR_COVERAGE * len(asked)
     return restated or len(words - asked) <= max(1, len(words) // 4)
-
-
-_MARKER = re.compile(r"\s*\[\d+\](?:\s*\[\d+\])*")
-
-
-def short_answer(question: str, answer_text: str) -> str | None:
-    """The name, place, number or date that the answer's first sentence gives for ``question``
-    (the first such span it names that the question doesn't), or None when the question's form asks
-    for no such thing or the sentence names none."""
-    kind = asked_kind(question)
-    if kind is None or not answer_text.strip():
-        return None
-    if _DEFINITION.match(question_focus(question).strip()):
-        return None  # "Who is Ibrahim Kalın?" asks for a description, not another person's name
-    first = _MARKER.split(answer_text.strip(), maxsplit=1)[0]
-    found = new_spans(first, question, kind)
-    # A single capitalised word opening the sentence is as often a plain word ("There", "Former") as
-    # a name: any other span is preferred to it.
-    opening = _bare(first.split(maxsplit=1)[0]) if first.split() else ""
-    found.sort(key=lambda span: span == opening)
-    return found[0] if found else None
-
-
-_DEFINITION = re.compile(r"^(?:[Ww]ho|[Ww]hat)\s+(?:is|was|are|were)\s+(?:[A-Z][\w.'’-]*\s*)+\?*$")
 
 
 def lead_sentence(question: str, sentences: list[str], first: int) -> int | None:

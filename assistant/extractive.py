@@ -25,7 +25,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from assistant.answer_kind import Kind, answer_bonus, asked_kind, lead_sentence, short_answer
+from assistant.answer_kind import Kind, answer_bonus, asked_kind, lead_sentence
 from assistant.answerer import AnswerInput
 from assistant.candidates import (
     CORROBORATE,
@@ -39,6 +39,7 @@ from assistant.candidates import (
 from assistant.citations import cite_sentences
 from assistant.lead_story import lead_stories, several_stories_notice, story_of
 from assistant.settings import AssistantSettings
+from assistant.short_answer import short_answer
 from assistant.text import content_words, names_all, question_focus, question_names
 from assistant.types import Answer, AnswerUpdate, not_in_articles
 from index.encoders.floors import floors

@@ -12,8 +12,9 @@ import json
 import pytest
 
 from assistant import Assistant
-from assistant.answer_kind import asked_kind, is_circular, short_answer
+from assistant.answer_kind import asked_kind, is_circular
 from assistant.settings import AssistantSettings
+from assistant.short_answer import short_answer
 from assistant.types import Answer
 from index.build import build_index
 from index.store import ArticleStore
@@ -135,6 +136,10 @@ def test_the_short_answer_is_none_rather_than_a_wrong_name() -> None:
     # A compound adjective is not a name; a plain word opening the sentence yields to a real name.
     assert short_answer("Which app was banned on official phones?", "Chinese-owned TikTok was banned. [1]") == "TikTok"
     assert short_answer("Which planet has the most moons?", "There are now 92 known moons of Jupiter. [1]") == "Jupiter"
+    # A city asked for is not its country; "where" wants the most precise place, gazetteer or not.
+    sirte = "Turkey said forces loyal to Libya's Gen. Khalifa Haftar must withdraw from the city of Sirte. [1]"
+    assert short_answer("Which city must Hafter's forces leave?", sirte) == "Sirte"
+    assert short_answer("Where must Haftar's troops pull out of?", sirte) == "Sirte"
 
 
 def test_short_answer_round_trips_and_answers_stored_before_it_load_without_one() -> None:
