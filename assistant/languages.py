@@ -1,0 +1,96 @@
+"""Which words of a text are its language's function words, for texts not in English.
+
+The answerer ranks sentences partly by the words they share with the question. With a multilingual
+encoder a question may be Spanish and its article English, and then the words a Spanish question
+shares with an English sentence are names and numbers ("Emmy", "Trump", "30"), or by chance its
+own function words: "de", "la", "el" (de Blasio, LA, El Paso), German "die", "von", "der", Turkish
+"ne", "kim". On the dev questions asked off-topic those chance matches gave Spanish questions a
+higher share of shared words (0.20 at the median) than the answerable ones (0.06), which is
+backwards (docs/lab-notes.md, "Every language the encoder reads").
+
+So a text's language is guessed from the frequent-word lists jusText ships for 100 languages
+(jusText comes with trafilatura): among the languages written in the text's script, the one whose
+list holds more of its words than English's lists do. For a text not in English, the words of its
+language's list are its function words, and :mod:`assistant.text` leaves them out like English
+stop words. English text is left as it was: none of the 50 English dev questions nor the 20
+off-topic ones was read as another language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import justext
+
+# jusText's own names for English; everything else is another language.
+_ENGLISH = ("English", "Simple_English")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _script(word: str) -> str:
+    """The script of a word's first letter ("LATIN", "CYRILLIC", ...); "" without a letter."""
+    letter = next((ch for ch in word if ch.isalpha()), "")
+    return unicodedata.name(letter, "").split(" ", 1)[0] if letter else ""
+
+
+# A text is read as another language on two of its words at least: one word ("la", "Trump") says nothing.
+_MIN_VOTES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Lists:
+    english: frozenset[str]  # English's frequent words
+    words: dict[str, frozenset[str]]  # each other language's frequent words
+    voters: dict[tuple[str, str], tuple[str, ...]]  # (script, word) -> the languages a word votes for
+
+
+@lru_cache(maxsize=1)
+def _lists() -> _Lists:
+    """jusText's lists, read once (100 small files), with each word's languages for counting votes fast."""
+    english = frozenset(w for name in _ENGLISH for w in justext.get_stoplist(name) if _WORD.fullmatch(w))
+    words = {
+        name: frozenset(w for w in justext.get_stoplist(name) if _WORD.fullmatch(w))
+        for name in justext.get_stoplists()
+        if name not in _ENGLISH
+    }
+    voters: dict[tuple[str, str], list[str]] = {}
+    for name, listed in words.items():
+        script = Counter(_script(w) for w in listed).most_common(1)[0][0]
+        for word in listed - english:
+            voters.setdefault((script, word), []).append(name)
+    return _Lists(english, words, {key: tuple(names) for key, names in voters.items()})
+
+
+def language_of(words: list[str]) -> str | None:
+    """The language (jusText's name) these lower-cased words are in; ``None`` for English, for a tie
+    with English, or when fewer than two of them are frequent words of one language.
+
+    A word votes for a language, or for English, when only one of the two lists it ("de" is on both:
+    de Blasio). Only languages written in the words' script vote: the lists were made from
+    Wikipedia and some (Marathi, Nepali) hold English words from citations, which outvoted English
+    on 6 of 50 English dev questions until they were left out.
+    """
+    lists = _lists()
+    scripts = Counter(script for script in map(_script, words) if script)
+    if not scripts:
+        return None
+    script = scripts.most_common(1)[0][0]
+    votes: Counter[str] = Counter()
+    for word in words:
+        votes.update(lists.voters.get((script, word), ()))
+    for language, count in votes.most_common(3):
+        # Words both lists hold ("capital", "de" in Spanish and English) vote for neither.
+        english = sum(word in lists.english and word not in lists.words[language] for word in words)
+        if count >= _MIN_VOTES and count > english:
+            return language
+    return None
+
+
+def foreign_function_words(words: list[str]) -> frozenset[str]:
+    """Of these lower-cased words, those on the frequent-word list of their language, when it is not English."""
+    language = language_of(words)
+    return _lists().words[language].intersection(words) if language else frozenset()
