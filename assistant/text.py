@@ -5,9 +5,12 @@ from __future__ import annotations
 import itertools
 import re
 
+from assistant.languages import foreign_function_words
 from index.chunking import split_sentences
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Letters of any script: "şirket" or "Ливия" is one word, not fragments ("irket") that happen to be
+# English letters and match an English sentence by chance.
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _STOPWORDS = frozenset(
     """a an the and or but of to in on at for from by with about as is are was were be been being do does
     did what which who whom whose when where why how that this these those it its their there here than
@@ -19,10 +22,14 @@ _STOPWORDS = frozenset(
 
 def content_word_sequence(text: str) -> list[str]:
     """Lower-cased words minus stop words, in order, with a crude plural strip (Turkey's → turkey)."""
+    raw_words = _WORD.findall(text.lower())
+    # A question in Spanish shares "de" and "la" with English sentences by chance: its own function words
+    # are left out too (assistant.languages).
+    foreign = foreign_function_words(raw_words)
     words = []
-    for raw_word in _WORD.findall(text.lower()):
+    for raw_word in raw_words:
         word = raw_word.removesuffix("'s")
-        if word in _STOPWORDS:
+        if word in _STOPWORDS or raw_word in foreign:
             continue
         words.append(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
     return words

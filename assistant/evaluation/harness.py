@@ -149,6 +149,7 @@ def evaluate_mode(
             QuestionResult(
                 tier=str(question.get("tier", "")),
                 lang=str(question.get("lang", "")),
+                answered=answer.answered,
                 rank=first_hit_rank(ranked[:RANK_DEPTH], question["evidence_doc_ids"]),
                 answer_in_citations=contains_answer(cited, question["answer"]),
                 answer_in_text=contains_answer(answer.text, question["answer"]),
@@ -186,6 +187,7 @@ COLUMNS = (
     "hit@5",
     "hit@10",
     "mrr@10",
+    "answered",
     "answer_in_citations",
     "answer_in_top5",
     "answer_in_text",

@@ -52,6 +52,7 @@ class QuestionResult:
     retrieval_seconds: float
     answer_in_top5: bool = False  # in the top 5 retrieved passages, cited or not: the citations' ceiling
     lang: str = ""  # the language the question was asked in, when the questions say (multilingual runs)
+    answered: bool = True  # False when the answer was "not in the articles"
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -80,6 +81,7 @@ def summarise(results: Sequence[QuestionResult]) -> dict[str, float]:
         "hit@5": share(rank is not None and rank <= 5 for rank in ranks),
         "hit@10": share(rank is not None and rank <= 10 for rank in ranks),
         "mrr@10": round(statistics.fmean(1.0 / rank if rank and rank <= 10 else 0.0 for rank in ranks), 4),
+        "answered": share(r.answered for r in results),
         "answer_in_citations": share(r.answer_in_citations for r in results),
         "answer_in_text": share(r.answer_in_text for r in results),
         "answer_in_top5": share(r.answer_in_top5 for r in results),

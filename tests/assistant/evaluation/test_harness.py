@@ -9,7 +9,17 @@ from assistant.evaluation.harness import main
 from assistant.retrieval import MODES
 from tests.corpus_factory import write_corpus
 
-METRICS = {"hit@1", "hit@5", "hit@10", "mrr@10", "answer_in_citations", "answer_in_text", "p50_seconds", "p95_seconds"}
+METRICS = {
+    "hit@1",
+    "hit@5",
+    "hit@10",
+    "mrr@10",
+    "answered",
+    "answer_in_citations",
+    "answer_in_text",
+    "p50_seconds",
+    "p95_seconds",
+}
 
 
 def test_harness_reports_every_mode_with_and_without_dates(tmp_path: Path, capsys, monkeypatch) -> None:

