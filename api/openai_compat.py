@@ -98,8 +98,13 @@ class _Reply:
 
 
 def _extras(answer: Answer) -> dict[str, Any]:
-    """What no OpenAI field holds: the structured citations, and whether the articles answered at all."""
-    return {"citations": [citation.to_dict() for citation in answer.citations], "answered": answer.answered}
+    """What no OpenAI field holds: the structured citations, whether the articles answered at all, and
+    the short answer (the name, number or place the first cited sentence gives; null when none)."""
+    return {
+        "citations": [citation.to_dict() for citation in answer.citations],
+        "answered": answer.answered,
+        "short_answer": answer.short_answer,
+    }
 
 
 def _event(data: dict[str, Any]) -> str:

@@ -20,6 +20,7 @@ from assistant.history import message_text
 from assistant.types import Filters
 
 MAX_SEARCH_K = 50  # as many passages as one search contributes by default (ASSISTANT_CANDIDATES)
+MAX_STORY_ARTICLES = 200  # a page of a story's articles: a fortnight of one event from every outlet
 
 
 class Dated(BaseModel):
@@ -66,6 +67,17 @@ class Sanitizable(BaseModel):
     """Whether the answer's article text comes sanitised (:mod:`api.untrusted`) or verbatim."""
 
     sanitize: bool = Field(default=False, description=SANITIZE)
+
+
+class StoryRequest(Sanitizable):
+    """``POST /api/story``: the articles of the story a citation names (its ``story_id``), oldest
+    first, a page at a time (a citation lists only the first few)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    story_id: str = Field(min_length=1, max_length=100, description="a citation's story_id")
+    offset: int = Field(default=0, ge=0, description="articles to skip, oldest first")
+    limit: int = Field(default=50, ge=1, le=MAX_STORY_ARTICLES, description="articles to return at most")
 
 
 class Message(BaseModel):

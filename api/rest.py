@@ -10,6 +10,8 @@ Routes (all JSON; :mod:`server.serve` mounts the chat at ``/`` of the same app):
 - ``POST /api/conversations`` → ``{"conversation_id"}``: follow-ups by id (:mod:`assistant.conversations.book`).
 - ``POST /api/search``: ``{"query", "k"?, filters}`` → ``{"query", "passages": [...]}``.
 - ``POST /api/brief``: ``{"topic"?, "kind"?, "as_of"?, "since"?, "until"?, "sources"?}`` → an answer.
+- ``POST /api/story``: ``{"story_id", "offset"?, "limit"?}`` → the articles of the story a citation
+  names (a citation lists only the first five), oldest first, and the story it follows, if any.
 - ``GET /v1/models``, ``POST /v1/chat/completions``: OpenAI-compatible (:mod:`api.openai_compat`).
 - ``POST /mcp``: the MCP server (:mod:`api.mcp_tools`); ``GET /mcp`` is 405, as the MCP spec allows
   a server that pushes nothing (it is stateless and answers in JSON): an event stream opened there
@@ -40,8 +42,8 @@ from api.errors import INTERNAL_ERROR, LastResort, error_response, install_error
 from api.login import RequireLogin
 from api.mcp_tools import mcp_server
 from api.openai_compat import openai_router
-from api.requests import AskRequest, BriefRequest, SearchRequest
-from api.schema import AnswerOut, ConversationOut, ErrorOut, SearchOut, errors
+from api.requests import AskRequest, BriefRequest, SearchRequest, StoryRequest
+from api.schema import AnswerOut, ConversationOut, ErrorOut, SearchOut, StoryOut, errors
 from api.service import AnsweringService, answer_dict
 from api.untrusted import sanitize_text, sanitized
 from assistant.types import Answer
@@ -170,6 +172,18 @@ def _add_routes(app: FastAPI, service: AnsweringService) -> None:
         text, untrusted, unless ``"sanitize": true``)."""
         topic = service.question_text(request.topic, "topic") if request.topic.strip() else ""
         return answer_dict(await service.brief(request.kind, topic, request.filters()), sanitize=request.sanitize)
+
+    @app.post(
+        "/api/story",
+        tags=["passages"],
+        response_model=None,
+        responses={200: {"model": StoryOut}, **BODY_ERRORS, **errors(ErrorOut, 404)},
+    )
+    async def story(request: StoryRequest) -> dict[str, Any]:
+        """All the articles of a story a citation names (``story_id``), a page at a time, oldest first
+        (titles and sources are article text, untrusted, unless ``"sanitize": true``)."""
+        found = await service.story(request.story_id, request.offset, request.limit)
+        return sanitized(found) if request.sanitize else found
 
 
 def _line(data: dict[str, Any]) -> str:

@@ -46,6 +46,16 @@ class MemberOut(_Open):
     url: str = Field(default="", description=UNTRUSTED_URL)
 
 
+class StoryOut(_Open):
+    """A story's articles, oldest first, from ``offset``: what ``POST /api/story`` answers."""
+
+    story_id: str
+    articles: int = Field(description="how many articles the story has")
+    follows: str = Field(default="", description="the earlier story this one continues ('' when none)")
+    offset: int
+    members: list[MemberOut] = Field(description="at most the limit asked for, oldest first")
+
+
 class CitationOut(_Open):
     """Passage ``[n]`` of the answer and the article it comes from."""
 
@@ -59,8 +69,15 @@ class CitationOut(_Open):
     score: float
     also_published_by: list[CopyOut] = []
     language: str = ""
-    story: list[MemberOut] = []
-    story_outlets: int = 0
+    story: list[MemberOut] = Field(
+        default=[], description="the first few (at most five) other articles of the cited article's story"
+    )
+    story_outlets: int = Field(default=0, description="how many outlets reported the story, this one included")
+    story_articles: int = Field(default=0, description="how many other articles the story has, listed or not")
+    story_id: str = Field(
+        default="",
+        description="the story's id ('' when the article is in none): POST /api/story lists all its articles",
+    )
 
 
 class NewsSentenceOut(_Open):
@@ -90,6 +107,12 @@ class AnswerOut(_Open):
     question: str = Field(description="the question as it was answered (cleaned)")
     answer: str = Field(description="The answer with its [n] markers. It quotes the articles: " + UNTRUSTED)
     answered: bool = Field(description="false when the articles do not cover the question")
+    short_answer: str | None = Field(
+        default=None,
+        description="the name, place, number or date the answer's first cited sentence gives for what the "
+        "question asks (who, where, how many, when, which company...), quoted from it; null when the question "
+        "asks for no such thing or the sentence names none, and for refusals and briefings. " + UNTRUSTED,
+    )
     backend: str
     fallback: bool
     removed: list[str] = Field(description="a model's sentences no passage supported. " + UNTRUSTED)

@@ -127,6 +127,25 @@ class AnsweringService:
         """A briefing, timeline or comparison (``Assistant.shaped``) in a worker thread."""
         return await anyio.to_thread.run_sync(self.assistant.shaped, kind, topic, filters, limiter=self.limiter)
 
+    async def story(self, story_id: str, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """The articles of story ``story_id`` from ``offset`` (at most ``limit``), oldest first;
+        404 when no indexed article is in it."""
+        groups = self.assistant.store.story_groups
+
+        def read() -> tuple[list[Any], dict[str, str]]:
+            return groups.members(story_id), groups.follows_of([story_id])
+
+        members, follows = await anyio.to_thread.run_sync(read, limiter=self.limiter)
+        if not members:
+            raise ApiError(404, f"no story {story_id!r}: take a story_id from a citation of an answer")
+        return {
+            "story_id": story_id,
+            "articles": len(members),
+            "follows": follows.get(story_id, ""),
+            "offset": offset,
+            "members": [dataclasses.asdict(member) for member in members[offset : offset + limit]],
+        }
+
 
 def passage_dict(rank: int, document: Document) -> dict[str, Any]:
     """A retrieved passage as JSON: where it comes from, its text, and how well it matched."""

@@ -4,7 +4,8 @@
 ``python -m assistant brief [TOPIC] [--since DAY] [--until DAY] [--source NAME]`` (a cited briefing),
 ``timeline TOPIC`` and ``compare TOPIC`` (how outlets reported it), with the same filters as ``ask``.
 ``ask`` recognises these requests in words too ("What happened this week?"). ``--json`` prints
-``Answer.to_dict()``: a briefing's, timeline's or comparison's ``items`` with it.
+``Answer.to_dict()``: a briefing's, timeline's or comparison's ``items`` with it, and an answer's
+``short_answer`` (also the first line of the plain output, "Short answer: Emmanuel Macron [1]").
 ``follow add|list|check|remove``: followed questions, asked again after each index update
 (:mod:`assistant.following.cli`).
 """
@@ -64,6 +65,9 @@ def render(answer: Answer) -> str:
     """The answer, then its sources, for a terminal: a briefing, timeline or comparison written from
     its items (plain, one line each), never from parsing its text."""
     lines = [news_text(answer.heading, answer.items, answer.kind) if answer.items else answer.text]
+    if answer.short_answer:  # cited as its sentence, the answer's first, which is numbered first
+        cite = f" [{answer.citations[0].n}]" if answer.citations else ""
+        lines.insert(0, f"Short answer: {answer.short_answer}{cite}")
     if answer.notice:
         lines.append(f"({answer.notice})")
     if answer.citations:

@@ -10,7 +10,7 @@ that only has ``invoke`` is wrapped by :func:`as_answerer`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Protocol, TypedDict, runtime_checkable
+from typing import Any, NotRequired, Protocol, TypedDict, runtime_checkable
 
 from langchain_core.documents import Document
 
@@ -18,10 +18,13 @@ from assistant.types import Answer, AnswerUpdate
 
 
 class AnswerInput(TypedDict):
-    """The question as retrieval understood it (follow-ups made standalone) and its ranked passages."""
+    """The question as retrieval understood it (follow-ups made standalone) and its ranked passages;
+    ``stories``: those the conversation was about (a follow-up's previous answer), told first when
+    the passages include them (:mod:`assistant.lead_story`)."""
 
     question: str
     passages: list[Document]
+    stories: NotRequired[tuple[str, ...]]
 
 
 @runtime_checkable

@@ -16,6 +16,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from assistant.text import content_words
+from index.chunking import split_sentences
 
 # A question that leans on the previous turn: opens with a connective, or points back with a pronoun.
 _CONNECTIVE_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|what else)\b", re.IGNORECASE)
@@ -25,6 +26,8 @@ _POINTING_WORD = re.compile(
 _MAX_CARRIED_TERMS = 8
 _TURNS_LOOKED_BACK = 2
 _ASSISTANT_CHARS = 400  # of an earlier answer shown to the rewriting model: its gist
+_MARKERS = re.compile(r"\s*(?:\[\d+\])+")
+_MIN_QUOTED_CHARS = 25  # shorter "sentences" (a stray heading) say little about where they come from
 
 
 def history_turns(history: Sequence[Any] | None) -> list[dict[str, str]]:
@@ -90,6 +93,17 @@ def with_previous_terms(question: str, turns: Sequence[dict[str, str]]) -> str:
     if not carried:
         return question
     return f"{question} ({' '.join(carried[:_MAX_CARRIED_TERMS])})"
+
+
+def previous_answer_sentences(turns: Sequence[dict[str, str]], limit: int = 3) -> list[str]:
+    """The first sentences of the last answer, citation markers dropped: what it quoted, so that
+    a follow-up can find the story it told (:func:`assistant.lead_story.stories_quoted`)."""
+    answers = [turn["content"] for turn in turns if turn["role"] == "assistant"]
+    if not answers:
+        return []
+    text = " ".join(_MARKERS.sub(" ", answers[-1]).split())
+    sentences = [" ".join(text[start:end].split()) for start, end in split_sentences(text)]
+    return [sentence for sentence in sentences if len(sentence) >= _MIN_QUOTED_CHARS][:limit]
 
 
 def _ordered_content_words(text: str) -> list[str]:

@@ -26,6 +26,8 @@ from functools import lru_cache
 
 import justext
 
+from index.folding import fold_key
+
 # jusText's own names for English; everything else is another language.
 _ENGLISH = ("English", "Simple_English")
 _WORD = re.compile(r"[^\W_]+")
@@ -48,15 +50,17 @@ class _Lists:
     voters: dict[tuple[str, str], tuple[str, ...]]  # (script, word) -> the languages a word votes for
 
 
+def _folded(name: str) -> frozenset[str]:
+    """A jusText list folded as the words it is compared with are (:func:`index.folding.fold_key`):
+    Spanish "qué" and "más" are a question's "que" and "mas", Turkish "için" its "icin"."""
+    return frozenset(fold_key(w) for w in justext.get_stoplist(name) if _WORD.fullmatch(w))
+
+
 @lru_cache(maxsize=1)
 def _lists() -> _Lists:
     """jusText's lists, read once (100 small files), with each word's languages for counting votes fast."""
-    english = frozenset(w for name in _ENGLISH for w in justext.get_stoplist(name) if _WORD.fullmatch(w))
-    words = {
-        name: frozenset(w for w in justext.get_stoplist(name) if _WORD.fullmatch(w))
-        for name in justext.get_stoplists()
-        if name not in _ENGLISH
-    }
+    english = frozenset().union(*map(_folded, _ENGLISH))
+    words = {name: _folded(name) for name in justext.get_stoplists() if name not in _ENGLISH}
     voters: dict[tuple[str, str], list[str]] = {}
     for name, listed in words.items():
         script = Counter(_script(w) for w in listed).most_common(1)[0][0]
@@ -66,8 +70,9 @@ def _lists() -> _Lists:
 
 
 def language_of(words: list[str]) -> str | None:
-    """The language (jusText's name) these lower-cased words are in; ``None`` for English, for a tie
-    with English, or when fewer than two of them are frequent words of one language.
+    """The language (jusText's name) these folded words (:func:`index.folding.fold_key`) are in;
+    ``None`` for English, for a tie with English, or when fewer than two of them are frequent words
+    of one language.
 
     A word votes for a language, or for English, when only one of the two lists it ("de" is on both:
     de Blasio). Only languages written in the words' script vote: the lists were made from
@@ -91,6 +96,6 @@ def language_of(words: list[str]) -> str | None:
 
 
 def foreign_function_words(words: list[str]) -> frozenset[str]:
-    """Of these lower-cased words, those on the frequent-word list of their language, when it is not English."""
+    """Of these folded words, those on the frequent-word list of their language, when it is not English."""
     language = language_of(words)
     return _lists().words[language].intersection(words) if language else frozenset()

@@ -11,8 +11,8 @@ Modes (``ASSISTANT_RETRIEVAL_MODE``):
 Every mode then applies the date prior (articles near the reference date first, those after it
 last) and keeps at most ``per_article`` passages per article, so one long article doesn't fill
 every slot. Each returned ``Document`` carries ``metadata["similarity"]`` (cosine to the
-question, what the answerer's relevance gate reads) and ``metadata["score"]`` (the final rank
-score).
+question, what the answerer's relevance gate reads), ``metadata["score"]`` (the final rank
+score) and ``metadata["story_id"]`` (its article's story, what the answerer keeps to).
 
 >>> retriever = PassageRetriever.from_settings(store, settings)  # doctest: +SKIP
 >>> retriever.invoke("what does Turkey demand in Libya", filters=Filters(as_of=date(2020, 6, 30)))  # doctest: +SKIP
@@ -33,6 +33,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.dates import DateWindow, last_day_as_of, parse_iso, recency_prior, window_from_question
+from assistant.lead_story import with_story_ids
 from assistant.rerank import Candidate, Reranker
 from assistant.settings import AssistantSettings, RetrievalMode
 from assistant.types import Filters
@@ -84,7 +85,8 @@ class PassageRetriever(BaseRetriever):
         grace = self.settings.future_grace_days
         not_after = last_day_as_of(filters.as_of, grace) if filters.as_of else None
         asked = window_from_question(question, reference)
-        return self._ranked(question, reference, filters.chunk_filter(), asked=asked, not_after=not_after)
+        ranked = self._ranked(question, reference, filters.chunk_filter(), asked=asked, not_after=not_after)
+        return with_story_ids(ranked, self.store.story_groups.stories_of)
 
     def _ranked(
         self,

@@ -23,7 +23,14 @@ from langchain_core.output_parsers import StrOutputParser
 from assistant.answerer import Answerer, AnswerInput, InvokeOnly, as_answerer, final_answer
 from assistant.dates import DateWindow
 from assistant.extractive import extractive_answerer
-from assistant.history import as_messages, history_turns, looks_like_followup, with_previous_terms
+from assistant.history import (
+    as_messages,
+    history_turns,
+    looks_like_followup,
+    previous_answer_sentences,
+    with_previous_terms,
+)
+from assistant.lead_story import stories_quoted
 from assistant.llm.answerer import GroundedLLMAnswerer
 from assistant.llm.backends import backend_name, chat_model_for
 from assistant.llm.prompts import CONDENSE_PROMPT
@@ -151,6 +158,8 @@ class Assistant:
             return
         standalone = self.standalone_question(cleaned.text, history)
         inputs = AnswerInput(question=standalone, passages=self.retriever.search(standalone, filters))
+        if standalone != cleaned.text:  # a follow-up stays in the story it was about, when it is retrieved
+            inputs["stories"] = stories_quoted(self.store, previous_answer_sentences(history_turns(history)))
         for update in self.answerer.updates(inputs):
             if isinstance(update, Answer):
                 notice = " ".join(part for part in (cleaned.notice, update.notice) if part)

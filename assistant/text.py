@@ -5,11 +5,15 @@ from __future__ import annotations
 import itertools
 import re
 
+from langchain_core.documents import Document
+
 from assistant.languages import foreign_function_words
 from index.chunking import split_sentences
+from index.folding import fold_key
 
-# Letters of any script: "şirket" or "Ливия" is one word, not fragments ("irket") that happen to be
-# English letters and match an English sentence by chance.
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+# Letters of any script: "Ливия" is one word, not dropped, and a Latin word keeps its letters once folded
+# ("şirket" → "sirket", not the fragment "irket" that happens to be English letters).
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _STOPWORDS = frozenset(
     """a an the and or but of to in on at for from by with about as is are was were be been being do does
@@ -21,8 +25,12 @@ _STOPWORDS = frozenset(
 
 
 def content_word_sequence(text: str) -> list[str]:
-    """Lower-cased words minus stop words, in order, with a crude plural strip (Turkey's → turkey)."""
-    raw_words = _WORD.findall(text.lower())
+    """Lower-cased words minus stop words, in order, with a crude plural strip (Turkey's → turkey).
+
+    Folded as keyword search folds them (:func:`index.folding.fold_key`): "Kalin" in a question is
+    the article's "Kalın", "Zelenskyy’s" its "Zelensky's".
+    """
+    raw_words = _WORD.findall(fold_key(text))
     # A question in Spanish shares "de" and "la" with English sentences by chance: its own function words
     # are left out too (assistant.languages).
     foreign = foreign_function_words(raw_words)
@@ -38,6 +46,17 @@ def content_word_sequence(text: str) -> list[str]:
 def content_words(text: str) -> set[str]:
     """The distinct words of :func:`content_word_sequence`."""
     return set(content_word_sequence(text))
+
+
+def question_names(question: str) -> set[str]:
+    """The content words of the question's capitalised words ("Who is Ibrahim Kalin?" → ibrahim, kalin)."""
+    return content_words(" ".join(_CAPITALISED.findall(question)))
+
+
+def names_all(names: set[str], passage: Document) -> bool:
+    """Whether the passage (title and text) holds every one of ``names``, folded: "Kalin" is its "Kalın"."""
+    text = f"{passage.metadata.get('title', '')} {passage.page_content}"
+    return bool(names) and names <= content_words(text)
 
 
 def content_phrases(text: str) -> set[tuple[str, str]]:

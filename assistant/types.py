@@ -30,8 +30,10 @@ class Citation:
     score: float
     also_published_by: tuple[Copy, ...] = ()  # other outlets' copies of the same story, not indexed again
     language: str = ""  # ISO 639-1 of the article, when known: the passage is quoted in its own words
-    story: tuple[Member, ...] = ()  # the other articles of its story (index.stories.groups), other outlets first
+    story: tuple[Member, ...] = ()  # the first few other articles of its story (assistant.stories_shown)
     story_outlets: int = 0  # how many outlets reported the story, this one included (0: not known)
+    story_articles: int = 0  # how many other articles its story has (``story`` lists at most five)
+    story_id: str = ""  # its story (index.stories.groups): where the other articles can be read
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,6 +50,8 @@ class Answer:
     lists the model's sentences that no cited passage supported, and ``notice`` says what happened.
     A briefing, timeline or comparison carries its content as data in ``items`` under ``heading``
     (:mod:`assistant.news.items`): ``text`` is then only their plain rendering, never parsed back.
+    ``short_answer`` is the name, place, number or date the first cited sentence gives for what the
+    question asks (:mod:`assistant.answer_kind`); None when it names none, and for refusals and news.
     """
 
     question: str
@@ -61,6 +65,7 @@ class Answer:
     kind: str = "answer"  # or the shape of news asked for: "briefing", "timeline", "comparison"
     items: tuple[NewsItem, ...] = ()  # a briefing's stories, a timeline's entries, a comparison's claims
     heading: str = ""  # the line that opens the items ("The news, 1 March 2024 to 7 March 2024, …:")
+    short_answer: str | None = None  # "Emmanuel Macron": a span of the answer's first sentence
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Answer:
@@ -85,6 +90,7 @@ class Answer:
             kind=data.get("kind", "answer"),
             items=tuple(NewsItem.from_dict(raw) for raw in data.get("items", ())),
             heading=data.get("heading", ""),
+            short_answer=data.get("short_answer"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,6 +98,7 @@ class Answer:
             "question": self.question,
             "answer": self.text,
             "answered": self.answered,
+            "short_answer": self.short_answer,
             "backend": self.backend,
             "fallback": self.fallback,
             "removed": list(self.removed),

@@ -14,8 +14,8 @@ never from its text: an HTML block of numbered stories with bold titles, dated e
 section heads and bullets, each title, outlet and sentence HTML-escaped, so a title holding ``**`` or
 ``<b>`` shows as those characters. (An answer stored before items is shown escaped whole, as an answer.)
 
-A source whose article belongs to a story several outlets reported says so, and lists the story's
-other articles, folded, each linked to its address when it is http(s).
+A source whose article belongs to a story several outlets reported says so, and lists the first few
+of the story's other articles, folded, each linked to its address when it is http(s), and how many more.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def render_answer(answer: Answer, article_text: ArticleText | None = None, key: 
             escape_markdown(text),
         )
 
-    text = news_html(answer, lambda n: _chip(key, n, titles.get(n, ""))) if answer.items else cited(answer.text)
+    text = news_html(answer, lambda n: _chip(key, n, titles.get(n, ""))) if answer.items else _marked(answer, cited)
     blocks = [text]
     if answer.notice:
         blocks += ["", f"*{escape_markdown(answer.notice)}*"]
@@ -82,6 +82,22 @@ def render_answer(answer: Answer, article_text: ArticleText | None = None, key: 
     sources.append("</div>")
     blocks += ["", "\n".join(sources)]
     return "\n".join(blocks)
+
+
+def _marked(answer: Answer, cited: Callable[[str], str]) -> str:
+    """The answer's text through ``cited``, its short answer highlighted where its first sentence says it.
+
+    The mark wraps the words in place, so the answer reads as before (and :func:`chat.history.reply_gist`
+    gives the model the same text), the sentence's ``[n]`` still after it.
+    """
+    text, short = answer.text, answer.short_answer
+    first_marker = text.find("[")
+    at = text.find(short, 0, first_marker if first_marker >= 0 else len(text)) if short else -1
+    if not short or at < 0:
+        return cited(text)
+    label = html.escape(f"Short answer: {short}", quote=True)
+    mark = f'<mark class="short-answer" title="{label}">{cited(short)}</mark>'
+    return cited(text[:at]) + mark + cited(text[at + len(short) :])
 
 
 def by_article(citations: list[Citation]) -> list[list[Citation]]:
@@ -224,7 +240,8 @@ def _also_published_by(citation: Citation) -> str:
 
 
 def _story(citation: Citation) -> str:
-    """How many outlets reported the story and, folded, its other articles, each linked when it has an address."""
+    """How many outlets reported the story and, folded, the first few of its other articles, each
+    linked when it has an address, and how many more there are ("and 110 more")."""
     said = f"{citation.story_outlets} outlets reported this story" if citation.story_outlets > 1 else ""
     if not citation.story:
         return f'<p class="story-outlets">{said}</p>'
@@ -236,7 +253,10 @@ def _story(citation: Citation) -> str:
             name = f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{name}</a>'
         facts = " · ".join(html.escape(part) for part in (member.source, member.date) if part)
         items.append(f"<li>{name}" + (f' <span class="source-facts">— {facts}</span>' if facts else "") + "</li>")
-    more = "1 more article" if len(citation.story) == 1 else f"{len(citation.story)} more articles"
+    count = max(citation.story_articles, len(citation.story))  # answers stored before the count listed all
+    if count > len(citation.story):
+        items.append(f'<li class="story-more">and {count - len(citation.story):,} more</li>')
+    more = "1 more article" if count == 1 else f"{count:,} more articles"
     label = f"{said} ({more})" if said else f"{more} on this story"
     return (
         f'<details class="story-outlets"><summary>{label}</summary>'

@@ -1,5 +1,6 @@
-"""Command line: ``python -m index build [PATH ...] [--db DIR] [--prune] [--rebuild]``, ``watch DIR``, ``stats``
-and ``extract PATH... [--json]`` (what would be indexed from files, nothing indexed)."""
+"""Command line: ``python -m index build [PATH ...] [--db DIR] [--prune] [--rebuild]``, ``watch DIR``, ``stats``,
+``refold`` (the keyword index written again, folded) and ``extract PATH... [--json]`` (what would be indexed from
+files, nothing indexed)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from index.articles import Article, LoadError
 from index.build import BuildReport, build_index
 from index.errors import MissingInputError, run_command
+from index.folding import FOLDING
 from index.settings import IndexSettings
 from index.sources import web_commands
 from index.sources.fetching import FetchError, WebClient
@@ -50,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", metavar="PATH", help="article files (.html, .txt, .jsonl...) or URLs")
     extract.add_argument("--json", action="store_true", help="print JSON Lines, one article a line")
     web_commands.add_commands(commands)
+    refold = commands.add_parser(
+        "refold", help="write the keyword index again from the index's texts, names folded (nothing embedded)"
+    )
+    refold.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
     stats = commands.add_parser("stats", help="what the index holds")
     stats.add_argument("--db", type=Path, help="Chroma folder")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -67,15 +73,14 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "extract":
         return _extract(args)
     settings = IndexSettings(db_path=args.db) if args.db else IndexSettings()
-    if args.command == "build":
-        return _build(settings, args)
-    if args.command == "watch":
-        return _watch(settings, args)
-    if args.command == "fetch":
-        return web_commands.fetch(settings, args)
-    if args.command == "follow":
-        return web_commands.follow(settings, args)
-    return _stats(settings, args)
+    command = {
+        "build": _build,
+        "watch": _watch,
+        "fetch": web_commands.fetch,
+        "follow": web_commands.follow,
+        "refold": _refold,
+    }.get(args.command, _stats)
+    return command(settings, args)
 
 
 def _build(settings: IndexSettings, args: argparse.Namespace) -> int:
@@ -174,6 +179,17 @@ def _article_text(article: Article) -> str:
     header += [f"authors:  {', '.join(article.authors) or '-'}", f"source:   {article.source or '-'}"]
     header += [f"url:      {article.url or '-'}", f"language: {article.language or '-'}"]
     return "\n".join(header) + f"\n\n{article.text}\n"
+
+
+def _refold(settings: IndexSettings, args: argparse.Namespace) -> int:
+    """The keyword index written again in today's folding (a local one already was, when it was opened)."""
+    store = ArticleStore.open(settings)
+    if store.keyword_index.folding() == FOLDING:
+        print(f"keyword index: folded ({FOLDING}), {store.keyword_index.count()} chunks")
+        return 0
+    chunks = store.refold_keyword_index()
+    print(f"keyword index: {chunks} chunks written again, folded ({FOLDING})")
+    return 0
 
 
 def _stats(settings: IndexSettings, args: argparse.Namespace) -> int:

@@ -48,6 +48,8 @@ def test_index_build_summary_then_ask_json(tmp_path: Path) -> None:
         "language",
         "story",
         "story_outlets",
+        "story_articles",
+        "story_id",
     }
     assert citation["n"] == 1 and citation["date"] == "2020-06-20"
     assert payload["kind"] == "answer"

@@ -6,7 +6,9 @@
 Indexes the corpus into ``--db`` (incrementally: a second run embeds nothing), then asks every
 question with its text only, once without a date and once with ``as_of`` = its question date, in
 every mode, and reports hit@1/5/10 and MRR@10 (article level), the share of questions whose cited
-passages or answer text contain the gold answer, and p50/p95 seconds per question. ``--limit N``
+passages or answer text contain the gold answer, the share whose short answer is the gold answer
+(``short_answer_exact``, normalised), whether answers stay in the evidence's story
+(:mod:`assistant.evaluation.story_metrics`), and p50/p95 seconds per question. ``--limit N``
 takes the first N questions; ``--articles M`` indexes only their evidence plus M other articles,
 for quick checks (figures from such runs are optimistic: fewer distractors).
 """
@@ -26,7 +28,15 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.answerer import AnswerInput
-from assistant.evaluation.metrics import QuestionResult, article_ranking, by_tier, contains_answer, first_hit_rank
+from assistant.evaluation.metrics import (
+    QuestionResult,
+    article_ranking,
+    by_tier,
+    contains_answer,
+    first_hit_rank,
+    short_answer_matches,
+)
+from assistant.evaluation.story_metrics import story_outcome
 from assistant.extractive import extractive_answerer
 from assistant.retrieval import MODES, PassageRetriever
 from assistant.settings import AssistantSettings
@@ -137,7 +147,8 @@ def evaluate_mode(
     results = []
     label = f"{mode}{'+asof' if dated else ''}"
     for question in tqdm(questions, desc=label, unit=" q", disable=not show_progress):
-        as_of = date.fromisoformat(parse_date(question["question_date"]) or "") if dated else None
+        asked = date.fromisoformat(parse_date(question["question_date"]) or "")
+        as_of = asked if dated else None
         started = time.perf_counter()
         passages = retriever.search(question["question"], Filters(as_of=as_of))
         retrieved = time.perf_counter()
@@ -145,17 +156,22 @@ def evaluate_mode(
         finished = time.perf_counter()
         ranked = article_ranking(str(p.metadata.get("article_id")) for p in passages)
         cited = " ".join(c.passage for c in answer.citations)
+        stories = story_outcome(answer, question["evidence_doc_ids"], asked, store.story_groups.stories_of)
         results.append(
             QuestionResult(
                 tier=str(question.get("tier", "")),
                 lang=str(question.get("lang", "")),
-                answered=answer.answered,
                 rank=first_hit_rank(ranked[:RANK_DEPTH], question["evidence_doc_ids"]),
                 answer_in_citations=contains_answer(cited, question["answer"]),
                 answer_in_text=contains_answer(answer.text, question["answer"]),
                 answer_in_top5=contains_answer(" ".join(p.page_content for p in passages[:5]), question["answer"]),
+                short_answer_exact=short_answer_matches(answer.short_answer, question["answer"]),
                 seconds=finished - started,
                 retrieval_seconds=retrieved - started,
+                answered=answer.answered,
+                first_sentence_in_story=stories.first_sentence_in_story,
+                one_story=stories.one_story,
+                older_story=stories.older_story,
             )
         )
     return results
@@ -187,10 +203,14 @@ COLUMNS = (
     "hit@5",
     "hit@10",
     "mrr@10",
-    "answered",
     "answer_in_citations",
     "answer_in_top5",
     "answer_in_text",
+    "answered",
+    "first_sentence_in_story",
+    "one_story",
+    "older_story",
+    "short_answer_exact",
     "p50_seconds",
     "p95_seconds",
 )

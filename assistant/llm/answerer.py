@@ -25,6 +25,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant.answerer import AnswerInput
 from assistant.extractive import ExtractiveAnswerer
+from assistant.lead_story import same_stories
 from assistant.llm.grounding import check_answer
 from assistant.llm.prompts import ANSWER_PROMPT, format_passages
 from assistant.types import Answer, AnswerUpdate, not_in_articles
@@ -70,7 +71,9 @@ class GroundedLLMAnswerer(Runnable[AnswerInput, Answer]):
         if not extractive.answered:
             yield dataclasses.replace(extractive, backend=self.backend)
             return
-        shown, model_view = self.shown_passages(question, input["passages"])
+        # The model reads the story (or stories) the extractive answer tells: one story per answer.
+        told = same_stories(input["passages"], {c.article_id for c in extractive.citations})
+        shown, model_view = self.shown_passages(question, told)
         draft = ""
         try:
             for chunk in self.chain.stream({"question": question, "passages": format_passages(model_view)}, config):

@@ -25,6 +25,7 @@ from assistant.citations import MARKER, cite_sentences
 from assistant.text import content_words
 from assistant.types import Citation
 from index.chunking import split_sentences
+from index.folding import fold, fold_key
 
 SentenceVectors = Callable[[list[str]], np.ndarray]
 
@@ -146,9 +147,9 @@ def _support_matrix(
         offset += len(sentences)
         passage_text = f"{passage.metadata.get('title', '')} {passage.page_content}"
         passage_words = content_words(passage_text)
-        passage_lower = passage_text.lower()
+        passage_lower = fold_key(passage_text)  # "Kalin" in a claim is the passage's "Kalın"
         for i, claim in enumerate(claims):
-            names = (name.lower().removesuffix("'s").rstrip(",.") for name in _NAME_OR_NUMBER.findall(claim))
+            names = (name.lower().removesuffix("'s").rstrip(",.") for name in _NAME_OR_NUMBER.findall(fold(claim)))
             if any(name not in passage_lower for name in names):
                 continue  # support stays 0: it names what the passage does not
             words = content_words(claim)

@@ -16,7 +16,9 @@ no sentence repeats one told for an earlier story. The second sentence comes fro
 article because an article does not say its own lead twice, while two outlets' leads do, in words
 too different to tell apart ("the council voted to build a tram line" / "councillors backed plans
 for a tram"): the two most central sentences of a story were, more often than not, one event told
-twice. Other outlets saying the same are cited beside the sentence instead.
+twice. Other outlets saying the same are cited beside the sentence instead. The item's title is
+the title of the article its first sentence is quoted from: the title and the sentence under it are
+one article's, whatever the story's size.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ def brief(context: NewsContext, request: NewsRequest, reference: date, max_items
     for story in stories:
         story_sentences = [s for m in chosen[story.story_id] for s in by_article.get(m.article_id, [])]
         if context.writer is not None and (written := _written(context, story, story_sentences)):
-            items.append(_item(story, outlets_of[story.story_id], written(citer)))
+            title, tell = written
+            items.append(_item(story, outlets_of[story.story_id], tell(citer), title))
             by_model += 1
             continue
         picked = _tell(story_sentences, idf, avoid=told)
@@ -92,7 +95,7 @@ def brief(context: NewsContext, request: NewsRequest, reference: date, max_items
             NewsSentence(s.text, () if n + 1 < len(picked) and marks[n] == marks[n + 1] else marks[n])
             for n, s in enumerate(picked)
         )
-        items.append(_item(story, outlets_of[story.story_id], body))
+        items.append(_item(story, outlets_of[story.story_id], body, _title(picked[0].passage, story)))
     if not items:
         return nothing_found("", "briefing", f"No indexed article{about} dated {period.label()} could be quoted.")
     heading = f"The news{about}, {period.label()}, most widely reported first:"
@@ -118,20 +121,33 @@ def brief(context: NewsContext, request: NewsRequest, reference: date, max_items
     )
 
 
-def _item(story: Story, outlets: tuple[str, ...], sentences: tuple[NewsSentence, ...]) -> NewsItem:
-    return NewsItem("story", sentences, story.title, outlets, story.outlets, story.first_date, story.last_date)
+def _item(story: Story, outlets: tuple[str, ...], sentences: tuple[NewsSentence, ...], title: str) -> NewsItem:
+    return NewsItem("story", sentences, title, outlets, story.outlets, story.first_date, story.last_date)
+
+
+def _title(passage: Document, story: Story) -> str:
+    """An item's title: that of the article its first sentence is quoted from (or cited to), so the
+    title and the sentence under it are one article's. The story's first article's title was shown
+    before, and in a story of many articles it was often one the item did not quote at all."""
+    return str(passage.metadata.get("title") or "") or story.title
 
 
 def _written(
     context: NewsContext, story: Story, sentences: list[StorySentence]
-) -> Callable[[Citer], tuple[NewsSentence, ...]] | None:
-    """The story told by the configured model (checked), as a function numbering its citations."""
+) -> tuple[str, Callable[[Citer], tuple[NewsSentence, ...]]] | None:
+    """The story told by the configured model (checked): the title of the article its first sentence
+    cites, and a function numbering its citations."""
     assert context.writer is not None
     leads = list({id(s.passage): s.passage for s in sentences if s.position == 0}.values())[:WRITER_PASSAGES]
-    told = context.writer.tell(story.title, leads)
+    if not leads:
+        return None
+    told = context.writer.tell(_title(leads[0], story), leads)
     if not told:
         return None
-    return lambda citer: tuple(NewsSentence(sentence, citer.numbers(passages)) for sentence, passages in told)
+    first = next((passages[0] for _, passages in told if passages), leads[0])
+    return _title(first, story), lambda citer: tuple(
+        NewsSentence(sentence, citer.numbers(passages)) for sentence, passages in told
+    )
 
 
 def _ranked_stories(context: NewsContext, topic: str, scope: Scope) -> list[tuple[Story, tuple[str, ...]]]:

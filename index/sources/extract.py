@@ -1,8 +1,10 @@
 """The article inside a web page: its text without the menus, banners, related links and comments
 around it, and its metadata (title, date, authors, site, canonical URL, language).
 
-Text comes from trafilatura in precision mode, comments left out; metadata from the page's JSON-LD
-(``NewsArticle`` and kin) first, then trafilatura's own metadata, then htmldate for the date. These
+Text comes from trafilatura in precision mode, comments left out, after what sits inside the story's
+markup but is not the story (hover cards, captions, tickers, "Related" links) is taken out of the page
+(``index/sources/clutter.py``); metadata from the page's JSON-LD (``NewsArticle`` and kin) first, then
+trafilatura's own metadata, then htmldate for the date; the title without the site's name. These
 choices were measured on 121 real news pages (``bench/extraction.py``; figures in
 docs/lab-notes.md, "Article extraction").
 
@@ -18,6 +20,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -28,6 +31,7 @@ from lxml.html import HtmlElement
 
 from index.articles import ArticleFormatError, parse_date
 from index.sources.charset import decode_html
+from index.sources.clutter import remove_clutter, site_names, strip_site_name
 from index.sources.fetching.urls import http_parts, resolved_link, same_site
 
 # trafilatura logs a warning for every page it finds no text in, and htmldate chatters too: the
@@ -58,6 +62,7 @@ _HTML_BLOCK = re.compile(r"<(?:/?p|br|/div|/h[1-6]|/li)\b[^>]*>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]+>")
 _EARLIEST_DATE = "1900-01-01"
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:$|[-_])")
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,8 @@ class ExtractionOptions:
     # than the extraction ("longer"), whenever present ("always"), or not at all ("never").
     jsonld_body: Literal["fallback", "longer", "always", "never"] = "fallback"
     strip_title: bool = True
+    # Hover cards, captions, tickers, "Related" links and bold lead-ins taken out before extraction.
+    remove_clutter: bool = True
 
 
 DEFAULT_OPTIONS = ExtractionOptions()
@@ -104,39 +111,64 @@ def extract_article(
     if tree is None:
         return None
     ld = _jsonld_article(tree)
-    document = _trafilatura(tree, url, options)
-    text = _choose_body(_paragraphs(document.text if document else None), _jsonld_body(ld), options.jsonld_body)
+    document = _metadata(tree, url)
+    extraction = _trafilatura(tree, url, options)
+    text = _choose_body(_paragraphs(getattr(extraction, "text", None)), _jsonld_body(ld), options.jsonld_body)
     if not _is_article_text(text):
         return None
-    title = _clean(_string(ld.get("headline")) or _string(ld.get("name"))) or _clean(getattr(document, "title", None))
+    title = _clean(_string(ld.get("headline")) or _string(ld.get("name"))) or _clean(document.title)
     if options.strip_title:
-        text = _strip_title(text, {title, _clean(getattr(document, "title", None))})
+        text = _strip_title(text, {title, _clean(document.title), _headline(extraction)})
     page_url = _canonical_url(tree, url)
+    source = _source(ld, document, page_url)
+    if options.remove_clutter:
+        host = (urlsplit(page_url).hostname or "") if http_parts(page_url) else ""
+        names = site_names(source, *_names(ld.get("publisher")), document.sitename, host=host)
+        title = strip_site_name(title, names, _clean(tree.findtext(".//head/title")))
     return ExtractedPage(
         title=title,
         text=text,
         date=_date(ld, document, tree, page_url or url),
         authors=_authors(ld, document),
-        source=_source(ld, document, page_url),
+        source=source,
         url=page_url,
         language=_language(tree, ld),
         paywalled=str(ld.get("isAccessibleForFree", "")).strip().lower() == "false",
     )
 
 
-def _trafilatura(tree: HtmlElement, url: str | None, options: ExtractionOptions) -> Any:
-    """trafilatura's extraction with metadata (a ``Document``), or None. Dates come from markup only:
+def _metadata(tree: HtmlElement, url: str | None) -> Any:
+    """trafilatura's metadata (a ``Document``) of the page as it was sent. Dates come from markup only:
     its free-text search takes a footer's "© 2024" for a publication date (2024-01-01)."""
+    return trafilatura.extract_metadata(tree, url, date_config=dict(_DATE_PARAMS), extensive=False)
+
+
+def _trafilatura(tree: HtmlElement, url: str | None, options: ExtractionOptions) -> Any:
+    """trafilatura's extraction (a ``Document``, or None) of a copy of the page with its clutter out
+    (:mod:`index.sources.clutter`); the metadata is read from the page as it was (a byline beside the
+    author's photo has the shape of a caption)."""
+    page = tree
+    if options.remove_clutter:
+        page = deepcopy(tree)
+        remove_clutter(page)
     return trafilatura.bare_extraction(
-        tree,
+        page,
         url=url,
         favor_precision=options.favor_precision,
         favor_recall=options.favor_recall,
         include_comments=options.include_comments,
         include_tables=options.include_tables,
-        with_metadata=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
     )
+
+
+def _headline(document: Any) -> str:
+    """The text of the extraction's first block when it is an ``<h1>``: the page's headline, which
+    the title already gives (the benchmark's people never mark it as the article's text)."""
+    body = getattr(document, "body", None)
+    first = body[0] if body is not None and len(body) else None
+    if first is None or first.tag != "head" or first.get("rend") != "h1":
+        return ""
+    return _clean("".join(first.itertext()))
 
 
 def _paragraphs(text: str | None) -> str:

@@ -22,6 +22,7 @@ from langchain_chroma import Chroma
 from langchain_classic.indexes import SQLRecordManager
 
 from index.encoders.registry import canonical_encoder_name, find_encoder
+from index.folding import FOLDING
 from index.settings import IndexSettings, StoreSettings
 from index.store.errors import EmbeddingModelMismatchError, StoreError, StoreUnreadableError
 from index.store.keyword.backends import KeywordSearch, open_keyword_index
@@ -35,6 +36,8 @@ MODEL_KEY = "embedding_model"  # the encoder's canonical name (index.encoders.re
 DIMENSION_KEY = "embedding_dimension"
 INPUT_KEY = "embedding_input"
 EMBEDDING_INPUT = "title+passage"  # what embedding_text() builds; a change means re-embedding
+# The folding (index.folding.FOLDING) the vectors' input went through; absent: embedded before folding.
+FOLDING_KEY = "embedding_folding"
 ARTICLES_NAMESPACE_SUFFIX = "/articles"
 _T = TypeVar("_T")
 
@@ -190,6 +193,33 @@ def check_model(client: chromadb.ClientAPI, settings: IndexSettings, dimension: 
         "Vectors of different models cannot be "
         "compared. Either set ASSISTANT_EMBEDDING_MODEL back to the model the index was built with, or "
         "rebuild the index with the new model: python -m index build --rebuild [PATH ...]"
+    )
+
+
+def vector_folding(embeddings: Any) -> str | None:
+    """What a collection embedded by ``embeddings`` records under :data:`FOLDING_KEY` (``None``: not folded)."""
+    return FOLDING if getattr(embeddings, "fold_input", False) else None
+
+
+def note_unfolded_vectors(collection: chromadb.Collection, embeddings: Any, settings: StoreSettings) -> None:
+    """Say once, at open, that an index's vectors were made before the encoder folded its input.
+
+    It keeps working: questions are folded, passages were not, which differs only where a text has
+    marks, curly quotes or dashes (measured: docs/lab-notes.md, "Names however they are typed"), and
+    keyword search, re-indexed folded, finds the names. An empty collection is simply marked.
+    """
+    wanted = vector_folding(embeddings)
+    metadata = dict(collection.metadata or {})
+    if wanted is None or metadata.get(FOLDING_KEY) == wanted:
+        return
+    if collection.count() == 0:
+        collection.modify(metadata={**metadata, FOLDING_KEY: wanted})
+        return
+    logger.warning(
+        "The index at %s was embedded before names were folded: a name typed without its accents (Kalin for "
+        "Kalın) is found by keyword search, and by the vectors too once the index is rebuilt: "
+        "python -m index build --rebuild [PATH ...]",
+        settings.chroma_host or settings.db_path,
     )
 
 

@@ -25,12 +25,14 @@ from langchain_core.embeddings import Embeddings
 
 from index.encoders.loading import embedding_dimension, load_embeddings
 from index.encoders.registry import canonical_encoder_name
+from index.folding import FOLDING
 from index.settings import IndexSettings
 from index.store.catalogue import ArticleCatalogue
 from index.store.chroma import (
     ARTICLES_NAMESPACE_SUFFIX,
     DIMENSION_KEY,
     EMBEDDING_INPUT,
+    FOLDING_KEY,
     INPUT_KEY,
     MODEL_KEY,
     ArticleChroma,
@@ -38,8 +40,10 @@ from index.store.chroma import (
     check_model,
     ef_search,
     make_client,
+    note_unfolded_vectors,
     readable,
     record_manager_for,
+    vector_folding,
     with_built_encoder,
 )
 from index.store.filters import ChunkFilter
@@ -104,6 +108,7 @@ class ArticleStore(ArticleCatalogue, StoreWrites):
                 MODEL_KEY: canonical_encoder_name(settings.embedding_model),  # a vector space, however spelt,
                 DIMENSION_KEY: dimension,
                 INPUT_KEY: EMBEDDING_INPUT,
+                **({FOLDING_KEY: folding} if (folding := vector_folding(embeddings)) else {}),
             },
             # Explicit, not Chroma's defaults by accident: these decide recall and insert speed at scale.
             collection_configuration={
@@ -116,9 +121,11 @@ class ArticleStore(ArticleCatalogue, StoreWrites):
             },
         )
         apply_ef_search(vector_store._collection, settings)
+        note_unfolded_vectors(vector_store._collection, embeddings, settings)
         vector_store.keyword_index = keyword_index
         store = cls(settings, client, vector_store, record_manager, embeddings)
         try:
+            store.fold_keyword_index_at_open()
             store.reconcile_keyword_index(at_open=True)
         except ValueError as error:  # tantivy's writer lock: another process is writing right now
             logger.warning("keyword index not reconciled (%s); it will be on the next open", error)
@@ -145,6 +152,53 @@ class ArticleStore(ArticleCatalogue, StoreWrites):
                 self.reconcile_keyword_index()
             except ValueError as error:  # tantivy's writer lock: a build on this machine is writing it
                 logger.info("keyword index not reconciled now (%s)", error)
+
+    def fold_keyword_index_at_open(self) -> None:
+        """A keyword index written before names were folded (:mod:`index.folding`): a local one is
+        re-indexed from Chroma now, a shared one is named once with the command that re-indexes it.
+
+        Why automatic for the local one: it reads only Chroma's texts, embeds nothing, and every process
+        opening this folder would otherwise search it half-folded (measured in docs/lab-notes.md,
+        "Names however they are typed"). A shared one may hold millions of chunks read by many
+        replicas starting at once; it keeps working meanwhile (searched with the question as typed too).
+        """
+        if self.keyword_index.folding() == FOLDING:
+            return
+        if self.keyword_index.shared:
+            logger.warning(
+                "The shared keyword index of %r was written before names were folded: questions typing a name "
+                "without its accents (Kalin for Kalın) miss it there until it is re-indexed, once, with "
+                "python -m index refold (it reads the texts from Chroma; nothing is embedded again).",
+                self.settings.collection,
+            )
+            return
+        started = time.monotonic()
+        logger.warning(
+            "The keyword index at %s was written before names were folded: re-indexing it once "
+            "from Chroma (nothing is embedded again)",
+            self.settings.db_path,
+        )
+        chunks = self.refold_keyword_index()
+        logger.warning("keyword index re-indexed: %d chunks in %.1f s", chunks, time.monotonic() - started)
+
+    def refold_keyword_index(self) -> int:
+        """Write every chunk of Chroma into the keyword index again, folded as today; the chunks written.
+
+        A local index is emptied first: chunks replaced one by one would leave their old copies in
+        BM25's word counts until tantivy merges them (measured: a dev question's article fell out of
+        the top 10). A shared one is rewritten in place, so that every replica keeps finding its rows.
+        """
+        if not self.keyword_index.shared:
+            self.keyword_index.clear()
+        written = 0
+        page = self.max_batch_size * 8
+        for offset in range(0, self.count(), page):
+            got = self.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            metadatas = [dict(metadata) if metadata else None for metadata in got["metadatas"] or []]
+            self.keyword_index.add(got["ids"], got["documents"] or [], metadatas, replace=True)
+            written += len(got["ids"])
+        self.keyword_index.mark_folded()
+        return written
 
     def reconcile_keyword_index(self, at_open: bool = False) -> None:
         """Make the keyword index hold exactly Chroma's chunks.

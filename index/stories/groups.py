@@ -5,25 +5,10 @@ kin: several outlets telling one event in their own words, and the follow-ups of
 Each indexed article belongs to exactly one story; an article is placed once, when it is indexed,
 and never moves (a story id a user has seen keeps meaning the same thing).
 
-The rule, chosen by measurement (``bench/story_grouping.py``, RealTimeQA, 568 articles):
-
-- features: the vector of title + lead (the first chunk's, already embedded by the store's
-  encoder) and the *names* of title + lead (capitalised words and numbers, lower-cased; sentence
-  openers, weekdays, months and the outlet's own name left out);
-- candidates: articles dated within :data:`WINDOW_DAYS` days (an indexed range on the day), so a
-  story's span grows as follow-ups join, while the same topic months later starts a new story;
-- pair score: cosine + 0.25 × Jaccard of the name sets; a story scores the *mean* over its members
-  in the window (average link), and the article joins the best story scoring at least 0.40, else
-  starts a new one. Undated articles are stories of their own.
-
-Why: with MiniLM vectors this groups 84% of the cross-outlet pairs of one question's
-evidence (93% leaving out digests like "5 things to know", which span several events), keeps 97%
-of the pairs of different questions apart, and 83% of grouped labelled pairs are one question's
-(90% without digests; most of the rest are one event asked about in two questions). Average link beat
-single link (a story scoring its best member) at equal recall: single link let the daily digests
-chain unrelated stories together. Names hardly moved MiniLM's figures but lifted the weaker
-wordllama encoder's precision (0.80 recall, 0.84 precision with the same rule, the default since), so one
-rule serves both.
+The rule (:mod:`index.stories.rule`): an article joins the story it resembles as a whole (its
+mean score over every member, names included) if that story, with it, spans at most two weeks;
+else it starts a story, which *follows* the one it matched when that one was full (recorded in
+``story_links``): a topic reported for months is a chain of stories, not one that only ever grows.
 
 Removal: an article that is removed leaves its story; a story left empty disappears. A story whose
 "bridge" (the article that linked two halves) is removed stays one story: splitting it would mean
@@ -35,7 +20,6 @@ the stories too.
 
 from __future__ import annotations
 
-import re
 import threading
 import uuid
 from collections.abc import Sequence
@@ -49,18 +33,9 @@ from sqlalchemy.engine import Connection, Engine
 from index.articles import Article
 from index.store.sql import SideTables
 from index.stories.copies import copies_table  # the wire copies of kept articles (same database)
+from index.stories.rule import LEAD_CHARS, Candidate, GroupingRule, Placement, names_of, place
 
-WINDOW_DAYS = 4  # a candidate story has a member dated within this many days of the new article
-LEAD_CHARS = 1000  # title + this much text: what the first chunk (the vector) covers by default
-_NAME = re.compile(r"\b[A-Z][\w'’.&-]*\w|\b[A-Z]\b|\b\d[\d,.]*\d\b")
-_NOT_NAMES = frozenset(
-    """a an the in on at of for to and but or nor so yet he she it they we i you his her its their our my this that
-    these those as by with from after before when while if what who whom how why where there here was is are be been
-    has have had will would can could may might must shall should said says new not no yes all some one more most
-    just also about over under into than then now only even still many much after monday tuesday wednesday thursday
-    friday saturday sunday january february march april may june july august september october november december
-    today yesterday tomorrow week mr mrs ms dr photo video image images getty read watch updated""".split()
-)
+__all__ = ["GroupingRule", "Member", "Story", "StoryGroups", "names_of"]
 
 _tables = SideTables()
 _members = _tables.table(
@@ -77,16 +52,16 @@ _members = _tables.table(
     Index("ix_story_members_day", "namespace", "day"),
     Index("ix_story_members_story", "namespace", "story_id"),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class GroupingRule:
-    """When an article joins a story (thresholds measured in ``bench/story_grouping.py``)."""
-
-    min_score: float = 0.40
-    name_weight: float = 0.25
-    window_days: int = WINDOW_DAYS
-    linkage: str = "average"  # "average": a story scores its members' mean; "single": its best member
+# A story that continues an earlier one (which was full: two weeks long). A table of its own, not a
+# column of story_members: tables are made when missing, so an index grouped before follow-ups were
+# linked gains it on opening, its stories simply following none (no migration of existing rows).
+_links = _tables.table(
+    "story_links",
+    Column("namespace", String(200), primary_key=True),
+    Column("story_id", String(40), primary_key=True),
+    Column("follows", String(40), nullable=False),
+    Index("ix_story_links_follows", "namespace", "follows"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,17 +85,7 @@ class Story:
     outlets: int
     first_date: str
     last_date: str
-
-
-def names_of(title: str, lead: str, source: str = "") -> set[str]:
-    """Capitalised words and numbers of ``title`` + ``lead``: who and what an article is about."""
-    outlet = set(re.split(r"[^a-z0-9]+", source.lower()))
-    found = set()
-    for match in _NAME.findall(f"{title}\n{lead}"):
-        name = re.sub(r"['’]s$", "", match.lower()).strip(".,")
-        if len(name) > 1 and name not in _NOT_NAMES and name not in outlet:
-            found.add(name)
-    return found
+    follows: str = ""  # the earlier story this one continues ("" when none)
 
 
 def _iso(day: int) -> str:
@@ -163,11 +128,13 @@ class StoryGroups:
                 names = names_of(article.title, article.text[:LEAD_CHARS], article.source)
                 day = _day(article.date)
                 previous = self._story_rows(connection, [article.id]).get(article.id)
-                self._delete(connection, [article.id])
-                story = self._best_story(connection, unit, names, day)
+                emptied = self._delete(connection, [article.id]) if previous else []
+                placement = self._placement(connection, unit, names, day)
+                story = placement.story_id
                 if story is None:
-                    alone = previous is not None and not self._members_of(connection, previous)
-                    story = previous if previous and alone else f"story-{uuid.uuid4().hex[:16]}"
+                    story = previous if previous in emptied else f"story-{uuid.uuid4().hex[:16]}"
+                    self._link(connection, story, placement.follows)
+                self._unlink(connection, [gone for gone in emptied if gone != story])
                 row = {"namespace": self.namespace, "article_id": article.id, "story_id": story, "day": day}
                 row |= {"source": article.source, "title": article.title, "url": article.url}
                 row["names"] = "\n".join(sorted(names))
@@ -245,6 +212,7 @@ class StoryGroups:
                 .join(copies_table, (copies.kept_id == m.article_id) & (copies.namespace == m.namespace))
                 .where(ns, in_range)
             ).all()
+            follows = self._follows(connection, sorted({str(row[0]) for row in rows}))
         outlets: dict[str, set[str]] = {}
         grouped: dict[str, list[tuple[int, str]]] = {}
         for story_id, source, day, title in rows:
@@ -253,44 +221,67 @@ class StoryGroups:
         for story_id, source in copy_rows:
             outlets[story_id].add(source or "")
         stories = [
-            Story(story_id, got[0][1], len(got), len(outlets[story_id] - {""}) or 1, _iso(got[0][0]), _iso(got[-1][0]))
+            Story(
+                story_id,
+                got[0][1],
+                len(got),
+                len(outlets[story_id] - {""}) or 1,
+                _iso(got[0][0]),
+                _iso(got[-1][0]),
+                follows.get(story_id, ""),
+            )
             for story_id, got in grouped.items()
         ]
         return sorted(stories, key=lambda s: (-s.outlets, -s.articles, s.first_date, s.story_id))
+
+    def follows_of(self, story_ids: Sequence[str]) -> dict[str, str]:
+        """The earlier story each of ``story_ids`` continues, for those that continue one."""
+        with self.engine.connect() as connection:
+            return self._follows(connection, list(story_ids))
 
     def forget(self, article_ids: Sequence[str]) -> None:
         """Removed articles leave their stories (an emptied story is gone; the others stay whole)."""
         if article_ids:
             with self._lock, self.engine.begin() as connection:
-                self._delete(connection, list(article_ids))
+                self._unlink(connection, self._delete(connection, list(article_ids)))
 
     def clear(self) -> None:
         """Forget every story of this namespace (a rebuild)."""
         with self._lock, self.engine.begin() as connection:
             connection.execute(delete(_members).where(_members.c.namespace == self.namespace))
+            connection.execute(delete(_links).where(_links.c.namespace == self.namespace))
 
-    def _best_story(self, connection: Connection, vector: np.ndarray, names: set[str], day: int | None) -> str | None:
+    def _placement(self, connection: Connection, vector: np.ndarray, names: set[str], day: int | None) -> Placement:
+        """Where the article goes (:func:`index.stories.rule.place`): the stories with a member in the
+        window are the candidates, each read whole (its every member's day, names and vector)."""
         if day is None:
-            return None
-        window = self.rule.window_days
-        rows = connection.execute(
-            select(_members.c.story_id, _members.c.names, _members.c.vector).where(
-                _members.c.namespace == self.namespace, _members.c.day.between(day - window, day + window)
+            return Placement(None)
+        m, ns, window = _members.c, _members.c.namespace == self.namespace, self.rule.window_days
+        near = select(m.story_id).where(ns, m.day.between(day - window, day + window))
+        rows: dict[str, list[tuple[int, str | None, bytes]]] = {}
+        query = select(m.story_id, m.day, m.names, m.vector).where(ns, m.story_id.in_(near))
+        for story_id, member_day, member_names, member_vector in connection.execute(query):
+            if member_vector is not None and len(member_vector) == vector.nbytes and member_day is not None:
+                rows.setdefault(str(story_id), []).append((int(member_day), member_names, member_vector))
+        candidates = [
+            Candidate(
+                story_id,
+                [row[0] for row in got],
+                np.frombuffer(b"".join(row[2] for row in got), dtype=np.float32).reshape(len(got), -1),
+                [row[1] for row in got],
             )
-        ).all()
-        rows = [row for row in rows if row[2] is not None and len(row[2]) == vector.nbytes]
-        if not rows:
-            return None
-        cosines = np.frombuffer(b"".join(row[2] for row in rows), dtype=np.float32).reshape(len(rows), -1) @ vector
-        scores = cosines.astype(np.float64)
-        if self.rule.name_weight:
-            scores += self.rule.name_weight * np.array([_jaccard(names, row[1]) for row in rows])
-        by_story: dict[str, list[float]] = {}
-        for row, score in zip(rows, scores.tolist(), strict=True):
-            by_story.setdefault(str(row[0]), []).append(score)
-        link = max if self.rule.linkage == "single" else (lambda values: sum(values) / len(values))
-        story, best = max(((story, link(values)) for story, values in by_story.items()), key=lambda item: item[1])
-        return story if best >= self.rule.min_score else None
+            for story_id, got in rows.items()
+        ]
+        return place(self.rule, vector, names, day, candidates)
+
+    def _link(self, connection: Connection, story_id: str, follows: str | None) -> None:
+        """Record that ``story_id`` follows ``follows`` (or nothing, when None)."""
+        links = _links.c
+        connection.execute(delete(_links).where(links.namespace == self.namespace, links.story_id == story_id))
+        if follows:
+            connection.execute(
+                insert(_links), [{"namespace": self.namespace, "story_id": story_id, "follows": follows}]
+            )
 
     def _story_rows(self, connection: Connection, article_ids: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -312,16 +303,38 @@ class StoryGroups:
             for article_id, source, day, title, url in connection.execute(query)
         ]
 
-    def _delete(self, connection: Connection, article_ids: list[str]) -> None:
+    def _follows(self, connection: Connection, story_ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(story_ids), 500):
+            query = select(_links.c.story_id, _links.c.follows).where(
+                _links.c.namespace == self.namespace, _links.c.story_id.in_(story_ids[start : start + 500])
+            )
+            found.update({str(story_id): str(follows) for story_id, follows in connection.execute(query)})
+        return found
+
+    def _delete(self, connection: Connection, article_ids: list[str]) -> list[str]:
+        """Remove the articles from their stories; the stories left empty."""
+        ns, m = _members.c.namespace == self.namespace, _members.c
+        emptied = []
         for start in range(0, len(article_ids), 500):
+            group = article_ids[start : start + 500]
+            stories = [
+                str(s) for (s,) in connection.execute(select(m.story_id).distinct().where(ns, m.article_id.in_(group)))
+            ]
+            connection.execute(delete(_members).where(ns, m.article_id.in_(group)))
+            kept = {
+                str(s) for (s,) in connection.execute(select(m.story_id).distinct().where(ns, m.story_id.in_(stories)))
+            }
+            emptied += [story for story in stories if story not in kept]
+        return emptied
+
+    def _unlink(self, connection: Connection, stories: list[str]) -> None:
+        """Stories that are gone follow nothing, and nothing follows them."""
+        links = _links.c
+        for start in range(0, len(stories), 500):
+            group = stories[start : start + 500]
             connection.execute(
-                delete(_members).where(
-                    _members.c.namespace == self.namespace, _members.c.article_id.in_(article_ids[start : start + 500])
+                delete(_links).where(
+                    links.namespace == self.namespace, links.story_id.in_(group) | links.follows.in_(group)
                 )
             )
-
-
-def _jaccard(names: set[str], stored: str | None) -> float:
-    other = set((stored or "").split("\n")) - {""}
-    union = len(names | other)
-    return len(names & other) / union if union else 0.0

@@ -31,6 +31,7 @@ ROUTES = [
     ("POST", "/api/ask/stream"),
     ("POST", "/api/search"),
     ("POST", "/api/brief"),
+    ("POST", "/api/story"),
     ("POST", "/api/conversations"),
     ("POST", "/v1/chat/completions"),
     ("GET", "/v1/models"),

@@ -58,6 +58,25 @@ def test_off_topic_question_is_refused_without_citations(seed_assistant: Assista
     assert markers_in(result.text) == []
 
 
+def test_a_name_asked_without_its_accents_is_answered_from_the_article_that_writes_them(
+    seed_assistant: Assistant,
+) -> None:
+    for question in (
+        "Who is Ibrahim Kalin?",
+        "Who is Ibrahim Kalın?",
+        "Who is IBRAHIM KALIN?",
+        "What did Kalin say about France?",
+        "What did Kalın’s delegation do in Tripoli?",
+    ):
+        result = seed_assistant.ask(question)
+        assert result.answered, question
+        assert result.citations[0].article_id.endswith("000_ddd716a611ed0d33.txt")
+        assert "Kalın" in result.text, "the article's own spelling is quoted"
+        assert citations_are_consistent(result.text, result.citations)
+    for question in ("Who is Ibrahim Rugova?", "Who is Kalin Andreev?"):  # a name the article lacks
+        assert not seed_assistant.ask(question).answered, question
+
+
 def test_as_of_hides_articles_published_after_it_beyond_a_few_days(seed_assistant: Assistant) -> None:
     question = "What does Turkey demand in Libya?"
     assert seed_assistant.ask(question, filters=Filters(as_of=date(2020, 6, 16))).answered is False

@@ -9,6 +9,7 @@ cite.
 from __future__ import annotations
 
 import importlib.util
+
 import pytest
 
 from assistant.service import Assistant

@@ -14,6 +14,7 @@ from assistant.evaluation.metrics import (
     contains_answer,
     first_hit_rank,
     percentile,
+    short_answer_matches,
     summarise,
 )
 from assistant.types import Filters
@@ -57,6 +58,13 @@ def test_answer_matching_normalises_case_punctuation_and_spaces_but_not_partial_
     assert contains_answer("Heavy snowfall stranded drivers", "heavy  SNOWFALL")
     assert not contains_answer("Snowfalls were heavy", "snowfall")
     assert not contains_answer("anything", "  ")
+
+
+def test_a_short_answer_matches_only_the_whole_gold_answer() -> None:
+    assert short_answer_matches("Emmanuel  Macron", "emmanuel macron")
+    assert short_answer_matches("$9,000", "9,000")
+    assert not short_answer_matches("Macron", "Emmanuel Macron")
+    assert not short_answer_matches(None, "Emmanuel Macron")
 
 
 def test_percentiles_use_the_nearest_rank() -> None:

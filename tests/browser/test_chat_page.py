@@ -387,7 +387,8 @@ def test_a_briefing_shows_numbered_stories_with_bold_titles_chips_and_the_outlet
     expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
     items = reply.locator("ol > li")
     expect(items).to_have_count(2)  # the dam, then the chip: the stories dated that day
-    expect(items.first.locator("strong").first).to_have_text(DAM["post-1"][2])
+    # The title of the article its sentence is quoted from, the dam story's report of that day.
+    expect(items.first.locator("strong").first).to_have_text(DAM["globe-7"][2])
     # Counted up to the day asked for: the third outlet's report of 6 March is not yet news on the 5th.
     expect(items.first).to_contain_text("(2 outlets, 2024-03-04 to 2024-03-05)")
     assert "**" not in reply.inner_text(), "the bold titles were shown as asterisks"
@@ -454,7 +455,8 @@ def test_the_briefing_panel_asks_the_chat_for_a_briefing_and_the_conversation_go
     reply = _last_reply(page)
     expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
     expect(reply).to_contain_text("The news on Kessel dam, 4 March 2024 to")
-    expect(reply.locator("ol > li").first.locator("strong").first).to_have_text(DAM["post-1"][2])
+    # The title of the article its sentence is quoted from (the newest report of the dam, read first).
+    expect(reply.locator("ol > li").first.locator("strong").first).to_have_text(DAM["wire-3"][2])
     _dam_story_of(reply)
     expect(page.locator("#briefing-outcome")).not_to_contain_text("YYYY-MM-DD")
 

@@ -216,6 +216,9 @@ def test_a_source_says_how_many_outlets_reported_its_story_and_links_the_others(
     counted = render_answer(Answer("q", "It burst. [1]", True, [cite(1, story_outlets=3)]))
     assert '<p class="story-outlets">3 outlets reported this story</p>' in counted
     assert "story-outlets" not in render_answer(Answer("q", "It burst. [1]", True, [cite(1, story_outlets=1)]))
+    big = render_answer(Answer("q", "It burst. [1]", True, [cite(1, story=story, story_outlets=9, story_articles=12)]))
+    assert "<summary>9 outlets reported this story (12 more articles)</summary>" in big, "all counted"
+    assert '<li class="story-more">and 10 more</li>' in big, "a few listed, the rest said"
 
 
 REFERENCE = date(2024, 3, 7)
@@ -270,7 +273,8 @@ def test_a_real_briefing_keeps_its_structure_and_every_citation_has_its_chip_and
     reply = render_answer(answer, key="k")
     html = MARKDOWN.render(reply)
     titles = re.findall(r"<li><strong>([^<]*)</strong> \(", html)
-    assert titles[0] == DAM["post-1"][2] and titles == [item.title for item in answer.items]
+    # The day's article of the dam story, whose sentence the item quotes (not the story's first article's).
+    assert titles[0] == DAM["globe-7"][2] and titles == [item.title for item in answer.items]
     assert sorted(set(chips(html))) == sorted(str(c.n) for c in answer.citations)
     for n in chips(html):
         assert f'id="source-k-{n}"' in html

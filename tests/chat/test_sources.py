@@ -169,3 +169,14 @@ def test_two_passages_of_one_article_are_one_source_with_an_anchor_for_each() ->
     assert first < reply.index('id="source-k-3"') < reply.index('id="source-k-2"'), "a's passages together"
     assert '<p class="passage-n"><span class="cite-chip">[3]</span></p>' in reply, "each passage says its number"
     assert "passage-n" not in reply.split('id="source-k-2"')[1].split("</blockquote>")[0], "alone: no label"
+
+
+def test_the_short_answer_is_highlighted_in_its_sentence_escaped() -> None:
+    passage = "<b>Ada</b> & Co won the vote."
+    citation = Citation(1, "a", "Vote", "2024-05-03", "Wire", "", passage, 0.9)
+    answer = Answer("Who won?", f"{passage} [1]", True, [citation], short_answer="<b>Ada</b> & Co")
+    shown = render_answer(answer, key="k").split(SOURCES_START)[0]
+    assert '<mark class="short-answer" title="Short answer: &lt;b&gt;Ada&lt;/b&gt; &amp; Co">' in shown
+    assert "<b>Ada</b>" not in shown  # the name is text, never markup
+    plain = Answer("Who won?", f"{passage} [1]", True, [citation])
+    assert reply_gist(render_answer(answer, key="k")) == reply_gist(render_answer(plain, key="k"))  # reads the same

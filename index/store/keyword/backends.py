@@ -33,7 +33,20 @@ class KeywordSearch(Protocol):
 
     def is_empty(self) -> bool: ...
 
-    def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any] | None]) -> None: ...
+    def add(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any] | None],
+        *,
+        replace: bool = ...,
+    ) -> None: ...
+
+    def folding(self) -> str | None:
+        """The :data:`index.folding.FOLDING` its text was written with (``None``: before folding)."""
+        ...
+
+    def mark_folded(self) -> None: ...
 
     def delete(self, ids: Iterable[str]) -> None: ...
 

@@ -17,6 +17,14 @@ for the column (``pg_stats.most_common_elems``, refreshed by ``ANALYZE``/autovac
 than 1-5 % of the chunks (fewer as the table grows, see ``_COMMON_SHARE``) are dropped from the match
 (they still count in the score when a rarer word matched), and each word's ``ts_rank`` is multiplied
 by its inverse document frequency: BM25's idea, on the engine's own parts.
+
+Folding. Titles, texts and questions are folded in Python (:func:`index.folding.fold`) before
+``to_tsvector`` reads them, so "Kalin" finds "Kalın" as with tantivy and in the answerer; PostgreSQL's
+``unaccent`` would need an extension created in the shared database, and would fold otherwise.
+The folding a collection was written with is a row of ``keyword_folding``; a collection written
+before has no row, is searched with the question as typed too (its old rows keep matching), and is
+re-indexed by ``python -m index refold`` (not at open: the table is shared and may hold millions of
+chunks, so one command does it once, not every replica at its start).
 """
 
 from __future__ import annotations
@@ -30,11 +38,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
 
+from index.folding import FOLDING, fold
 from index.store.sql import sqlalchemy_url
 
 logger = logging.getLogger(__name__)
 
 TABLE = "keyword_chunks"
+FOLDING_TABLE = "keyword_folding"  # one row per collection: the folding its rows were written with
 # A word is a filter (a chunk must hold one of them to be ranked) when it is in at most this share of
 # the chunks: as many as _MATCHED_ROWS rows, between 1 % and 5 %. It still weighs in the score when
 # a rarer word matched. 5 % ranks as BM25 does on the dev questions (bench: docs/lab-notes.md), 1 %
@@ -58,6 +68,7 @@ _SCHEMA = (
     # The words' frequencies are read from the column's statistics: keep the 10,000 commonest (the
     # default, 1,000, stops at words in ~2 % of chunks, and 20,000 chunks to rank made a slow query).
     f"ALTER TABLE {TABLE} ALTER COLUMN tsv SET STATISTICS 1000",
+    f"CREATE TABLE IF NOT EXISTS {FOLDING_TABLE} (namespace text PRIMARY KEY, folding text NOT NULL)",
 )
 
 
@@ -80,11 +91,32 @@ class PostgresKeywordIndex:
         self._rows = 0.0
         self._stats_lock = threading.Lock()
         with engine.begin() as connection:
-            if connection.execute(text("SELECT to_regclass(:table)"), {"table": TABLE}).scalar() is not None:
-                return  # no DDL at every start: its locks would queue behind a running ANALYZE
-            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:table))"), {"table": TABLE})
-            for statement in _SCHEMA:  # CREATE ... IF NOT EXISTS still races without the lock
-                connection.execute(text(statement))
+            if any(_missing(connection, table) for table in (TABLE, FOLDING_TABLE)):
+                # No DDL at every start (its locks would queue behind a running ANALYZE), only when a
+                # table is missing: a new database, or one made before the folding table existed.
+                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:table))"), {"table": TABLE})
+                for statement in _SCHEMA:  # CREATE ... IF NOT EXISTS still races without the lock
+                    connection.execute(text(statement))
+            query = text(f"SELECT folding FROM {FOLDING_TABLE} WHERE namespace = :ns")
+            self._folding: str | None = connection.execute(query, {"ns": namespace}).scalar()
+        if self._folding is None and self.is_empty():
+            self.mark_folded()  # a new collection: nothing in it was written unfolded
+
+    def folding(self) -> str | None:
+        """The folding the collection's rows were written with; ``None``: before folding (an older one)."""
+        return self._folding
+
+    def mark_folded(self) -> None:
+        """Record that every row of the collection is now written with today's folding."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                text(
+                    f"INSERT INTO {FOLDING_TABLE} (namespace, folding) VALUES (:ns, :folding) "
+                    "ON CONFLICT (namespace) DO UPDATE SET folding = EXCLUDED.folding"
+                ),
+                {"ns": self.namespace, "folding": FOLDING},
+            )
+        self._folding = FOLDING
 
     def count(self) -> int:
         with self.engine.connect() as connection:
@@ -97,16 +129,25 @@ class PostgresKeywordIndex:
             query = text(f"SELECT NOT EXISTS (SELECT 1 FROM {TABLE} WHERE namespace = :ns)")
             return bool(connection.execute(query, {"ns": self.namespace}).scalar_one())
 
-    def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any] | None]) -> None:
-        """Index chunks; an id already present is kept as it is (ids are content hashes)."""
+    def add(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any] | None],
+        *,
+        replace: bool = False,
+    ) -> None:
+        """Index chunks; an id already present is kept as it is (ids are content hashes), or written
+        again with ``replace`` (re-indexing in today's folding)."""
         if not ids:
             return
         titles, sources, dates = [], [], []
         for metadata in metadatas:
             fields = metadata or {}
-            titles.append(str(fields.get("title", "")))
+            titles.append(fold(str(fields.get("title", ""))))
             sources.append(str(fields.get("source", "")))
             dates.append(int(fields.get("date_int", 0) or 0))
+        on_conflict = "UPDATE SET tsv = EXCLUDED.tsv, source = EXCLUDED.source, date_int = EXCLUDED.date_int"
         statement = text(
             f"""INSERT INTO {TABLE} (namespace, id, tsv, source, date_int)
             SELECT :ns, c.id, setweight(to_tsvector('english', c.title), 'A') || to_tsvector('english', c.body),
@@ -114,13 +155,13 @@ class PostgresKeywordIndex:
             FROM unnest(CAST(:ids AS text[]), CAST(:titles AS text[]), CAST(:bodies AS text[]),
                         CAST(:sources AS text[]), CAST(:dates AS integer[]))
                  AS c(id, title, body, source, date_int)
-            ON CONFLICT (namespace, id) DO NOTHING"""
+            ON CONFLICT (namespace, id) DO {on_conflict if replace else "NOTHING"}"""
         )
         parameters = {
             "ns": self.namespace,
             "ids": list(ids),
             "titles": titles,
-            "bodies": [body.replace("\x00", " ") for body in texts],
+            "bodies": [fold(body).replace("\x00", " ") for body in texts],
             "sources": sources,
             "dates": dates,
         }
@@ -138,9 +179,10 @@ class PostgresKeywordIndex:
             )
 
     def clear(self) -> None:
-        """Forget the collection's chunks (a rebuild)."""
+        """Forget the collection's chunks (a rebuild): what it holds next is folded."""
         with self.engine.begin() as connection:
             connection.execute(text(f"DELETE FROM {TABLE} WHERE namespace = :ns"), {"ns": self.namespace})
+        self.mark_folded()
 
     def all_ids(self) -> set[str]:
         with self.engine.connect() as connection:
@@ -156,13 +198,13 @@ class PostgresKeywordIndex:
         sources: Sequence[str] | None = None,
     ) -> list[tuple[str, float]]:
         """The ``k`` best chunk ids for the words of ``question``, scored by rarity-weighted ``ts_rank``."""
+        typed = question[:2000]
         with self.engine.connect() as connection:
-            words = [
-                row[0]
-                for row in connection.execute(
-                    text("SELECT lexeme FROM unnest(to_tsvector('english', :q))"), {"q": question[:2000]}
-                )
-            ]
+            lexemes = text("SELECT lexeme FROM unnest(to_tsvector('english', :q))")
+            words = [row[0] for row in connection.execute(lexemes, {"q": fold(typed)})]
+            # A collection written before folding holds the words as typed: the question's both forms.
+            as_typed = [] if self._folding == FOLDING else [row[0] for row in connection.execute(lexemes, {"q": typed})]
+            as_typed = [word for word in as_typed if word not in words]
             if not words:
                 return []
             shares = self._word_shares(connection)
@@ -173,10 +215,11 @@ class PostgresKeywordIndex:
 
             # ts_rank's weights are {D, C, B, A}: text words are D, title words A (the title boost).
             weights = f"'{{1, 1, 1, {float(self.title_boost)}}}'::float4[]"
-            words = sorted(words, key=share)[:_MAX_WORDS]
+            rarest = [min(form, key=share) for form in (words, as_typed) if form]  # of each form, when all are common
+            words = sorted(words + as_typed, key=share)[:_MAX_WORDS]
             low, high = _COMMON_SHARE
             common = min(high, max(low, _MATCHED_ROWS / max(self._rows, 1.0)))
-            filtering = [word for word in words if share(word) <= common] or words[:1]
+            filtering = [word for word in words if share(word) <= common] or rarest
             parameters: dict[str, Any] = {"ns": self.namespace, "k": k, "match": " | ".join(_quoted(filtering))}
             score_terms = []
             for n, word in enumerate(words):
@@ -213,6 +256,10 @@ class PostgresKeywordIndex:
             self._rows = float(rows or 0.0)  # estimated, all collections: only the order of magnitude matters
             self._stats_read_at = time.monotonic()
             return self._stats
+
+
+def _missing(connection: Any, table: str) -> bool:
+    return connection.execute(text("SELECT to_regclass(:table)"), {"table": table}).scalar() is None
 
 
 def _column_statistics(connection: Any) -> Any:

@@ -7,6 +7,12 @@ was measured far slower per query (figures in docs/lab-notes.md, "index/store/ke
 tantivy"); ``bm25s`` would have to be rebuilt on every change.
 
 Only what search and filters need is indexed; the passages themselves are read from Chroma.
+
+Titles, texts and questions are folded (:func:`index.folding.fold`) before tantivy reads them, so
+"Kalin" finds "Kalın": the house's one folding rather than tantivy's ``ascii_fold`` filter, so that
+this backend, PostgreSQL and the answerer match words alike. The folding an index was written with
+is kept in a file beside tantivy's (``FOLDING``); an index written before is re-indexed from Chroma
+when the store opens (``index.store``), and searched meanwhile with the question as typed too.
 """
 
 from __future__ import annotations
@@ -20,10 +26,13 @@ from typing import Any
 
 import tantivy
 
+from index.folding import FOLDING, fold
+
 logger = logging.getLogger(__name__)
 
 _QUERY_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _WRITER_HEAP_BYTES = 64 * 1024 * 1024
+_FOLDING_FILE = "FOLDING"  # beside tantivy's own files, which it never deletes (it keeps a list of its own)
 
 
 def _schema() -> tantivy.Schema:
@@ -54,6 +63,19 @@ class KeywordIndex:
         self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         self.title_boost = title_boost
         self._write_lock = threading.Lock()
+        marker = path / _FOLDING_FILE
+        self._folding = marker.read_text().strip() if marker.is_file() else None
+        if self._folding is None and self.is_empty():
+            self.mark_folded()  # a new index: nothing in it was written unfolded
+
+    def folding(self) -> str | None:
+        """The folding the indexed text was written with; ``None``: before folding (an older index)."""
+        return self._folding
+
+    def mark_folded(self) -> None:
+        """Record that every chunk is now written with today's folding."""
+        (self.path / _FOLDING_FILE).write_text(FOLDING + "\n")
+        self._folding = FOLDING
 
     def count(self) -> int:
         self.index.reload()
@@ -62,8 +84,15 @@ class KeywordIndex:
     def is_empty(self) -> bool:
         return self.count() == 0
 
-    def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any] | None]) -> None:
-        """Index chunks (an id already present is replaced, never duplicated)."""
+    def add(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any] | None],
+        *,
+        replace: bool = True,
+    ) -> None:
+        """Index chunks (an id already present is replaced, never duplicated, whatever ``replace`` says)."""
         if not ids:
             return
         with self._write_lock:
@@ -74,8 +103,8 @@ class KeywordIndex:
                 writer.add_document(
                     tantivy.Document(
                         id=chunk_id,
-                        title=str(fields.get("title", "")),
-                        text=text,
+                        title=fold(str(fields.get("title", ""))),
+                        text=fold(text),
                         source=str(fields.get("source", "")),
                         date_int=int(fields.get("date_int", 0) or 0),
                     )
@@ -100,6 +129,7 @@ class KeywordIndex:
             writer.delete_all_documents()
             writer.commit()
             writer.wait_merging_threads()
+        self.mark_folded()  # what it holds next is folded
 
     def all_ids(self) -> set[str]:
         """Every chunk id in the index (for reconciling with Chroma)."""
@@ -120,7 +150,9 @@ class KeywordIndex:
         sources: Sequence[str] | None = None,
     ) -> list[tuple[str, float]]:
         """The ``k`` best chunk ids for the words of ``question``, with their BM25 scores."""
-        words = _QUERY_WORD.findall(question.lower())
+        words = _QUERY_WORD.findall(fold(question).lower())
+        if self._folding != FOLDING:  # chunks written before folding still hold the words as typed
+            words = list(dict.fromkeys([*words, *_QUERY_WORD.findall(question.lower())]))
         if not words:
             return []
         query, _errors = self.index.parse_query_lenient(

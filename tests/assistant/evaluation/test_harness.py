@@ -10,15 +10,8 @@ from assistant.retrieval import MODES
 from tests.corpus_factory import write_corpus
 
 METRICS = {
-    "hit@1",
-    "hit@5",
-    "hit@10",
-    "mrr@10",
-    "answered",
-    "answer_in_citations",
-    "answer_in_text",
-    "p50_seconds",
-    "p95_seconds",
+    *("hit@1", "hit@5", "hit@10", "mrr@10", "answer_in_citations", "answer_in_text", "p50_seconds", "p95_seconds"),
+    *("answered", "first_sentence_in_story", "one_story", "older_story"),
 }
 
 

@@ -291,12 +291,15 @@ def story_of(bot: Assistant, citations: list[Citation]) -> set[str]:
 
 
 def assert_shows_its_story(citation: Citation, removed: frozenset[str] = frozenset()) -> None:
-    """A citation of the strike or the tram shows the story's three outlets and its other articles
-    (but ``removed`` ones)."""
+    """A citation of the strike or the tram shows the story's three outlets, counts its other articles
+    (but ``removed`` ones) and lists the first five."""
     for story in (STRIKE, TRAM):
         if citation.article_id in story:
             assert citation.story_outlets == 3
-            assert {m.article_id for m in citation.story} == set(story) - {citation.article_id} - removed
+            others = set(story) - {citation.article_id} - removed
+            assert citation.story_articles == len(others), "every other article is counted"
+            listed = {m.article_id for m in citation.story}
+            assert listed <= others and len(listed) == min(len(others), 5), "the first five are listed"
 
 
 def item_groups(answer: Answer, item: NewsItem) -> list[tuple[list[str], list[Citation]]]:

@@ -1,0 +1,139 @@
+"""The answer first: the sentence that names the person, place or number asked for opens the answer,
+ahead of sentences that only repeat the question's words, and its name is the short answer.
+
+Each written article first restates its story in the question's own words (the sentence a word
+count would pick) and gives the answer later in other words. Real index, real default encoder.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant import Assistant
+from assistant.answer_kind import asked_kind, is_circular, short_answer
+from assistant.settings import AssistantSettings
+from assistant.types import Answer
+from index.build import build_index
+from index.store import ArticleStore
+
+ARTICLES = [
+    {
+        "doc_id": "mayor",
+        "title": "Harbour Town picks a mayor",
+        "publish_date": "2024/05/03",
+        "source": "Test wire",
+        "text": (
+            "The Harbour Town mayoral election was won this week after a long recount of the mayoral ballots. "
+            "The winner of the Harbour Town mayoral election will take office in June, election officials said. "
+            "Margarethe Olsen, a retired ferry captain who promised cheaper moorings, won the vote for mayor. "
+            "Turnout was higher than at any local vote since the harbour was dredged."
+        ),
+    },
+    {
+        "doc_id": "meteorite",
+        "title": "Meteorite found",
+        "publish_date": "2024/05/04",
+        "source": "Test wire",
+        "text": (
+            "Scientists confirmed this week where the Orvella meteorite was found after it lit up the night sky. "
+            "The Orvella meteorite was found after a bright fireball was seen by thousands of people, scientists said. "
+            "The meteorite was found in a barley field outside Tromsø by farmers who saw the blackened rock. "
+            "A museum hopes to put it on show next spring."
+        ),
+    },
+    {
+        "doc_id": "ferry",
+        "title": "Ferry rescue",
+        "publish_date": "2024/05/05",
+        "source": "Test wire",
+        "text": (
+            "Coast guard crews rescued passengers from the stranded Kestrel ferry on Tuesday, the coast guard said. "
+            "The passengers rescued from the Kestrel ferry were taken to the port by coast guard boats. "
+            "In all, 214 passengers were lifted off the ferry before the tide turned. "
+            "The ferry company said it would pay for hotels."
+        ),
+    },
+]
+# Question, the sentence that answers it, its short answer, and the circular sentence it must beat.
+CASES = [
+    ("Who won the Harbour Town mayoral election?", "Margarethe Olsen, a retired", "Margarethe Olsen", "mayor"),
+    ("Where was the Orvella meteorite found?", "outside Tromsø", "Tromsø", "meteorite"),
+    ("How many passengers were rescued from the Kestrel ferry?", "214 passengers", "214", "ferry"),
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Assistant:
+    root = tmp_path_factory.mktemp("answer-kind")
+    feed = root / "in" / "news.jsonl"
+    feed.parent.mkdir()
+    feed.write_text("\n".join(json.dumps(article) for article in ARTICLES), encoding="utf-8")
+    settings = AssistantSettings(db_path=root / "db")
+    store = ArticleStore.open(settings, embeddings=embeddings)
+    assert build_index(store, [feed.parent], show_progress=False).added == len(ARTICLES)
+    return Assistant(settings, store=store)
+
+
+@pytest.mark.parametrize(("question", "answer_words", "short", "article"), CASES)
+def test_the_answer_opens_with_the_sentence_naming_what_was_asked(
+    assistant: Assistant, question: str, answer_words: str, short: str, article: str
+) -> None:
+    result = assistant.ask(question)
+    assert result.answered
+    first_sentence = result.text.split("[1]")[0]
+    assert answer_words in first_sentence, result.text
+    assert result.citations[0].article_id.startswith(article)
+    assert result.short_answer == short
+    assert result.to_dict()["short_answer"] == short
+
+
+def test_the_circular_sentences_repeat_the_question_and_are_told_apart() -> None:
+    """The written articles are what the test says: their first sentences restate the question."""
+    for question, _, _, article in CASES:
+        text = next(a["text"] for a in ARTICLES if a["doc_id"] == article)
+        kind = asked_kind(question)
+        assert kind is not None
+        assert is_circular(text.split(". ")[1] + ".", question, kind), question
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who won France's presidential election in a runoff this week?", "person"),
+        ("Which world leader did Boris Johnson accuse of toxic masculinity?", "person"),
+        ("The second-largest diamond ever has been found in which African country?", "place"),
+        ("Where is the UN headquartered?", "place"),
+        ("Former President Jimmy Carter celebrated a milestone birthday. How old did he turn?", "number"),
+        ("Around how much will the gold card cost?", "number"),
+        ("Which airline unveiled an Independence One plane?", "organisation"),
+        ("When is the next total solar eclipse?", "date"),
+        ("Which film topped the box office?", "name"),
+        ("Why did the markets fall?", None),
+    ],
+)
+def test_the_question_form_says_what_kind_of_thing_is_asked_for(question: str, kind: str | None) -> None:
+    assert asked_kind(question) == kind
+
+
+def test_the_short_answer_is_a_span_of_the_first_sentence_that_the_question_does_not_name() -> None:
+    question = "Who won France's presidential election in a runoff this week?"
+    assert short_answer(question, "Emmanuel Macron won the runoff against Marine Le Pen. [1] More. [2]") == (
+        "Emmanuel Macron"
+    )
+    assert short_answer(question, "France held a runoff this week. [1] Emmanuel Macron won. [2]") is None
+    assert short_answer("Why did France vote?", "Emmanuel Macron won the runoff. [1]") is None
+    assert short_answer("How much did the fine cost Trump?", "Trump was fined $9,000 on Tuesday. [1]") == "$9,000"
+
+
+def test_short_answer_round_trips_and_answers_stored_before_it_load_without_one() -> None:
+    answer = Answer("Who?", "Margarethe Olsen won. [1]", True, short_answer="Margarethe Olsen")
+    assert Answer.from_dict(answer.to_dict()).short_answer == "Margarethe Olsen"
+    stored_before = {key: value for key, value in answer.to_dict().items() if key != "short_answer"}
+    assert Answer.from_dict(stored_before).short_answer is None
+
+
+def test_a_refusal_has_no_short_answer(assistant: Assistant) -> None:
+    result = assistant.ask("What is the boiling point of tungsten?")
+    assert not result.answered and result.short_answer is None
