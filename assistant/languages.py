@@ -56,11 +56,25 @@ def _folded(name: str) -> frozenset[str]:
     return frozenset(fold_key(w) for w in justext.get_stoplist(name) if _WORD.fullmatch(w))
 
 
+# Some lists were made from pages quoting English (citations on Wikipedia): over half of Marathi's and
+# Nepali's, a fifth to two fifths of Telugu's, Tamil's, Igbo's, Sundanese's words are English's frequent
+# words, where a language's own list shares 1-6 % with English's. Of such a list only the words of
+# another script than Latin are its own (Marathi's Devanagari); a Latin-script one is left out whole.
+_ENGLISH_SHARE = 0.15
+
+
+def _own_words(listed: frozenset[str], english: frozenset[str]) -> frozenset[str]:
+    if len(listed & english) < _ENGLISH_SHARE * len(listed):
+        return listed
+    return frozenset(w for w in listed if _script(w) != "LATIN")
+
+
 @lru_cache(maxsize=1)
 def _lists() -> _Lists:
     """jusText's lists, read once (100 small files), with each word's languages for counting votes fast."""
     english = frozenset().union(*map(_folded, _ENGLISH))
-    words = {name: _folded(name) for name in justext.get_stoplists() if name not in _ENGLISH}
+    names = sorted(set(justext.get_stoplists()) - set(_ENGLISH))
+    words = {name: listed for name in names if (listed := _own_words(_folded(name), english))}
     voters: dict[tuple[str, str], list[str]] = {}
     for name, listed in words.items():
         script = Counter(_script(w) for w in listed).most_common(1)[0][0]
@@ -87,7 +101,11 @@ def language_of(words: list[str]) -> str | None:
     votes: Counter[str] = Counter()
     for word in words:
         votes.update(lists.voters.get((script, word), ()))
-    for language, count in votes.most_common(3):
+    # On a tie, the language whose list is shorter: its words say more (Spanish's 260 words over
+    # Asturian's 529, Turkish's over Turkmen's). And by name last, so the answer never depends on the
+    # order jusText's set of names came in.
+    ranked = sorted(votes.items(), key=lambda vote: (-vote[1], len(lists.words[vote[0]]), vote[0]))
+    for language, count in ranked[:3]:
         # Words both lists hold ("capital", "de" in Spanish and English) vote for neither.
         english = sum(word in lists.english and word not in lists.words[language] for word in words)
         if count >= _MIN_VOTES and count > english:
@@ -95,7 +113,36 @@ def language_of(words: list[str]) -> str | None:
     return None
 
 
-def foreign_function_words(words: list[str]) -> frozenset[str]:
-    """Of these folded words, those on the frequent-word list of their language, when it is not English."""
-    language = language_of(words)
+# A word with its apostrophe ending ("Arizona's"), and what may stand before a sentence's first word.
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_SENTENCE_START = re.compile(r"(?:^|[.!?¿¡:;\"«»“”„()\-–—]\s*)$")
+
+
+def _common_words(text: str) -> list[str]:
+    """The folded words of ``text`` that are not names: a capitalised word inside a sentence ("Taylor
+    Swift", "Grand Canyon", "MTV Video") is a name, in any language, and says nothing of the text's
+    (Finnish's list of 5,900 words holds "taylor", "swift" and "video"). A sentence's first word is
+    kept: it is the question word ("Which", "¿Qué", "Wer", "Кто")."""
+    words: list[str] = []
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        if word[0].isupper() and not _SENTENCE_START.search(text[: match.start()]):
+            continue
+        words.extend(_WORD.findall(fold_key(word)))
+    return words
+
+
+def text_language(text: str) -> str | None:
+    """The language ``text`` is in (jusText's name), read from its words that are not names;
+    ``None`` for English or when it cannot tell (:func:`language_of`)."""
+    return language_of(_common_words(text))
+
+
+def function_words(language: str | None, words: list[str]) -> frozenset[str]:
+    """Of these folded words, those on ``language``'s frequent-word list (none for English, ``None``)."""
     return _lists().words[language].intersection(words) if language else frozenset()
+
+
+# Languages that write a name's case ending after an apostrophe: Turkish "Libya'da" is "in Libya",
+# "Hafter'in" "Haftar's"; the name alone is the word an English sentence may share.
+SUFFIX_AFTER_APOSTROPHE = frozenset({"Turkish", "Azerbaijani"})

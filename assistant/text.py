@@ -7,7 +7,7 @@ import re
 
 from langchain_core.documents import Document
 
-from assistant.languages import foreign_function_words
+from assistant.languages import SUFFIX_AFTER_APOSTROPHE, function_words, text_language
 from index.chunking import split_sentences
 from index.folding import fold_key
 
@@ -33,10 +33,12 @@ def content_word_sequence(text: str) -> list[str]:
     raw_words = _WORD.findall(fold_key(text))
     # A question in Spanish shares "de" and "la" with English sentences by chance: its own function words
     # are left out too (assistant.languages).
-    foreign = foreign_function_words(raw_words)
+    language = text_language(text)
+    foreign = function_words(language, raw_words)
+    suffixed = language in SUFFIX_AFTER_APOSTROPHE
     words = []
     for raw_word in raw_words:
-        word = raw_word.removesuffix("'s")
+        word = raw_word.split("'", 1)[0] if suffixed else raw_word.removesuffix("'s")
         if word in _STOPWORDS or raw_word in foreign:
             continue
         words.append(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
