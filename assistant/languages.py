@@ -6,7 +6,7 @@ shares with an English sentence are names and numbers ("Emmy", "Trump", "30"), o
 own function words: "de", "la", "el" (de Blasio, LA, El Paso), German "die", "von", "der", Turkish
 "ne", "kim". On the dev questions asked off-topic those chance matches gave Spanish questions a
 higher share of shared words (0.20 at the median) than the answerable ones (0.06), which is
-backwards (docs/lab-notes.md, "Every language the encoder reads").
+backwards (docs/lab-notes.md, "Every language answered").
 
 So a text's language is guessed from the frequent-word lists jusText ships for 100 languages
 (jusText comes with trafilatura): among the languages written in the text's script, the one whose
