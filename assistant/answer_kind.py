@@ -25,6 +25,7 @@ from typing import Literal
 
 from babel import Locale
 
+from assistant.languages import text_language
 from assistant.text import content_words, question_focus
 
 Kind = Literal["person", "place", "number", "date", "organisation", "name"]
@@ -162,8 +163,18 @@ def _places() -> frozenset[str]:
 
 def asked_kind(question: str) -> Kind | None:
     """The kind of thing ``question`` asks for, read from its asking sentence; None when its form
-    does not say (a "why", "what is…", a yes/no question)."""
-    focus = " ".join(question_focus(question).lower().split())
+    does not say (a "why", "what is…", a yes/no question) or it is not in English.
+
+    The forms are English. A question in another language (asked of a multilingual index) has no
+    kind rather than one guessed: "¿Quién es Ibrahim Kalın?" or "Кто такой Ибрагим Калын?" names
+    its subject in a spelling an English sentence need not share, so the subject itself would be
+    the "new" person and the short answer wrong; without a kind its answer is ranked by meaning and
+    shared words alone, and it has no short answer.
+    """
+    asking = question_focus(question)
+    if text_language(asking) is not None:
+        return None
+    focus = " ".join(asking.lower().split())
     for pattern, kind in _FORMS:
         if pattern.search(focus):
             return kind

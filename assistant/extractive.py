@@ -42,6 +42,7 @@ from assistant.settings import AssistantSettings
 from assistant.short_answer import short_answer
 from assistant.text import content_words, names_all, question_focus, question_names
 from assistant.types import Answer, AnswerUpdate, not_in_articles
+from index.encoders.floors import answer_encoder as answer_encoder_for
 from index.encoders.floors import floors
 from index.encoders.loading import load_embeddings
 from index.encoders.registry import canonical_encoder_name
@@ -299,12 +300,12 @@ def _names_something_new(sentence: str, question_names: set[str]) -> bool:
 
 def extractive_answerer(store: ArticleStore, settings: AssistantSettings) -> ExtractiveAnswerer:
     """The extractive answerer the settings describe, scoring sentences with
-    ``answer_embedding_model`` when it names another encoder than retrieval's (else the store's)."""
+    ``answer_embedding_model`` when it names another encoder than retrieval's (else the store's),
+    unless retrieval's reads languages it does not (:func:`index.encoders.floors.answer_encoder`)."""
     retrieval_encoder = store.settings.embedding_model  # the index's own when the setting was left unset
-    name = settings.answer_embedding_model
-    answer_encoder = name or retrieval_encoder
-    if name and canonical_encoder_name(name) != canonical_encoder_name(retrieval_encoder):
-        embeddings: Embeddings = load_embeddings(name, settings.embedding_batch_size)
+    answer_encoder = answer_encoder_for(retrieval_encoder, settings.answer_embedding_model)
+    if canonical_encoder_name(answer_encoder) != canonical_encoder_name(retrieval_encoder):
+        embeddings: Embeddings = load_embeddings(answer_encoder, settings.embedding_batch_size)
         query_vector = None  # the question in the answerer's own vector space
     else:
         embeddings, query_vector = store.embeddings, store.query_vector

@@ -7,11 +7,14 @@ import re
 
 from langchain_core.documents import Document
 
+from assistant.languages import SUFFIX_AFTER_APOSTROPHE, function_words, text_language
 from index.chunking import split_sentences
 from index.folding import fold_key
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Letters of any script: "Ливия" is one word, not dropped, and a Latin word keeps its letters once folded
+# ("şirket" → "sirket", not the fragment "irket" that happens to be English letters).
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _STOPWORDS = frozenset(
     """a an the and or but of to in on at for from by with about as is are was were be been being do does
     did what which who whom whose when where why how that this these those it its their there here than
@@ -27,10 +30,16 @@ def content_word_sequence(text: str) -> list[str]:
     Folded as keyword search folds them (:func:`index.folding.fold_key`): "Kalin" in a question is
     the article's "Kalın", "Zelenskyy’s" its "Zelensky's".
     """
+    raw_words = _WORD.findall(fold_key(text))
+    # A question in Spanish shares "de" and "la" with English sentences by chance: its own function words
+    # are left out too (assistant.languages).
+    language = text_language(text)
+    foreign = function_words(language, raw_words)
+    suffixed = language in SUFFIX_AFTER_APOSTROPHE
     words = []
-    for raw_word in _WORD.findall(fold_key(text)):
-        word = raw_word.removesuffix("'s")
-        if word in _STOPWORDS:
+    for raw_word in raw_words:
+        word = raw_word.split("'", 1)[0] if suffixed else raw_word.removesuffix("'s")
+        if word in _STOPWORDS or raw_word in foreign:
             continue
         words.append(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
     return words

@@ -135,7 +135,8 @@ class ModelSettings(BaseModel):
         description=(
             "Encoder the extractive answerer scores sentences with, and so judges whether a passage answers "
             "at all (a name as for embedding_model): minilm-int8 by default, whose judgement static vectors "
-            "lack; an empty value: the retrieval encoder"
+            "lack; an empty value: the retrieval encoder. A multilingual retrieval encoder (e5-multilingual) "
+            "scores the sentences itself instead of an English-only one: questions in other languages are judged too"
         ),
     )
     embedding_batch_size: int = Field(

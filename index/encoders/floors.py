@@ -12,7 +12,11 @@ does the judging. ``bench/thresholds.py --encoders wordllama --answer-encoder mi
 
 from __future__ import annotations
 
-from index.encoders.registry import answer_floor, canonical_encoder_name, relevance_floor
+import logging
+
+from index.encoders.registry import answer_floor, canonical_encoder_name, is_multilingual, relevance_floor
+
+logger = logging.getLogger(__name__)
 
 # (retrieval's canonical name, answerer's canonical name) -> (min_relevance, min_answer_score)
 PAIR_FLOORS: dict[tuple[str, str], tuple[float, float]] = {
@@ -24,3 +28,20 @@ def floors(retrieval_encoder: str, answer_encoder: str) -> tuple[float, float]:
     """(min_relevance, min_answer_score) for this pair: its own calibration, else each encoder's."""
     pair = (canonical_encoder_name(retrieval_encoder), canonical_encoder_name(answer_encoder))
     return PAIR_FLOORS.get(pair, (relevance_floor(retrieval_encoder), answer_floor(answer_encoder)))
+
+
+def answer_encoder(retrieval_encoder: str, configured: str | None) -> str:
+    """The encoder the answerer scores sentences with: ``configured``, else retrieval's.
+
+    But never one that reads fewer languages than retrieval's: with a multilingual index, a question
+    in Spanish finds its English article, and an English-only answerer then judges the Spanish
+    question against English sentences and refuses it, or quotes an unrelated one (issue 27: the
+    seed question in Spanish was refused, in Turkish answered with background). So a multilingual
+    retrieval encoder scores the sentences too, whatever ``ASSISTANT_ANSWER_EMBEDDING_MODEL`` says.
+    """
+    if not configured:
+        return retrieval_encoder
+    if is_multilingual(retrieval_encoder) and not is_multilingual(configured):
+        logger.info("the answerer scores with %s, as retrieval: %s reads English only", retrieval_encoder, configured)
+        return retrieval_encoder
+    return configured
