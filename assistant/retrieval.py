@@ -2,7 +2,8 @@
 
 Modes (``ASSISTANT_RETRIEVAL_MODE``):
 
-- ``dense``: Chroma similarity of the question to each passage's (title + passage) embedding.
+- ``dense``: Chroma similarity of the question to each passage's (title + passage) embedding; where
+  the better encoder's vectors have been filled in (``python -m index improve``), their list too.
 - ``bm25``: tantivy keyword search over the same chunks (``index.store.keyword.tantivy``).
 - ``hybrid``: both lists fused by reciprocal rank fusion (RRF), which needs no score calibration.
 - ``hybrid-rerank``: hybrid, then the top candidates re-scored by how well their best sentence
@@ -113,6 +114,10 @@ class PassageRetriever(BaseRetriever):
                 candidate = candidates.setdefault(str(document.id), Candidate(str(document.id)))
                 candidate.document, candidate.similarity = document, similarity
                 candidate.ranks["dense"] = rank
+            # The second speed (index.store.full_vectors): the same chunks by the better encoder, a list of
+            # its own in the same fusion; empty (nothing embedded) until a fill has begun.
+            for rank, chunk_id in enumerate(self.store.full_vectors.search(question, fetch, chunk_filter), start=1):
+                candidates.setdefault(chunk_id, Candidate(chunk_id)).ranks["full"] = rank
         if options.retrieval_mode != "dense":
             self.store.keep_keyword_index_current()
             found = self.store.keyword_index.search(
@@ -142,7 +147,8 @@ class PassageRetriever(BaseRetriever):
         return _capped(ranked, options.per_article, self.k)
 
     def _complete(self, candidates: dict[str, Candidate], query_vector: np.ndarray) -> None:
-        """Fetch passages found only by keywords, with their vectors for the cosine similarity."""
+        """Fetch passages found only by keywords (or only by full vectors), with their fast vectors for the
+        cosine similarity: the relevance floors are calibrated on the index's own encoder."""
         missing = [c.chunk_id for c in candidates.values() if c.document is None]
         for chunk in self.store.chunks(missing):
             candidate = candidates[str(chunk.document.id)]
