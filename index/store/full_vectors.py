@@ -65,6 +65,7 @@ class FullVectors:
         self.encoder = full_encoder(settings)
         self.name = full_collection_name(settings, self.encoder) if self.encoder else None
         self._empty_until = 0.0  # monotonic time before which the collection is taken to be empty
+        self._filled: chromadb.Collection | None = None  # the collection, once seen holding vectors
 
     @property
     def enabled(self) -> bool:
@@ -125,11 +126,8 @@ class FullVectors:
         Nothing (and no question embedded) while no chunk has a full vector, so retrieval before any
         fill is exactly the one-speed retrieval.
         """
-        if self.name is None or time.monotonic() < self._empty_until:
-            return []
-        collection = self.collection()
-        if collection is None or collection.count() == 0:
-            self._empty_until = time.monotonic() + _RECHECK_EMPTY_SECONDS
+        collection = self._searchable()
+        if collection is None:
             return []
         vector = self.query_vector(question)
 
@@ -144,7 +142,22 @@ class FullVectors:
                 for chunk_id, metadata, distance in zip(found["ids"][0], metadatas, distances, strict=True)
             ]
 
-        return [str(document.id) for document, _ in filtered_nearest(nearest, k, chunk_filter)]
+        try:
+            return [str(document.id) for document, _ in filtered_nearest(nearest, k, chunk_filter)]
+        except NotFoundError:  # dropped meanwhile (a rebuild elsewhere): look for it afresh next time
+            self._filled = None
+            return []
+
+    def _searchable(self) -> chromadb.Collection | None:
+        """The collection once it holds vectors, remembered (no lookup or count per question after that)."""
+        if self._filled is not None or self.name is None or time.monotonic() < self._empty_until:
+            return self._filled
+        collection = self.collection()
+        if collection is None or collection.count() == 0:
+            self._empty_until = time.monotonic() + _RECHECK_EMPTY_SECONDS
+            return None
+        self._filled = collection
+        return collection
 
     def query_vector(self, text: str) -> np.ndarray:
         """The question in the better encoder's space, remembered like the fast one's."""
