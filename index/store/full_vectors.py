@@ -148,6 +148,17 @@ class FullVectors:
             self._filled = None
             return []
 
+    def having(self, ids: Sequence[str]) -> set[str]:
+        """Which of these chunks have a full vector (none before a fill has begun)."""
+        collection = self._searchable()
+        if collection is None or not ids:
+            return set()
+        try:
+            return set(collection.get(ids=list(ids), include=[])["ids"])
+        except NotFoundError:
+            self._filled = None
+            return set()
+
     def _searchable(self) -> chromadb.Collection | None:
         """The collection once it holds vectors, remembered (no lookup or count per question after that)."""
         if self._filled is not None or self.name is None or time.monotonic() < self._empty_until:
