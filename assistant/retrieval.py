@@ -2,7 +2,8 @@
 
 Modes (``ASSISTANT_RETRIEVAL_MODE``):
 
-- ``dense``: Chroma similarity of the question to each passage's (title + passage) embedding.
+- ``dense``: Chroma similarity of the question to each passage's (title + passage) embedding; where
+  the better encoder's vectors have been filled in (``python -m index improve``), their list too.
 - ``bm25``: tantivy keyword search over the same chunks (``index.store.keyword.tantivy``).
 - ``hybrid``: both lists fused by reciprocal rank fusion (RRF), which needs no score calibration.
 - ``hybrid-rerank``: hybrid, then the top candidates re-scored by how well their best sentence
@@ -113,6 +114,10 @@ class PassageRetriever(BaseRetriever):
                 candidate = candidates.setdefault(str(document.id), Candidate(str(document.id)))
                 candidate.document, candidate.similarity = document, similarity
                 candidate.ranks["dense"] = rank
+            # The second speed (index.store.full_vectors): the same chunks by the better encoder, a list of
+            # its own in the same fusion; empty (nothing embedded) until a fill has begun.
+            for rank, chunk_id in enumerate(self.store.full_vectors.search(question, fetch, chunk_filter), start=1):
+                candidates.setdefault(chunk_id, Candidate(chunk_id)).ranks["full"] = rank
         if options.retrieval_mode != "dense":
             self.store.keep_keyword_index_current()
             found = self.store.keyword_index.search(
@@ -122,13 +127,14 @@ class PassageRetriever(BaseRetriever):
                 candidates.setdefault(chunk_id, Candidate(chunk_id)).ranks["bm25"] = rank
         if not candidates:
             return []
+        with_full = self.store.full_vectors.having(list(candidates)) if options.retrieval_mode != "bm25" else set()
         self._complete(candidates, query_vector)
         if not_after is not None:
             for chunk_id in [c.chunk_id for c in candidates.values() if _published_after(c, not_after)]:
                 del candidates[chunk_id]
         weight = options.date_weight if not_after is not None else options.today_date_weight
         for candidate in candidates.values():
-            fused = sum(1.0 / (_RRF_K + rank) for rank in candidate.ranks.values())
+            fused = _fused(candidate, candidate.chunk_id in with_full)
             published = parse_iso(candidate.passage.metadata.get("date"))
             prior = recency_prior(
                 published, reference, half_life_days=options.recency_days, grace_days=options.future_grace_days
@@ -142,7 +148,8 @@ class PassageRetriever(BaseRetriever):
         return _capped(ranked, options.per_article, self.k)
 
     def _complete(self, candidates: dict[str, Candidate], query_vector: np.ndarray) -> None:
-        """Fetch passages found only by keywords, with their vectors for the cosine similarity."""
+        """Fetch passages found only by keywords (or only by full vectors), with their fast vectors for the
+        cosine similarity: the relevance floors are calibrated on the index's own encoder."""
         missing = [c.chunk_id for c in candidates.values() if c.document is None]
         for chunk in self.store.chunks(missing):
             candidate = candidates[str(chunk.document.id)]
@@ -150,6 +157,20 @@ class PassageRetriever(BaseRetriever):
             candidate.similarity = float(chunk.vector @ query_vector)
         for chunk_id in [c.chunk_id for c in candidates.values() if c.document is None]:
             del candidates[chunk_id]  # in the keyword index but not (yet) in Chroma: never shown
+
+
+def _fused(candidate: Candidate, has_full_vector: bool) -> float:
+    """Reciprocal rank fusion of the candidate's lists, its two vector lists counted as one where it has both.
+
+    A chunk with a full vector is ranked by both encoders, one without by the fast one alone: the two
+    vector terms are averaged (a chunk absent from a list it could be in scores 0 there), so a partial
+    fill favours no chunk for being filled. Counted as lists of their own, a third of the dev index
+    filled lowered undated MRR@10 from 0.823 to 0.787 (docs/lab-notes.md, "Two speeds").
+    """
+    terms = {name: 1.0 / (_RRF_K + rank) for name, rank in candidate.ranks.items()}
+    if has_full_vector:
+        terms["dense"] = (terms.get("dense", 0.0) + terms.pop("full", 0.0)) / 2
+    return sum(terms.values())
 
 
 def _published_after(candidate: Candidate, day: date) -> bool:

@@ -1,12 +1,13 @@
 """Command line: ``python -m index build [PATH ...] [--db DIR] [--prune] [--rebuild]``, ``watch DIR``, ``stats``,
-``refold`` (the keyword index written again, folded) and ``extract PATH... [--json]`` (what would be indexed from
-files, nothing indexed)."""
+``improve`` (the better encoder's vectors filled in behind the fast ones), ``refold`` (the keyword index written
+again, folded) and ``extract PATH... [--json]`` (what would be indexed from files, nothing indexed)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -18,6 +19,7 @@ from index.articles import Article, LoadError
 from index.build import BuildReport, build_index
 from index.errors import MissingInputError, run_command
 from index.folding import FOLDING
+from index.improve import improve
 from index.settings import IndexSettings
 from index.sources import web_commands
 from index.sources.fetching import FetchError, WebClient
@@ -56,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
         "refold", help="write the keyword index again from the index's texts, names folded (nothing embedded)"
     )
     refold.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
+    fill = commands.add_parser(
+        "improve", help="fill the better encoder's vectors behind the fast ones (low priority, resumable)"
+    )
+    fill.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
+    fill.add_argument("--quiet", action="store_true", help="no progress lines")
     stats = commands.add_parser("stats", help="what the index holds")
     stats.add_argument("--db", type=Path, help="Chroma folder")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -79,6 +86,7 @@ def _main(argv: Sequence[str] | None) -> int:
         "fetch": web_commands.fetch,
         "follow": web_commands.follow,
         "refold": _refold,
+        "improve": _improve,
     }.get(args.command, _stats)
     return command(settings, args)
 
@@ -192,13 +200,30 @@ def _refold(settings: IndexSettings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _improve(settings: IndexSettings, args: argparse.Namespace) -> int:
+    """The fill, at the lowest priority: questions answered beside it come first."""
+    os.nice(19 - os.nice(0))
+    claim_store(settings)
+    store = ArticleStore.open(settings)
+
+    def progress(done: int, total: int) -> None:
+        if not args.quiet:
+            print(f"{done:,} of {total:,} chunks have full vectors", flush=True)
+
+    print(improve(store, on_progress=progress).summary(), flush=True)
+    return 0
+
+
 def _stats(settings: IndexSettings, args: argparse.Namespace) -> int:
     stats = ArticleStore.open(settings).stats()
     if args.json:
         print(json.dumps(stats, indent=2))
     else:
+        full = stats.pop("full_vectors"), stats.pop("full_embedding_model")
         for key, value in stats.items():
             print(f"{key:20} {value}")
+        if full[1] is not None:  # the second speed is on: how far its fill is, 0 included (improve fills it)
+            print(f"{'full vectors':20} {full[0]:,} of {stats['chunks']:,} chunks have full vectors ({full[1]})")
     return 0
 
 

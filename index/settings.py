@@ -139,6 +139,17 @@ class ModelSettings(BaseModel):
             "scores the sentences itself instead of an English-only one: questions in other languages are judged too"
         ),
     )
+    full_embedding_model: str | None = Field(
+        default="minilm-int8",
+        description=(
+            "The better encoder of the second speed (a name as for embedding_model): python -m index improve "
+            "fills its vectors for the chunks already indexed with embedding_model, in a collection of their "
+            "own, and retrieval fuses both where a chunk has both. minilm-int8 by default: MiniLM's ranking "
+            "without dates (undated MRR@10 0.856 against wordllama's 0.824, docs/lab-notes.md), the fastest "
+            "MiniLM on a CPU, and already loaded for the answerer. Empty (or the same encoder as "
+            "embedding_model): one speed, as before"
+        ),
+    )
     embedding_batch_size: int = Field(
         default=16,
         ge=1,
@@ -148,6 +159,12 @@ class ModelSettings(BaseModel):
         default=Path.home() / ".cache" / "news-assistant",
         description="Where converted local models are kept (SmolLM2 as safetensors, made once from its GGUF).",
     )
+
+    @field_validator("full_embedding_model", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        """``ASSISTANT_FULL_EMBEDDING_MODEL=`` (or ``none``) switches the second speed off."""
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
 
 
 class FetchSettings(BaseModel):

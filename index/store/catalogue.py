@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from langchain_classic.indexes import SQLRecordManager
 
     from index.settings import IndexSettings
+    from index.store.full_vectors import FullVectors
 
 
 @dataclass(slots=True)
@@ -52,6 +53,10 @@ class ArticleCatalogue:
         raise NotImplementedError
 
     def count(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def full_vectors(self) -> FullVectors:
         raise NotImplementedError
 
     def articles(self) -> list[IndexedArticle]:
@@ -176,6 +181,8 @@ class ArticleCatalogue:
             "last_date": max(dates) if dates else None,
             "embedding_model": metadata.get(MODEL_KEY),
             "embedding_dimension": metadata.get(DIMENSION_KEY),
+            "full_vectors": self.full_vectors.count(),  # chunks the second speed has filled
+            "full_embedding_model": self.full_vectors.encoder,
             "store_bytes": size,
             "last_update": (
                 datetime.fromtimestamp(changed, tz=UTC).isoformat(timespec="seconds") if changed is not None else None

@@ -12,7 +12,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import chromadb
 from chromadb.api.client import SharedSystemClient
@@ -29,6 +29,9 @@ from index.store.keyword.backends import KeywordSearch, open_keyword_index
 from index.store.sql import sql_engine
 from index.stories.copies import StoryRegistry
 from index.stories.groups import StoryGroups
+
+if TYPE_CHECKING:
+    from index.store.full_vectors import FullVectors
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +68,7 @@ class ArticleChroma(Chroma):
     """
 
     keyword_index: KeywordSearch | None = None
+    full_vectors: FullVectors | None = None  # the second speed's collection, removed from in step
 
     def add_texts(
         self,
@@ -106,6 +110,8 @@ class ArticleChroma(Chroma):
         super().delete(ids, **kwargs)
         if self.keyword_index is not None and ids:
             self.keyword_index.delete(ids)
+        if self.full_vectors is not None and ids:  # after the main delete: FullVectors.fill relies on it
+            self.full_vectors.delete(ids)
 
 
 def ef_search(settings: StoreSettings) -> int:
@@ -257,10 +263,13 @@ def reset_store(settings: StoreSettings) -> None:
             raise
         _remove_embedded_index(settings.db_path)
         return
-    try:
-        client.delete_collection(settings.collection)
-    except NotFoundError:
-        logger.info("no collection %r to delete", settings.collection)
+    full_prefix = f"{settings.collection}__full_"  # the second speed's collections (index.store.full_vectors)
+    full = [c.name for c in client.list_collections() if c.name.startswith(full_prefix)]
+    for name in [settings.collection, *full]:
+        try:
+            client.delete_collection(name)
+        except NotFoundError:
+            logger.info("no collection %r to delete", name)
     for suffix in ("", ARTICLES_NAMESPACE_SUFFIX):
         record_manager = record_manager_for(settings, suffix)
         keys = record_manager.list_keys()

@@ -8,13 +8,17 @@ answer path and the news path (briefings, timelines, comparisons) narrow article
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from langchain_core.documents import Document
+
 from index.articles import date_as_int
 
+# How much wider an unfiltered search goes before a filtered one falls back on Chroma's filter.
+_POST_FILTER_FACTOR = 4
 _FIRST_DAY = 1
 _LAST_DAY = 99991231
 
@@ -68,3 +72,22 @@ class ChunkFilter:
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+Nearest = Callable[[int, dict[str, Any] | None], list[tuple[Document, float]]]
+
+
+def filtered_nearest(nearest: Nearest, k: int, chunk_filter: ChunkFilter | None) -> list[tuple[Document, float]]:
+    """The ``k`` nearest passages ``chunk_filter`` lets through; ``nearest(n, where)`` searches a collection.
+
+    Chroma's metadata filter is slow at scale, so a filtered search first searches unfiltered
+    ``_POST_FILTER_FACTOR`` times as wide and filters here; Chroma filters only when that leaves
+    too few (a narrow window or a rare source). Both vector collections search this way.
+    """
+    if chunk_filter is None or chunk_filter.is_empty:
+        return nearest(k, None)
+    wide = nearest(k * _POST_FILTER_FACTOR, None)
+    kept = [(document, score) for document, score in wide if chunk_filter.matches(document.metadata)]
+    if len(kept) >= k or len(wide) < k * _POST_FILTER_FACTOR:
+        return kept[:k]  # enough, or the whole collection was searched
+    return nearest(k, chunk_filter.where())

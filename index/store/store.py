@@ -46,16 +46,14 @@ from index.store.chroma import (
     vector_folding,
     with_built_encoder,
 )
-from index.store.filters import ChunkFilter
+from index.store.filters import ChunkFilter, filtered_nearest
+from index.store.full_vectors import FullVectors
 from index.store.keyword.backends import KeywordSearch, open_keyword_index
 from index.store.writes import StoreWrites
 from index.stories.copies import StoryRegistry
 from index.stories.groups import StoryGroups
 
 logger = logging.getLogger(__name__)
-
-# How much wider an unfiltered search goes before a filtered one falls back on Chroma's filter.
-_POST_FILTER_FACTOR = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +121,7 @@ class ArticleStore(ArticleCatalogue, StoreWrites):
         apply_ef_search(vector_store._collection, settings)
         note_unfolded_vectors(vector_store._collection, embeddings, settings)
         vector_store.keyword_index = keyword_index
+        vector_store.full_vectors = FullVectors(client, settings, vector_store._collection)
         store = cls(settings, client, vector_store, record_manager, embeddings)
         try:
             store.fold_keyword_index_at_open()
@@ -216,7 +215,7 @@ class ArticleStore(ArticleCatalogue, StoreWrites):
             return
         if self.keyword_index.count() == self.count():
             return
-        chroma_ids = self._all_ids()
+        chroma_ids = self.chunk_ids()
         keyword_ids = self.keyword_index.all_ids()
         self.keyword_index.delete(keyword_ids - chroma_ids)
         missing = sorted(chroma_ids - keyword_ids)
@@ -227,7 +226,8 @@ class ArticleStore(ArticleCatalogue, StoreWrites):
             metadatas = [dict(metadata) if metadata else None for metadata in got["metadatas"] or []]
             self.keyword_index.add(got["ids"], got["documents"] or [], metadatas)
 
-    def _all_ids(self) -> set[str]:
+    def chunk_ids(self) -> set[str]:
+        """Every chunk id of the main collection."""
         ids: set[str] = set()
         page = self.client.get_max_batch_size()
         for offset in range(0, self.count(), page):
@@ -237,6 +237,12 @@ class ArticleStore(ArticleCatalogue, StoreWrites):
     @property
     def collection(self) -> chromadb.Collection:
         return self.vector_store._collection
+
+    @property
+    def full_vectors(self) -> FullVectors:
+        """The second speed's vectors of the same chunks (:mod:`index.store.full_vectors`)."""
+        assert self.vector_store.full_vectors is not None
+        return self.vector_store.full_vectors
 
     @property
     def max_batch_size(self) -> int:
@@ -254,19 +260,8 @@ class ArticleStore(ArticleCatalogue, StoreWrites):
     def search_by_vector(
         self, vector: np.ndarray, k: int, chunk_filter: ChunkFilter | None = None
     ) -> list[tuple[Document, float]]:
-        """The ``k`` chunks closest to ``vector`` among those ``chunk_filter`` lets through.
-
-        Chroma's metadata filter is slow at scale, so a filtered search first searches unfiltered
-        ``_POST_FILTER_FACTOR`` times as wide and filters here; Chroma filters only when that leaves
-        too few (a narrow window or a rare source).
-        """
-        if chunk_filter is None or chunk_filter.is_empty:
-            return self._nearest(vector, k, None)
-        wide = self._nearest(vector, k * _POST_FILTER_FACTOR, None)
-        kept = [(document, score) for document, score in wide if chunk_filter.matches(document.metadata)]
-        if len(kept) >= k or len(wide) < k * _POST_FILTER_FACTOR:
-            return kept[:k]  # enough, or the whole collection was searched
-        return self._nearest(vector, k, chunk_filter.where())
+        """The ``k`` chunks closest to ``vector`` among those ``chunk_filter`` lets through."""
+        return filtered_nearest(lambda n, where: self._nearest(vector, n, where), k, chunk_filter)
 
     def _nearest(self, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[Document, float]]:
         # No count() first: Chroma returns what it has when asked for more (and nothing from an empty

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def test_uploaded_articles_are_indexed_listed_answered_and_removable(seed_db: Pa
         assert "huge.txt" in summary and "over the 0.01 MB limit" in summary
         assert "broken.jsonl line 1" in summary and "invalid JSON" in summary
         assert "**2 articles**" in stats
+        assert re.search(r"· 0 of [\d,]+ chunks have full vectors$", stats)  # the second speed: no fill yet
         assert sorted(p.name for p in uploads.iterdir()) == ["broken.jsonl", "volcano.txt"]
         titles = [row[0] for row in table["data"]]
         assert any("Fagradalsfjall" in title for title in titles)

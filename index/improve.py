@@ -1,0 +1,63 @@
+"""The fill behind the index: better vectors for the chunks that have only fast ones (``python -m index improve``).
+
+What is missing is worked out afresh each time from the two collections (the main one's chunk ids
+less the second one's), so the fill keeps no state of its own: killed at any point, it resumes
+with what is still missing, and a chunk whose article was removed meanwhile is simply no longer
+there to fill. Full vectors of chunks the main collection no longer has (a crash between the two
+deletes) are removed first. Chunks are filled in id order, a content hash: every batch is a sample
+of the whole index, so ranking improves evenly across it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.errors import SettingsError
+from index.store import ArticleStore
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (chunks with full vectors, chunks in the index)
+
+
+@dataclass(frozen=True, slots=True)
+class FillReport:
+    """What one run of the fill did."""
+
+    filled: int  # chunks embedded and written by this run
+    removed: int  # full vectors of chunks no longer indexed, removed
+    done: int  # chunks with full vectors at the end
+    total: int  # chunks in the index at the start
+
+    def summary(self) -> str:
+        removed = f", {self.removed:,} stale removed" if self.removed else ""
+        return f"filled {self.filled:,} chunks{removed}: {self.done:,} of {self.total:,} chunks have full vectors"
+
+
+def improve(store: ArticleStore, *, batch_size: int | None = None, on_progress: Progress | None = None) -> FillReport:
+    """Fill the full vectors the store's chunks lack, in batches; ``on_progress`` after each batch."""
+    full = store.full_vectors
+    if not full.enabled:
+        raise SettingsError(
+            "There is no second speed to fill: ASSISTANT_FULL_EMBEDDING_MODEL is empty or names the index's own "
+            f"encoder ({store.settings.embedding_model}); set it to a better encoder (e.g. minilm-int8)"
+        )
+    chunk_ids = store.chunk_ids()
+    have = full.all_ids()
+    stale = sorted(have - chunk_ids)
+    full.delete(stale)
+    missing = sorted(chunk_ids - have)
+    total, done = len(chunk_ids), len(chunk_ids) - len(missing)
+    logger.info("%d of %d chunks have full vectors; filling %d", done, total, len(missing))
+    if on_progress is not None:
+        on_progress(done, total)
+    size = batch_size or store.max_batch_size
+    filled = 0
+    for start in range(0, len(missing), size):
+        written = full.fill(missing[start : start + size])
+        filled, done = filled + written, done + written
+        if on_progress is not None:
+            on_progress(done, total)
+    return FillReport(filled=filled, removed=len(stale), done=done, total=total)

@@ -1,0 +1,138 @@
+"""``python -m index improve``: the better encoder's vectors filled in behind the fast ones, resumably.
+
+Real things throughout: a real index in a temp folder, the real wordllama and the real minilm-int8,
+the real command in a subprocess where a user would run it (and where it can be killed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from assistant.settings import AssistantSettings
+from index.build import build_index
+from index.improve import improve
+from index.store import ArticleStore
+from tests.conftest import ROOT, run_python
+
+ARTICLES = 24
+TOWNS = ["Aberdeen", "Bergen", "Cadiz", "Dresden", "Esbjerg", "Faro", "Galway", "Haarlem"]
+_PROGRESS = re.compile(r"^([\d,]+) of ([\d,]+) chunks have full vectors$")
+
+
+def _write_corpus(path: Path) -> Path:
+    """Articles of a few chunks each, every one about a council of its own."""
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(ARTICLES):
+            town = TOWNS[n % len(TOWNS)]
+            sentences = [f"The council of {town} met on day {n} to discuss the harbour and the code word quill{n}."] + [
+                f"Member {m} of the {town} council spoke about the budget line {m} for the year {2000 + n}."
+                for m in range(22)
+            ]
+            record = {"doc_id": f"story-{n}", "title": f"{town} council {n}", "text": " ".join(sentences)}
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def test_improve_fills_every_chunk_and_stats_says_so(tmp_path: Path) -> None:
+    corpus = _write_corpus(tmp_path / "news.jsonl")
+    db = tmp_path / "db"
+    assert run_python("-m", "index", "build", str(corpus), "--db", str(db), "--quiet").returncode == 0
+    before = run_python("-m", "index", "stats", "--db", str(db))
+    chunks = _number(re.search(r"chunks\s+(\d+)", before.stdout).group(1))  # type: ignore[union-attr]
+    assert f"0 of {chunks:,} chunks have full vectors" in before.stdout
+
+    filled = run_python("-m", "index", "improve", "--db", str(db))
+    assert filled.returncode == 0, filled.stderr
+    summary = f"filled {chunks:,} chunks: {chunks:,} of {chunks:,} chunks have full vectors"
+    assert filled.stdout.splitlines()[-1] == summary
+    after = run_python("-m", "index", "stats", "--db", str(db))
+    assert f"{chunks:,} of {chunks:,} chunks have full vectors" in after.stdout
+
+    again = run_python("-m", "index", "improve", "--db", str(db))
+    assert again.stdout.splitlines()[-1].startswith("filled 0 chunks")  # nothing left, nothing redone
+
+
+def test_improve_with_the_second_speed_off_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    corpus = _write_corpus(tmp_path / "news.jsonl")
+    db = tmp_path / "db"
+    assert run_python("-m", "index", "build", str(corpus), "--db", str(db), "--quiet").returncode == 0
+    off = run_python("-m", "index", "improve", "--db", str(db), env={"ASSISTANT_FULL_EMBEDDING_MODEL": ""})
+    assert off.returncode == 2
+    assert off.stderr.startswith("error: There is no second speed") and off.stderr.count("\n") == 1
+    stats = run_python("-m", "index", "stats", "--db", str(db), env={"ASSISTANT_FULL_EMBEDDING_MODEL": ""})
+    assert "full vectors" not in stats.stdout
+
+
+def test_a_fill_killed_mid_way_resumes_without_redoing_finished_chunks(tmp_path: Path) -> None:
+    corpus = _write_corpus(tmp_path / "news.jsonl")
+    db = tmp_path / "db"
+    assert run_python("-m", "index", "build", str(corpus), "--db", str(db), "--quiet").returncode == 0
+    env = {**os.environ, "ASSISTANT_INDEX_BATCH_SIZE": "4"}  # many small batches: somewhere to die in between
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "index", "improve", "--db", str(db)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert worker.stdout is not None
+    seen = 0
+    for line in worker.stdout:  # the first batch written, then killed without warning
+        progress = _PROGRESS.match(line.strip())
+        if progress and _number(progress.group(1)) > 0:
+            seen, chunks = _number(progress.group(1)), _number(progress.group(2))
+            worker.send_signal(signal.SIGKILL)
+            break
+    worker.wait(timeout=60)
+    assert worker.returncode == -signal.SIGKILL and seen > 0
+
+    resumed = run_python("-m", "index", "improve", "--db", str(db), env={"ASSISTANT_INDEX_BATCH_SIZE": "4"})
+    assert resumed.returncode == 0, resumed.stderr
+    lines = resumed.stdout.splitlines()
+    start = _PROGRESS.match(lines[0])
+    assert start is not None
+    done_before = _number(start.group(1))
+    assert seen <= done_before < chunks  # what was written survived the kill; some was left to do
+    report = re.match(r"filled ([\d,]+) chunks: ([\d,]+) of ([\d,]+)", lines[-1])
+    assert report is not None
+    assert done_before + _number(report.group(1)) == chunks  # every chunk embedded once over both runs
+    assert _number(report.group(2)) == chunks
+
+
+def test_articles_removed_during_and_after_the_fill_leave_no_full_vectors(tmp_path: Path) -> None:
+    corpus = _write_corpus(tmp_path / "news.jsonl")
+    settings = AssistantSettings(db_path=tmp_path / "db", index_batch_size=4)
+    store = ArticleStore.open(settings)
+    build_index(store, [corpus], show_progress=False)
+    removed: list[str] = []
+
+    def remove_some(done: int, total: int) -> None:
+        if done == 0 or removed:
+            return
+        have = store.full_vectors.all_ids()
+        articles = [f"story-{n}" for n in range(ARTICLES)]
+        filled = next(a for a in articles if store.chunk_keys_of(a) & have)  # some of its chunks done
+        pending = next(a for a in articles if a != filled and not store.chunk_keys_of(a) <= have)  # some not
+        removed.extend([filled, pending])
+        store.remove_articles(removed)
+
+    improve(store, on_progress=remove_some)
+    assert len(removed) == 2
+    assert store.full_vectors.all_ids() == store.chunk_ids()  # nothing of theirs, everything of the rest
+
+    gone = "story-0" if "story-0" not in removed else "story-1"
+    assert store.chunk_keys_of(gone) <= store.full_vectors.all_ids()
+    store.remove_articles([gone])
+    assert store.full_vectors.all_ids() == store.chunk_ids()
+    assert store.stats()["full_vectors"] == store.count()
