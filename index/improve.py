@@ -36,8 +36,15 @@ class FillReport:
         return f"filled {self.filled:,} chunks{removed}: {self.done:,} of {self.total:,} chunks have full vectors"
 
 
-def improve(store: ArticleStore, *, batch_size: int | None = None, on_progress: Progress | None = None) -> FillReport:
-    """Fill the full vectors the store's chunks lack, in batches; ``on_progress`` after each batch."""
+def improve(
+    store: ArticleStore,
+    *,
+    batch_size: int | None = None,
+    on_progress: Progress | None = None,
+    limit: int | None = None,
+) -> FillReport:
+    """Fill the full vectors the store's chunks lack, in batches; ``on_progress`` after each batch;
+    at most ``limit`` chunks (the follower fills a share between two cycles)."""
     full = store.full_vectors
     if not full.enabled:
         raise SettingsError(
@@ -50,6 +57,7 @@ def improve(store: ArticleStore, *, batch_size: int | None = None, on_progress: 
     full.delete(stale)
     missing = sorted(chunk_ids - have)
     total, done = len(chunk_ids), len(chunk_ids) - len(missing)
+    missing = missing[:limit] if limit is not None else missing
     logger.info("%d of %d chunks have full vectors; filling %d", done, total, len(missing))
     if on_progress is not None:
         on_progress(done, total)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from index.articles import Article, LoadError
 from index.build import BuildReport, article_key, groups, index_articles
 from index.errors import UserError
+from index.improve import improve
 from index.settings import IndexSettings
 from index.sources.fetching import FetchError, WebClient
 from index.sources.fetching.urls import without_credentials
@@ -167,6 +168,21 @@ class Follower:
         self._indexed(report.new_articles)
         return report
 
+    def fill_behind(self) -> None:
+        """Between two cycles, a bounded share of the better vectors the index lacks (the second speed,
+        :mod:`index.improve`): what it fetched is answerable at once with fast vectors, and ranked with
+        both once filled. A failure here is logged; the next cycle comes all the same."""
+        limit = self.settings.follow_fill_chunks
+        if not limit or not self.store.full_vectors.enabled:
+            return
+        try:
+            report = improve(self.store, limit=limit)
+        except Exception:
+            logger.exception("filling the better vectors failed; trying again after the next cycle")
+            return
+        if report.filled:
+            logger.info("%s", report.summary())
+
     def _indexed(self, new_articles: int) -> None:
         """Tell the listeners (outside the cycle lock: what they do may take a while)."""
         if not new_articles:
@@ -239,6 +255,7 @@ class Follower:
                     on_cycle(reports)
             except Exception:  # a follower in the background must outlive one bad cycle
                 logger.exception("follow cycle failed; trying again at the next interval")
+            self.fill_behind()
             stop.wait(max(0.0, interval - (time.monotonic() - started)))
 
 

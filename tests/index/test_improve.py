@@ -136,3 +136,15 @@ def test_articles_removed_during_and_after_the_fill_leave_no_full_vectors(tmp_pa
     store.remove_articles([gone])
     assert store.full_vectors.all_ids() == store.chunk_ids()
     assert store.stats()["full_vectors"] == store.count()
+
+
+def test_a_bounded_fill_fills_that_many_and_the_next_one_goes_on_from_there(tmp_path: Path) -> None:
+    """The follower's share between two cycles: ``limit`` chunks, then the rest on the next call."""
+    corpus = _write_corpus(tmp_path / "news.jsonl")
+    store = ArticleStore.open(AssistantSettings(db_path=tmp_path / "db", index_batch_size=4))
+    build_index(store, [corpus], show_progress=False)
+    chunks = len(store.chunk_ids())
+    first = improve(store, limit=5)
+    assert (first.filled, store.full_vectors.count()) == (5, 5)
+    rest = improve(store, limit=chunks)
+    assert rest.filled == chunks - 5 and store.full_vectors.all_ids() == store.chunk_ids()

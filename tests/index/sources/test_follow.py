@@ -16,7 +16,7 @@ import pytest
 from assistant import Assistant
 from assistant.settings import AssistantSettings
 from index.sources.follow_list import FollowList
-from index.sources.follower import Follower, fetch_into_index
+from index.sources.follower import Follower, fetch_into_index, start_in_background
 from index.store import ArticleStore
 from tests.conftest import ROOT, run_python
 from tests.news_site import BOILERPLATE, page, rss, serve_feed, story
@@ -237,3 +237,27 @@ def test_a_follower_killed_mid_fetch_resumes_without_losing_or_repeating(tmp_pat
     stats = json.loads(run_python("-m", "index", "stats", "--json", env=env).stdout)
     listed = run_python("-m", "index", "follow", "list", env=env).stdout
     assert stats["articles"] == count and f", {count} in all," in listed, "the total is what the index holds"
+
+
+def test_a_follower_fills_the_better_vectors_of_what_it_indexed_between_cycles(settings, store, web: WebServer) -> None:
+    """The second speed without an improve worker: after its cycle the background follower fills the
+    better vectors (minilm-int8, the default) of the chunks it indexed, and `index stats` counts them."""
+    assert store.full_vectors.enabled, "the second speed is on by default"
+    serve_feed(web)
+    web.routes["/feed.xml"] = Route(
+        body=rss(web, [(f"/news/{n}", f"Shipment kestrel-{n} held") for n in (1, 2)]),
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    follower = Follower(store, settings)
+    follower.follow_list.add(web.url("/feed.xml"))
+    stop = start_in_background(follower)
+    try:
+        deadline = time.monotonic() + 180
+        while not (0 < len(store.chunk_ids()) == store.full_vectors.count()) and time.monotonic() < deadline:
+            time.sleep(0.2)  # polling for the fill to be done, not a wait before a check
+    finally:
+        stop.set()
+    chunks = len(store.chunk_ids())
+    assert chunks > 0 and store.full_vectors.count() == chunks, (chunks, store.full_vectors.count())
+    stats = run_python("-m", "index", "stats", "--db", str(settings.db_path))
+    assert f"{chunks} of {chunks} chunks have full vectors" in stats.stdout, stats.stdout
