@@ -17,7 +17,7 @@ from pathlib import Path
 # The package's __init__ (run before this module) has already applied index.offline's switches.
 from index.articles import Article, LoadError
 from index.build import BuildReport, build_index
-from index.errors import MissingInputError, run_command
+from index.errors import MissingInputError, UserError, run_command
 from index.folding import FOLDING
 from index.improve import improve
 from index.settings import IndexSettings
@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     fill.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
     fill.add_argument("--quiet", action="store_true", help="no progress lines")
+    fill.add_argument(
+        "--limit", type=int, metavar="N", help="fill at most N chunks, newest articles first (default: all missing)"
+    )
     stats = commands.add_parser("stats", help="what the index holds")
     stats.add_argument("--db", type=Path, help="Chroma folder")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -210,7 +213,9 @@ def _improve(settings: IndexSettings, args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"{done:,} of {total:,} chunks have full vectors", flush=True)
 
-    print(improve(store, on_progress=progress).summary(), flush=True)
+    if args.limit is not None and args.limit < 0:
+        raise UserError(f"--limit must be 0 or more, not {args.limit}")
+    print(improve(store, on_progress=progress, limit=args.limit).summary(), flush=True)
     return 0
 
 

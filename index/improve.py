@@ -4,8 +4,9 @@ What is missing is worked out afresh each time from the two collections (the mai
 less the second one's), so the fill keeps no state of its own: killed at any point, it resumes
 with what is still missing, and a chunk whose article was removed meanwhile is simply no longer
 there to fill. Full vectors of chunks the main collection no longer has (a crash between the two
-deletes) are removed first. Chunks are filled in id order, a content hash: every batch is a sample
-of the whole index, so ranking improves evenly across it.
+deletes) are removed first. Chunks are filled newest article first (undated ones last, ties in id
+order): most questions are about recent news, and the follower's bounded share between two cycles
+then goes to what it has just fetched rather than to a random slice of the archive.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def improve(
     have = full.all_ids()
     stale = sorted(have - chunk_ids)
     full.delete(stale)
-    missing = sorted(chunk_ids - have)
+    missing = _newest_first(store, sorted(chunk_ids - have))
     total, done = len(chunk_ids), len(chunk_ids) - len(missing)
     missing = missing[:limit] if limit is not None else missing
     logger.info("%d of %d chunks have full vectors; filling %d", done, total, len(missing))
@@ -69,3 +70,17 @@ def improve(
         if on_progress is not None:
             on_progress(done, total)
     return FillReport(filled=filled, removed=len(stale), done=done, total=total)
+
+
+def _newest_first(store: ArticleStore, ids: list[str]) -> list[str]:
+    """These chunk ids, their articles' dates descending (ISO dates sort as text), undated last."""
+    dates: dict[str, str] = {}
+    page = store.max_batch_size
+    for start in range(0, len(ids), page):
+        got = store.collection.get(ids=ids[start : start + page], include=["metadatas"])
+        for chunk_id, metadata in zip(got["ids"], got["metadatas"] or [], strict=True):
+            dates[chunk_id] = str((metadata or {}).get("date") or "")
+    newest = sorted(ids, key=lambda chunk_id: dates.get(chunk_id, ""), reverse=True)  # stable: id order within a date
+    return [chunk_id for chunk_id in newest if dates.get(chunk_id)] + [
+        chunk_id for chunk_id in newest if not dates.get(chunk_id)
+    ]

@@ -34,7 +34,12 @@ def _write_corpus(path: Path) -> Path:
                 f"Member {m} of the {town} council spoke about the budget line {m} for the year {2000 + n}."
                 for m in range(22)
             ]
-            record = {"doc_id": f"story-{n}", "title": f"{town} council {n}", "text": " ".join(sentences)}
+            record = {
+                "doc_id": f"story-{n}",
+                "title": f"{town} council {n}",
+                "text": " ".join(sentences),
+                "date": f"2020-{1 + n % 12:02d}-{1 + n:02d}",  # not in id order: the fill's order is by date
+            }
             out.write(json.dumps(record) + "\n")
     return path
 
@@ -51,13 +56,17 @@ def test_improve_fills_every_chunk_and_stats_says_so(tmp_path: Path) -> None:
     chunks = _number(re.search(r"chunks\s+(\d+)", before.stdout).group(1))  # type: ignore[union-attr]
     assert f"0 of {chunks:,} chunks have full vectors" in before.stdout
 
+    part = run_python("-m", "index", "improve", "--db", str(db), "--limit", "10")
+    assert part.stdout.splitlines()[-1] == f"filled 10 chunks: 10 of {chunks:,} chunks have full vectors"
     filled = run_python("-m", "index", "improve", "--db", str(db))
     assert filled.returncode == 0, filled.stderr
-    summary = f"filled {chunks:,} chunks: {chunks:,} of {chunks:,} chunks have full vectors"
+    summary = f"filled {chunks - 10:,} chunks: {chunks:,} of {chunks:,} chunks have full vectors"
     assert filled.stdout.splitlines()[-1] == summary
     after = run_python("-m", "index", "stats", "--db", str(db))
     assert f"{chunks:,} of {chunks:,} chunks have full vectors" in after.stdout
 
+    negative = run_python("-m", "index", "improve", "--db", str(db), "--limit", "-1")
+    assert (negative.returncode, negative.stderr) == (2, "error: --limit must be 0 or more, not -1\n")
     again = run_python("-m", "index", "improve", "--db", str(db))
     assert again.stdout.splitlines()[-1].startswith("filled 0 chunks")  # nothing left, nothing redone
 
@@ -138,13 +147,18 @@ def test_articles_removed_during_and_after_the_fill_leave_no_full_vectors(tmp_pa
     assert store.stats()["full_vectors"] == store.count()
 
 
-def test_a_bounded_fill_fills_that_many_and_the_next_one_goes_on_from_there(tmp_path: Path) -> None:
-    """The follower's share between two cycles: ``limit`` chunks, then the rest on the next call."""
+def test_a_bounded_fill_takes_the_newest_articles_first_and_the_next_one_goes_on(tmp_path: Path) -> None:
+    """The follower's share between two cycles: ``limit`` chunks, the newest articles' first (what it has
+    just fetched, and what most questions are about), then the rest on the next call."""
     corpus = _write_corpus(tmp_path / "news.jsonl")
     store = ArticleStore.open(AssistantSettings(db_path=tmp_path / "db", index_batch_size=4))
     build_index(store, [corpus], show_progress=False)
     chunks = len(store.chunk_ids())
     first = improve(store, limit=5)
     assert (first.filled, store.full_vectors.count()) == (5, 5)
+    dated = store.collection.get(include=["metadatas"])
+    date_of = {key: str(meta["date"]) for key, meta in zip(dated["ids"], dated["metadatas"] or [], strict=True)}
+    filled = store.full_vectors.all_ids()
+    assert min(date_of[key] for key in filled) >= max(date_of[key] for key in date_of.keys() - filled)
     rest = improve(store, limit=chunks)
     assert rest.filled == chunks - 5 and store.full_vectors.all_ids() == store.chunk_ids()
