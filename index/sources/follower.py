@@ -78,7 +78,11 @@ class Follower:
         with self._cycle_lock:
             entries = self.follow_list.entries()
             self.tracker.wait(entry.url for entry in entries)
-            reports = [self._fetch_guarded(entry) for entry in entries]
+            try:
+                reports = [self._fetch_guarded(entry) for entry in entries]
+            finally:  # the list became unreadable half-way: the rest wait no longer
+                for entry in entries:
+                    self.tracker.forget(entry.url)
         self._indexed(sum(report.new_articles for report in reports))
         return reports
 
@@ -87,7 +91,6 @@ class Follower:
         with self._cycle_lock:
             entry = self.follow_list.get(url)  # read in turn: the fetch before may have just updated it
             if entry is None:
-                self.tracker.forget(without_credentials(url))
                 raise KeyError(url)
             report = self._fetch_guarded(entry)
         self._indexed(report.new_articles)
@@ -100,20 +103,23 @@ class Follower:
         if not self.tracker.wait(urls):
             return False
         work = (lambda: self.fetch_one(urls[0])) if url else self.cycle
-        threading.Thread(target=self._quietly, args=(work,), name="fetch", daemon=True).start()
+        threading.Thread(target=self._quietly, args=(work, urls), name="fetch", daemon=True).start()
         return True
 
     def progress(self, url: str) -> FetchProgress | None:
         """How far this process's fetch of ``url`` is ("12 of 30 articles"); None when none runs or waits."""
         return self.tracker.progress(url)
 
-    def _quietly(self, work: Callable[[], object]) -> None:
+    def _quietly(self, work: Callable[[], object], urls: list[str]) -> None:
         try:
             work()
         except KeyError:  # no longer followed by the time its turn came
             pass
         except Exception:  # a thread of its own: nobody else would hear of it
             logger.exception("a fetch in the background failed")
+        finally:  # whatever happened, these wait no longer
+            for url in urls:
+                self.tracker.forget(url)
 
     def fill_behind(self) -> None:
         """Between two cycles, a bounded share of the better vectors the index lacks (the second speed,

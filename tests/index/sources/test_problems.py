@@ -167,3 +167,13 @@ def test_a_fetch_asked_during_a_cycle_waits_its_turn_and_says_so(settings, store
         time.sleep(0.02)
     assert states[0] == "waiting for the fetch under way", states
     assert {entry.url: entry.total_articles for entry in follower.follow_list.entries()} == {first: 1, second: 1}
+
+
+def test_a_background_fetch_of_an_address_not_followed_stops_waiting(settings, store) -> None:
+    follower = Follower(store, settings)
+    assert follower.fetch_in_background("http://news.test/never-followed.xml")
+    deadline = time.monotonic() + 30
+    while follower.progress("http://news.test/never-followed.xml") is not None:  # polling the thread's end
+        assert time.monotonic() < deadline, "still shown as waiting"
+        time.sleep(0.02)
+    assert follower.follow_list.entries() == []
