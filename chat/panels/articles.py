@@ -22,6 +22,7 @@ from index.build import BuildReport, build_index
 from index.sources.files import file_article_id
 from index.sources.uploads import SavedUploads, save_uploads
 from index.store import ArticleStore, IndexedArticle
+from index.words import counted
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +47,8 @@ def article_rows(articles: list[IndexedArticle], query: str = "") -> list[list[A
 def build_summary(report: BuildReport, uploads: SavedUploads | None = None) -> str:
     lines = [
         f"**{report.added} added, {report.updated} updated, {report.unchanged} unchanged**"
-        f"{f', {report.removed} removed' if report.removed else ''} · {report.chunks_embedded} chunks embedded "
-        f"in {report.seconds:.1f} s"
+        f"{f', {report.removed} removed' if report.removed else ''} · "
+        f"{counted(report.chunks_embedded, 'chunk')} embedded in {report.seconds:.1f} s"
     ]
     failed = list(uploads.refused) if uploads else []
     failed += [(Path(e.path).name + (f" line {e.line}" if e.line else ""), e.message) for e in report.errors]
@@ -88,9 +89,9 @@ def remove_article(store: ArticleStore, settings: ChatSettings, article_id: str)
     uploaded = {file_article_id(f): f for f in settings.upload_dir.glob("*") if f.is_file()}
     if article_id in uploaded:
         uploaded[article_id].unlink()
-        return f"Removed `{article_id}` ({removed} chunks) and its uploaded file."
+        return f"Removed `{article_id}` ({counted(removed, 'chunk')}) and its uploaded file."
     return (
-        f"Removed `{article_id}` ({removed} chunks) from the index. Its file is not in the upload folder, "
+        f"Removed `{article_id}` ({counted(removed, 'chunk')}) from the index. Its file is not in the upload folder, "
         "so re-indexing that file would add it again."
     )
 
