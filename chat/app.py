@@ -84,7 +84,7 @@ def build_app(
             else:
                 yield render_draft(update)
 
-    indexed = assistant.store.articles()  # one pass over the index for both tabs
+    indexed = assistant.store.articles()  # for the first screen (the Articles tab lists its own)
     view = IndexView(assistant, settings)
     shown = view.current(indexed)
     with gr.Blocks(title="News assistant", analytics_enabled=False) as app:
@@ -135,7 +135,7 @@ def build_app(
             briefing_panel().connect(respond, chatbot, chat.chatbot_state, chat_inputs, settings.chat_concurrency)
             followed = followed_questions_panel(assistant, settings)  # asked again after index updates
         with gr.Tab("Articles"):
-            listing = articles_tab(assistant.store, settings, indexed)
+            listing = articles_tab(assistant.store, settings)
             feeds_panel(follower, listing)
         followed.connect(app, chatbot, [since_box, until_box, sources_filter], listing, follower)
 

@@ -49,6 +49,17 @@ def page(n: int, *, title: str | None = None, correction: str = "") -> bytes:
 <footer>Island News. {BOILERPLATE[3]}.</footer></body></html>""".encode()
 
 
+def paywall_page(n: int) -> bytes:
+    """Story ``n`` as a paywalled site serves it to a reader without a subscription: marked as not free
+    (schema.org's ``isAccessibleForFree``), its first sixty words, and a call to subscribe."""
+    teaser = " ".join(story(n)[0].split()[:60])
+    return (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Kestrel cargo", '
+        f'"isAccessibleForFree": false}}</script></head><body><article><h1>Kestrel cargo {n}</h1><p>{teaser}</p>'
+        "<p>Subscribe to continue reading this article and get unlimited access.</p></article></body></html>"
+    ).encode()
+
+
 def rss(server: WebServer, items: list[tuple[str, str]]) -> bytes:
     """A feed of ``(path, title)`` items; a "path" with ``://`` in it is a link written as it is."""
     entries = "".join(

@@ -2,13 +2,13 @@
 
 Everything here goes through the same store and incremental build as ``python -m index build``, in
 the chat's own process (which owns the embedded index), so the chat answers from new articles as
-soon as their build finishes.
+soon as their build finishes. What the tab shows (the figures, the list, its search) is read when
+the page loads and again whenever the index changed, whoever changed it (:mod:`chat.panels.live_index`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,32 +16,19 @@ from typing import Any
 import gradio as gr
 from gradio.utils import get_upload_folder as gradio_upload_folder
 
+from chat.panels.live_index import CHECK_SECONDS, IndexListing
 from chat.settings import ChatSettings
 from index.build import BuildReport, build_index
 from index.sources.files import file_article_id
 from index.sources.uploads import SavedUploads, save_uploads
 from index.store import ArticleStore, IndexedArticle
+from index.words import counted
 
 logger = logging.getLogger(__name__)
 
 SEEDS = Path("seeds")
 MAX_ROWS = 500
 COLUMNS = ["title", "date", "source", "chunks", "id"]
-
-
-def stats_markdown(store: ArticleStore, articles: list[IndexedArticle]) -> str:
-    stats = store.stats(articles)
-    size = f"{stats['store_bytes'] / 1e6:.1f} MB" if stats.get("store_bytes") else "on the Chroma server"
-    return (
-        f"**{stats['articles']:,} articles**, {stats['chunks']:,} chunks · {size} · "
-        f"model `{stats['embedding_model']}` ({stats['embedding_dimension']} dimensions) · "
-        f"last update {stats.get('last_update') or '—'}"
-        + (  # the second speed's fill (python -m index improve), when it is on
-            f" · {stats['full_vectors']:,} of {stats['chunks']:,} chunks have full vectors"
-            if stats.get("full_embedding_model")
-            else ""
-        )
-    )
 
 
 def article_rows(articles: list[IndexedArticle], query: str = "") -> list[list[Any]]:
@@ -60,8 +47,8 @@ def article_rows(articles: list[IndexedArticle], query: str = "") -> list[list[A
 def build_summary(report: BuildReport, uploads: SavedUploads | None = None) -> str:
     lines = [
         f"**{report.added} added, {report.updated} updated, {report.unchanged} unchanged**"
-        f"{f', {report.removed} removed' if report.removed else ''} · {report.chunks_embedded} chunks embedded "
-        f"in {report.seconds:.1f} s"
+        f"{f', {report.removed} removed' if report.removed else ''} · "
+        f"{counted(report.chunks_embedded, 'chunk')} embedded in {report.seconds:.1f} s"
     ]
     failed = list(uploads.refused) if uploads else []
     failed += [(Path(e.path).name + (f" line {e.line}" if e.line else ""), e.message) for e in report.errors]
@@ -102,31 +89,30 @@ def remove_article(store: ArticleStore, settings: ChatSettings, article_id: str)
     uploaded = {file_article_id(f): f for f in settings.upload_dir.glob("*") if f.is_file()}
     if article_id in uploaded:
         uploaded[article_id].unlink()
-        return f"Removed `{article_id}` ({removed} chunks) and its uploaded file."
+        return f"Removed `{article_id}` ({counted(removed, 'chunk')}) and its uploaded file."
     return (
-        f"Removed `{article_id}` ({removed} chunks) from the index. Its file is not in the upload folder, "
+        f"Removed `{article_id}` ({counted(removed, 'chunk')}) from the index. Its file is not in the upload folder, "
         "so re-indexing that file would add it again."
     )
 
 
 @dataclass(frozen=True)
 class ListingRefresh:
-    """How another part of the tab (the followed feeds) shows the index anew after it indexed articles,
-    and the tab's own events that change the index (upload, re-index, remove), for what follows them
-    (the followed questions are asked again)."""
+    """The tab's own events that change the index (upload, re-index, remove), for what follows them
+    (the followed questions are asked again), and the timer that keeps the tab current, which the
+    followed feeds' list shares."""
 
-    function: Callable[[str], tuple[str, list[list[Any]]]]
-    inputs: list[Any]
-    outputs: list[Any]
-    changes: tuple[Any, ...] = ()
+    changes: tuple[Any, ...]
+    timer: gr.Timer
 
 
-def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[IndexedArticle]) -> ListingRefresh:
+def articles_tab(store: ArticleStore, settings: ChatSettings) -> ListingRefresh:
     """The tab's components and events, inside the caller's ``gr.Blocks``."""
-    # One listing of the index per change (seconds on a large index: docs/lab-notes.md), kept for the
-    # search box, which then filters as you type without touching the store.
-    listing = {"articles": indexed}
-    stats = gr.Markdown(stats_markdown(store, listing["articles"]))
+    # One listing of the index per change, shared by every page (seconds on a large index:
+    # docs/lab-notes.md); the search box filters it as you type without touching the store.
+    live = IndexListing(store)
+    shown = gr.State("")  # the change marker of the index this page shows ("": not yet known)
+    stats = gr.Markdown(lambda: live.current().stats, elem_id="index-stats")
     with gr.Row():
         with gr.Column(scale=2):
             upload = gr.File(
@@ -143,17 +129,19 @@ def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[Inde
     summary = gr.Markdown()
     search = gr.Textbox(label="Search the indexed articles", placeholder="title, source or id")
     table = gr.Dataframe(
-        value=article_rows(listing["articles"]),
+        value=lambda: article_rows(live.current().articles),
         headers=COLUMNS,
         interactive=False,
         wrap=True,
         column_widths=["46%", "12%", "16%", "8%", "18%"],
         label="Indexed articles",
+        elem_id="indexed-articles",
     )
+    timer = gr.Timer(CHECK_SECONDS)
 
-    def refreshed(message: str, query: str) -> tuple[str, str, list[list[Any]]]:
-        listing["articles"] = store.articles()
-        return message, stats_markdown(store, listing["articles"]), article_rows(listing["articles"], query)
+    def refreshed(message: str, query: str) -> tuple[str, str, list[list[Any]], str]:
+        listing = live.current(now=True)  # the person's own change shows at once
+        return message, listing.stats, article_rows(listing.articles, query), listing.marker
 
     def on_index(files: list[str] | None, query: str, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> Any:  # noqa: B008
         return refreshed(index_uploads(store, settings, files), query)
@@ -168,17 +156,22 @@ def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[Inde
         row = event.index[0] if isinstance(event.index, list | tuple) else event.index
         return str(rows.iloc[row]["id"]) if hasattr(rows, "iloc") else str(rows[row][-1])
 
-    outputs = [summary, stats, table]
+    def on_tick(query: str, marker: str) -> tuple[Any, Any, str]:
+        """The index anew when it changed since this page showed it; else nothing is sent."""
+        listing = live.current()
+        if listing.marker == marker:
+            return gr.skip(), gr.skip(), marker
+        return listing.stats, article_rows(listing.articles, query), listing.marker
+
+    outputs = [summary, stats, table, shown]
     changes = (
         index_button.click(on_index, [upload, search], outputs, api_name="index_files"),
         reindex_button.click(on_reindex, [search], outputs, api_name="reindex_all"),
         remove_button.click(on_remove, [selected, search], outputs, api_name="remove_article"),
     )
-    search.change(lambda query: article_rows(listing["articles"], query), [search], [table], api_name="search_articles")
+    search.change(
+        lambda query: article_rows(live.current().articles, query), [search], [table], api_name="search_articles"
+    )
     table.select(on_select, [table], [selected])
-
-    def relisted(query: str) -> tuple[str, list[list[Any]]]:
-        _, markdown, rows = refreshed("", query)
-        return markdown, rows
-
-    return ListingRefresh(relisted, [search], [stats, table], changes)
+    timer.tick(on_tick, [search, shown], [stats, table, shown], show_progress="hidden", api_visibility="undocumented")
+    return ListingRefresh(changes, timer)

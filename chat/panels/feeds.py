@@ -3,64 +3,89 @@
 The panel and ``python -m index follow`` share the followed list (a file in the data folder); the
 fetches run through the chat's own :class:`~index.sources.follower.Follower`, in the process that owns the
 index, so new articles are answered as soon as they are indexed.
+
+Follow and Fetch now return at once: the fetch runs in the background and its feed's row says how
+far it is ("fetching: 12 of 30 articles"). The list is read when a page loads and again, every few
+seconds, whenever the followed list or a fetch's progress changed, so every open page sees what
+the background follower did. Each row counts the feed's recent problems (paywalls, pages without
+text, HTTP errors, robots.txt, copies); selecting the row lists them with each article's address.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import gradio as gr
 
 from chat.panels.articles import ListingRefresh
+from chat.panels.live_index import CHECK_SECONDS
+from chat.render import escape_markdown
 from index.errors import UserError
 from index.sources.follow_list import Followed
 from index.sources.follower import Follower
+from index.words import counted
 
-COLUMNS = ["address", "kind", "last fetch", "status", "new", "total", "errors"]
-
-
-def followed_rows(entries: list[Followed]) -> list[list[Any]]:
-    return [
-        [
-            e.url,
-            e.kind,
-            (e.last_fetch or "—").replace("T", " ").replace("+00:00", " UTC"),
-            e.status,
-            e.new_articles,
-            e.total_articles,
-            len(e.errors),
-        ]
-        for e in entries
-    ]
+COLUMNS = ["address", "kind", "last fetch", "status", "new", "total", "problems"]
 
 
-def errors_markdown(entry: Followed | None) -> str:
-    if entry is None or not entry.errors:
+def _when(timestamp: str | None) -> str:
+    return (timestamp or "—").replace("T", " ").replace("+00:00", " UTC")
+
+
+def followed_rows(follower: Follower, entries: list[Followed] | None = None) -> list[list[Any]]:
+    """One row per followed address; the status of one being fetched is how far its fetch is."""
+    rows = []
+    for entry in follower.follow_list.entries() if entries is None else entries:
+        progress = follower.progress(entry.url)
+        status = progress.line() if progress is not None else entry.status
+        row = [entry.url, entry.kind, _when(entry.last_fetch), status, entry.new_articles, entry.total_articles]
+        rows.append([*row, len(entry.problems)])
+    return rows
+
+
+def problems_markdown(entry: Followed | None) -> str:
+    """The selected address's recent problems, newest first, each with the article's address and why."""
+    if entry is None:
         return ""
-    lines = [f"**Not indexed in the last fetch of {entry.url}:**"]
-    lines += [f"- {error}" for error in entry.errors]
+    url = escape_markdown(entry.url)
+    if not entry.problems:
+        return f"No problems in the recent fetches of {url}."
+    lines = [f"**{counted(len(entry.problems), 'problem')} in the recent fetches of {url}** (newest first):"]
+    for problem in entry.problems:
+        title = f"“{escape_markdown(problem.title)}”, " if problem.title else ""
+        reason = problem.reason.removeprefix(f"{problem.kind.label}: ")  # not "behind a paywall" twice
+        lines.append(
+            f"- **{problem.kind.label}**: {title}{escape_markdown(problem.url)} "
+            f"({escape_markdown(reason)}; {_when(problem.noted)})"
+        )
     return "\n".join(lines)
 
 
 def follow(follower: Follower, url: str) -> str:
-    """Follow ``url`` and fetch it at once, so the person sees right away what it gives."""
+    """Follow ``url`` and start fetching it in the background: the person sees its row fill."""
     try:
         entry = follower.follow_list.add(url)
     except UserError as error:
-        return str(error)
-    report = follower.fetch_one(entry.url)
-    return f"Following {entry.url}. {report.line()}"
+        return escape_markdown(str(error))
+    follower.fetch_in_background(entry.url)
+    return f"Following {escape_markdown(entry.url)}: its articles are being fetched, the list shows how far."
 
 
 def fetch_now(follower: Follower, url: str) -> str:
+    """Fetch ``url`` (empty: every followed address) in the background."""
     url = url.strip()
     if not url:
-        reports = follower.cycle()
-        return "\n".join(f"- {report.line()}" for report in reports) or "No feeds or sites followed yet."
-    try:
-        return follower.fetch_one(url).line()
-    except KeyError:
-        return f"{url} is not followed."
+        if not follower.follow_list.entries():
+            return "No feeds or sites followed yet."
+        if follower.fetch_in_background():
+            return "Fetching every followed address; the list shows how far."
+        return "Every followed address is already being fetched."
+    if follower.follow_list.get(url) is None:
+        return f"{escape_markdown(url)} is not followed."
+    if follower.fetch_in_background(url):
+        return f"Fetching {escape_markdown(url)}; the list shows how far."
+    return f"{escape_markdown(url)} is already being fetched."
 
 
 def unfollow(follower: Follower, url: str) -> str:
@@ -68,13 +93,24 @@ def unfollow(follower: Follower, url: str) -> str:
     if not url:
         return "Pick a followed address in the list first."
     if follower.follow_list.remove(url):
-        return f"Stopped following {url}; its articles stay in the index."
-    return f"{url} is not followed."
+        return f"Stopped following {escape_markdown(url)}; its articles stay in the index."
+    return f"{escape_markdown(url)} is not followed."
+
+
+def feeds_marker(follower: Follower, selected: str) -> str:
+    """Different whenever the list could look different: the followed list's file, the fetches
+    under way and how far they are, the selected address. A stat and a lock: no file is read."""
+    try:
+        info = follower.follow_list.path.stat()
+        written: tuple[int, int] | None = (info.st_mtime_ns, info.st_size)
+    except FileNotFoundError:
+        written = None
+    return json.dumps([written, follower.tracker.snapshot(), selected.strip()])
 
 
 def feeds_panel(follower: Follower, listing: ListingRefresh | None = None) -> None:
-    """The panel's components and events, inside the caller's ``gr.Blocks``; ``listing`` shows the
-    indexed articles anew after a fetch."""
+    """The panel's components and events, inside the caller's ``gr.Blocks``; it checks for changes on
+    ``listing``'s timer (the Articles tab's), or on its own."""
     gr.Markdown("### Followed feeds and sites")
     with gr.Row():
         address = gr.Textbox(
@@ -84,8 +120,9 @@ def feeds_panel(follower: Follower, listing: ListingRefresh | None = None) -> No
             scale=4,
         )
         follow_button = gr.Button("Follow", variant="primary", scale=1)
+    shown = gr.State("")  # the marker of what this page's list shows ("": not yet known)
     table = gr.Dataframe(
-        value=followed_rows(follower.follow_list.entries()),
+        value=lambda: followed_rows(follower),
         headers=COLUMNS,
         interactive=False,
         wrap=True,
@@ -97,34 +134,39 @@ def feeds_panel(follower: Follower, listing: ListingRefresh | None = None) -> No
         fetch_button = gr.Button("Fetch now", scale=1)
         unfollow_button = gr.Button("Stop following", variant="stop", scale=1)
     outcome = gr.Markdown(elem_id="follow-outcome")
-    errors = gr.Markdown()
+    problems = gr.Markdown(elem_id="followed-problems")
+    timer = listing.timer if listing is not None else gr.Timer(CHECK_SECONDS)
 
-    def refreshed(message: str, url: str) -> tuple[str, list[list[Any]], str]:
+    def listed(selected_url: str) -> tuple[list[list[Any]], str, str]:
+        marker = feeds_marker(follower, selected_url)  # before reading: a change meanwhile shows next time
         entries = follower.follow_list.entries()
-        chosen = next((entry for entry in entries if entry.url == url.strip()), None)
-        return message, followed_rows(entries), errors_markdown(chosen)
+        chosen = next((entry for entry in entries if entry.url == selected_url.strip()), None)
+        return followed_rows(follower, entries), problems_markdown(chosen), marker
 
-    def on_follow(url: str, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> Any:  # noqa: B008
-        return refreshed(follow(follower, url), url)
+    def on_follow(url: str, selected_url: str) -> Any:
+        return (follow(follower, url), *listed(selected_url))
 
-    def on_fetch(url: str, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> Any:  # noqa: B008
-        return refreshed(fetch_now(follower, url), url)
+    def on_fetch(url: str) -> Any:
+        return (fetch_now(follower, url), *listed(url))
 
     def on_unfollow(url: str) -> Any:
-        return refreshed(unfollow(follower, url), "")
+        return (unfollow(follower, url), "", *listed(""))
 
     def on_select(rows: Any, event: gr.SelectData) -> tuple[str, str]:
         row = event.index[0] if isinstance(event.index, list | tuple) else event.index
         url = str(rows.iloc[row]["address"]) if hasattr(rows, "iloc") else str(rows[row][0])
-        return url, errors_markdown(follower.follow_list.get(url))
+        return url, problems_markdown(follower.follow_list.get(url))
 
-    outputs = [outcome, table, errors]
-    fetched = [
-        follow_button.click(on_follow, [address], outputs, api_name="follow"),
-        fetch_button.click(on_fetch, [selected], outputs, api_name="fetch_followed"),
-    ]
-    if listing is not None:
-        for event in fetched:
-            event.then(listing.function, listing.inputs, listing.outputs, api_visibility="undocumented")
-    unfollow_button.click(on_unfollow, [selected], outputs, api_name="unfollow")
-    table.select(on_select, [table], [selected, errors])
+    def on_tick(selected_url: str, marker: str) -> tuple[Any, Any, str]:
+        """The list anew when it changed since this page showed it; else nothing is sent."""
+        if feeds_marker(follower, selected_url) == marker:
+            return gr.skip(), gr.skip(), marker
+        return listed(selected_url)
+
+    quick: dict[str, Any] = {"show_progress": "hidden"}  # these return at once: no spinner over the list
+    listed_outputs = [table, problems, shown]
+    follow_button.click(on_follow, [address, selected], [outcome, *listed_outputs], api_name="follow", **quick)
+    fetch_button.click(on_fetch, [selected], [outcome, *listed_outputs], api_name="fetch_followed", **quick)
+    unfollow_button.click(on_unfollow, [selected], [outcome, selected, *listed_outputs], api_name="unfollow", **quick)
+    table.select(on_select, [table], [selected, problems])
+    timer.tick(on_tick, [selected, shown], listed_outputs, show_progress="hidden", api_visibility="undocumented")

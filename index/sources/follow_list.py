@@ -6,7 +6,8 @@ read-modify-write under a file lock, written to a temporary file and renamed int
 processes (a follower and the chat) never lose each other's changes and a crash never leaves half a
 file.
 
-Besides what a person sees (last fetch, status, new articles, errors), each entry keeps what makes
+Besides what a person sees (last fetch, status, new articles, the recent problems: typed records of
+:mod:`index.sources.problems`), each entry keeps what makes
 the next fetch cheap and safe to resume: the feed's validators (``ETag``/``Last-Modified``, saved
 only once every entry of that fetch is indexed), the links already indexed, and the articles
 already counted in its total.
@@ -31,10 +32,10 @@ from urllib.parse import urlsplit
 
 from index.errors import UserError
 from index.sources.fetching.urls import has_credentials, without_credentials
+from index.sources.problems import MAX_PROBLEMS, FeedProblem
 from index.store.sql import utc_now
 
 MAX_SEEN_LINKS = 5000  # per feed: far more than a feed lists at once, bounded so the file stays small
-MAX_ERRORS = 20
 
 
 class FollowListError(UserError):
@@ -56,7 +57,7 @@ class Followed:
     kind: str = ""  # "feed", "sitemap" or "page", as its content showed
     new_articles: int = 0  # added to the index by the last fetch
     total_articles: int = 0  # articles it led to that the index holds, each counted once
-    errors: list[str] = field(default_factory=list)  # the last fetch's, "URL: reason"
+    problems: list[FeedProblem] = field(default_factory=list)  # the recent ones, newest first
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None  # of the last body read whole: the same body again is not parsed again
@@ -135,7 +136,7 @@ class FollowList:
             change(entry)
             entry.seen = entry.seen[-MAX_SEEN_LINKS:]
             entry.counted = entry.counted[-MAX_SEEN_LINKS:]
-            entry.errors = entry.errors[-MAX_ERRORS:]
+            entry.problems = entry.problems[:MAX_PROBLEMS]
             self._write(entries)
             return entry
 
@@ -149,7 +150,8 @@ class FollowList:
             for entry in entries:  # a list written before credentials were refused loses them now
                 entry.url = without_credentials(entry.url)
                 entry.seen = [without_credentials(link) for link in entry.seen]
-        except (ValueError, TypeError, AttributeError) as error:
+                entry.problems = [FeedProblem.from_dict(problem) for problem in entry.problems]  # type: ignore[arg-type]
+        except (ValueError, TypeError, AttributeError, KeyError) as error:
             raise FollowListError(
                 f"{self.path} is not a followed list ({error}): fix or remove it, then add the feeds again"
             ) from error

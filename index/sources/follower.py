@@ -9,8 +9,7 @@ written to the followed list as seen only once its article is indexed; the feed'
 killed mid-fetch therefore fetches the rest next time, and what it had indexed is recognised as
 unchanged (the build's fingerprints): nothing lost, nothing twice.
 
-What a fetch reports counts what the index gained: "new" is an article added to the index (not
-one already there, even if changed: that is "updated"). A followed address's "in all" counts the
+A fetch of one address is :func:`~index.sources.indexing.fetch_into_index`. A followed address's "in all" counts the
 articles it led to that the index holds, each once: an article is counted in the same write that
 marks its link done, and remembered by id, so one indexed by a run killed before that write is
 counted when the next run meets it again, and never twice.
@@ -21,6 +20,12 @@ becomes that address's failure (the traceback logged as a warning), and the cycl
 After a fetch that indexed new articles the follower calls its ``indexed_listeners`` with their
 number: the index cannot import the assistant, yet the chat re-asks its followed questions then
 (:mod:`assistant.following.questions`).
+
+What a fetch could not index (a paywall, a page without text, an HTTP error, robots.txt, a copy of
+an indexed story) is kept with its address in the follow list (:mod:`index.sources.problems`). A
+fetch can run in the background (:meth:`Follower.fetch_in_background`: the chat's Follow returns at
+once) and says how far it is while it runs (:meth:`Follower.progress`: "12 of 30 articles"); its
+first article is indexed alone, so that it is answerable as soon as it is read.
 """
 
 from __future__ import annotations
@@ -29,109 +34,23 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from index.articles import Article, LoadError
-from index.build import BuildReport, article_key, groups, index_articles
 from index.errors import UserError
 from index.improve import improve
 from index.settings import IndexSettings
-from index.sources.fetching import FetchError, WebClient
+from index.sources.fetching import WebClient
 from index.sources.fetching.urls import without_credentials
 from index.sources.follow_list import Followed, FollowList
-from index.sources.reader import ReadResult, read_url
+from index.sources.indexing import FetchReport, fetch_into_index, unforeseen
+from index.sources.problems import kept_problems
+from index.sources.progress import FetchProgress, FetchTracker
+from index.sources.reader import ReadResult
 from index.store import ArticleStore
 from index.store.sql import utc_now
 
 logger = logging.getLogger(__name__)
 
-_BATCH = 4  # articles indexed at a time: small, so a killed run loses little and new articles show soon
-
-
-@dataclass
-class FetchReport:
-    """What one address gave in one fetch."""
-
-    url: str
-    kind: str = ""
-    new_articles: int = 0  # added to the index by this fetch
-    updated: int = 0  # already indexed, changed since
-    copies: int = 0
-    not_modified: bool = False
-    errors: list[LoadError] = field(default_factory=list)
-    failed: str | None = None  # the address itself could not be read (with why)
-
-    def line(self) -> str:
-        if self.failed:
-            return f"{self.url}: failed: {self.failed}"
-        if self.not_modified:
-            return f"{self.url}: unchanged since the last fetch"
-        updated = f", {self.updated} updated" if self.updated else ""
-        copies = f", {self.copies} copies of indexed stories" if self.copies else ""
-        errors = f", {len(self.errors)} not indexed" if self.errors else ""
-        return f"{self.url}: {self.kind}, {self.new_articles} new articles{updated}{copies}{errors}"
-
-
-def fetch_into_index(
-    store: ArticleStore,
-    client: WebClient,
-    url: str,
-    *,
-    known: Callable[[str], bool] = lambda link: False,
-    followed: Followed | None = None,
-    on_batch_done: Callable[[list[str], list[str]], None] = lambda links, indexed: None,
-) -> tuple[FetchReport, ReadResult | None]:
-    """Read ``url`` and index its new articles in small batches; the report, and what the read gave
-    (its validators to keep; None when ``url`` itself failed).
-
-    After each batch, ``on_batch_done(links, indexed)`` hears the entry links now done and the ids
-    of the batch's articles the index holds (added, updated or already there; not copies).
-    """
-    report = FetchReport(without_credentials(url))
-    try:
-        result, articles = read_url(
-            client,
-            url,
-            known=known,
-            etag=followed.etag if followed else None,
-            last_modified=followed.last_modified if followed else None,
-            body_hash=followed.body_hash if followed else None,
-        )
-    except FetchError as error:
-        report.failed = error.reason
-        return report, None
-    except Exception as error:  # whatever one address's content makes fail is that address's failure
-        report.failed = _unforeseen(report.url, error)
-        return report, None
-    report.kind, report.not_modified = result.kind, result.not_modified
-    done = 0
-    try:
-        for batch in groups(articles, _BATCH):
-            build = index_articles(store, batch, BuildReport())
-            report.new_articles += build.added
-            report.updated += build.updated
-            report.copies += build.copies
-            report.errors += build.errors  # copies are noted apart (build.copies_noted), not errors
-            on_batch_done(result.links[done:], _held(store, batch))
-            done = len(result.links)
-        on_batch_done(result.links[done:], [])
-    except Exception as error:  # the batches indexed so far stay indexed and counted
-        report.failed = _unforeseen(report.url, error)
-        return report, None
-    report.errors += result.errors
-    return report, result
-
-
-def _held(store: ArticleStore, articles: list[Article]) -> list[str]:
-    """The ids of ``articles`` the index holds now: their fingerprints are on record (copies are not)."""
-    settings = store.settings
-    keys = [article_key(article, settings.chunk_size, settings.chunk_overlap) for article in articles]
-    return [article.id for article, held in zip(articles, store.fingerprints_on_record(keys), strict=True) if held]
-
-
-def _unforeseen(url: str, error: Exception) -> str:
-    logger.warning("reading %s failed", url, exc_info=True)
-    return f"{type(error).__name__}: {error}"
+__all__ = ["FetchProgress", "FetchReport", "Follower", "fetch_into_index", "start_in_background"]
 
 
 class Follower:
@@ -149,24 +68,58 @@ class Follower:
         self.follow_list = follow_list or FollowList(settings.follow_file)
         self.client = WebClient(settings)
         self._cycle_lock = threading.Lock()
+        self.tracker = FetchTracker()
         # Called with the number of new articles after a cycle or a fetch that indexed some.
         self.indexed_listeners: list[Callable[[int], None]] = [on_indexed] if on_indexed else []
 
     def cycle(self) -> list[FetchReport]:
-        """Fetch every followed address once (one cycle at a time per process)."""
+        """Fetch every followed address once (one cycle at a time per process; those after the
+        first wait their turn, and say so in :meth:`progress`)."""
         with self._cycle_lock:
-            reports = [self._fetch_guarded(entry) for entry in self.follow_list.entries()]
+            entries = self.follow_list.entries()
+            self.tracker.wait(entry.url for entry in entries)
+            try:
+                reports = [self._fetch_guarded(entry) for entry in entries]
+            finally:  # the list became unreadable half-way: the rest wait no longer
+                for entry in entries:
+                    self.tracker.forget(entry.url)
         self._indexed(sum(report.new_articles for report in reports))
         return reports
 
     def fetch_one(self, url: str) -> FetchReport:
-        entry = self.follow_list.get(url)
-        if entry is None:
-            raise KeyError(url)
+        """Fetch ``url`` now (after the fetch under way, if any); KeyError when it is not followed."""
         with self._cycle_lock:
+            entry = self.follow_list.get(url)  # read in turn: the fetch before may have just updated it
+            if entry is None:
+                raise KeyError(url)
             report = self._fetch_guarded(entry)
         self._indexed(report.new_articles)
         return report
+
+    def fetch_in_background(self, url: str | None = None) -> bool:
+        """Fetch ``url`` (None: every followed address) in a thread of its own, and return at once;
+        False when that fetch already waits or runs. :meth:`progress` tells how far it is."""
+        urls = [without_credentials(url)] if url else [entry.url for entry in self.follow_list.entries()]
+        if not self.tracker.wait(urls):
+            return False
+        work = (lambda: self.fetch_one(urls[0])) if url else self.cycle
+        threading.Thread(target=self._quietly, args=(work, urls), name="fetch", daemon=True).start()
+        return True
+
+    def progress(self, url: str) -> FetchProgress | None:
+        """How far this process's fetch of ``url`` is ("12 of 30 articles"); None when none runs or waits."""
+        return self.tracker.progress(url)
+
+    def _quietly(self, work: Callable[[], object], urls: list[str]) -> None:
+        try:
+            work()
+        except KeyError:  # no longer followed by the time its turn came
+            pass
+        except Exception:  # a thread of its own: nobody else would hear of it
+            logger.exception("a fetch in the background failed")
+        finally:  # whatever happened, these wait no longer
+            for url in urls:
+                self.tracker.forget(url)
 
     def fill_behind(self) -> None:
         """Between two cycles, a bounded share of the better vectors the index lacks (the second speed,
@@ -200,16 +153,22 @@ class Follower:
         except UserError:  # the followed list itself is unreadable: no address can be followed
             raise
         except Exception as error:
-            return FetchReport(without_credentials(entry.url), failed=_unforeseen(entry.url, error))
+            return FetchReport(without_credentials(entry.url), failed=unforeseen(entry.url, error))
 
     def _fetch(self, entry: Followed) -> FetchReport:
+        with self.tracker.fetching(entry.url) as on_read:
+            return self._fetch_tracked(entry, on_read)
+
+    def _fetch_tracked(self, entry: Followed, on_read: Callable[[ReadResult], None]) -> FetchReport:
         seen = set(entry.seen)
+        read_fine: set[str] = set()  # articles indexed (or already held) by this fetch
 
         def done(links: list[str], indexed: list[str]) -> None:
             """Links done and the articles they gave, counted once each, in one write."""
             if not links and not indexed:
                 return
             seen.update(links)
+            read_fine.update(indexed)
 
             def change(e: Followed) -> None:
                 e.seen.extend(link for link in links if link not in e.seen)
@@ -220,14 +179,22 @@ class Follower:
             self.follow_list.update(entry.url, change)
 
         report, result = fetch_into_index(
-            self.store, self.client, entry.url, known=seen.__contains__, followed=entry, on_batch_done=done
+            self.store,
+            self.client,
+            entry.url,
+            known=seen.__contains__,
+            followed=entry,
+            on_batch_done=done,
+            on_read=on_read,
         )
+        if result is not None and not result.not_modified:
+            read_fine.add(entry.url)  # read again: a problem of the feed itself stands only if noted again
 
         def record(e: Followed) -> None:
             e.last_fetch = utc_now()
             e.kind = report.kind if report.kind != "unchanged" else e.kind
             e.new_articles = report.new_articles
-            e.errors = [f"{error.path}: {error.message}" for error in report.errors]
+            e.problems = kept_problems(report.problems(e.last_fetch), e.problems, read_fine)
             if report.failed:
                 e.status = f"failed: {report.failed}"
                 return

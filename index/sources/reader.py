@@ -4,7 +4,9 @@ A feed entry carrying the whole article is used as it is; otherwise its link is 
 article extracted (:mod:`index.sources.extract`), with the entry's date, authors and title filling what the
 page leaves out. A sitemap's pages are fetched the same way (a sitemap index: its child sitemaps
 first). Links already indexed (``known``) are not fetched again. Each failure (a dead link, a page
-with no article text, a refused address) is reported with its URL and reason, and the rest goes on.
+with no article text, a refused address) is reported with its URL, reason and kind (a
+:class:`~index.sources.problems.SkippedEntry`), and the rest goes on. While the articles come, the
+result counts the entries it means to read and those read so far: a fetch's progress.
 
 Articles fetched from the web are identified by their canonical URL (tracking parameters and the
 fragment dropped), so fetching a page again updates the same article instead of adding another;
@@ -24,16 +26,20 @@ from courlan import normalize_url
 from index.articles import Article, LoadError, parse_date
 from index.sources.extract import extract_article
 from index.sources.fetching import (
+    DocumentError,
     Feed,
     FeedEntry,
     Fetched,
     FetchError,
+    FetchRefused,
+    RobotsRefused,
     Sitemap,
     SitemapEntry,
     WebClient,
     parse_document,
 )
 from index.sources.fetching.urls import without_credentials
+from index.sources.problems import ProblemKind, SkippedEntry
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +61,8 @@ class ReadResult:
     errors: list[LoadError] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # the entry links read (or failed for good) this time
     incomplete: bool = False  # a linked page failed in a way that may pass (a timeout): read the feed again
+    planned: int = 0  # the entries this read means to read, known once the feed or sitemap is read
+    read: int = 0  # the entries read so far, indexed or not
 
 
 def canonical_url(url: str) -> str:
@@ -89,22 +97,28 @@ def read_url(
     if isinstance(document, Feed):
         result.kind = "feed"
         if document.problem:
-            result.errors.append(LoadError(url, None, document.problem))
+            result.errors.append(SkippedEntry(url, None, document.problem, kind=ProblemKind.FEED))
         return result, _feed_articles(client, document, result, known)
     if isinstance(document, Sitemap):
         result.kind = "sitemap"
         return result, _sitemap_articles(client, document, result, known, depth=0)
     result.kind = "page"
+    result.planned, result.read = 1, 1
     return result, iter(_page_article(fetched, result))
 
 
 def _page_article(fetched: Fetched, result: ReadResult, entry: FeedEntry | SitemapEntry | None = None) -> list[Article]:
     page = extract_article(fetched.body, fetched.url)
+    title = entry.title if isinstance(entry, FeedEntry) and entry.title else ""
     if page is None:
-        result.errors.append(LoadError(fetched.url, None, "no article text found on the page"))
+        message = "no article text found on the page"
+        result.errors.append(SkippedEntry(fetched.url, None, message, kind=ProblemKind.NO_TEXT, title=title))
         return []
     if page.paywalled and len(page.text.split()) < PAYWALL_TEASER_WORDS:
-        result.errors.append(LoadError(fetched.url, None, "behind a paywall: only a teaser was served"))
+        message = "behind a paywall: only a teaser was served"
+        result.errors.append(
+            SkippedEntry(fetched.url, None, message, kind=ProblemKind.PAYWALL, title=title or page.title)
+        )
         return []
     title = page.title or (entry.title if entry and entry.title else "") or fetched.url
     date = page.date or _entry_date(entry)
@@ -137,10 +151,11 @@ def _entry_date(entry: FeedEntry | SitemapEntry | None) -> str | None:
 def _feed_articles(
     client: WebClient, feed: Feed, result: ReadResult, known: Callable[[str], bool]
 ) -> Iterator[Article]:
-    entries = [entry for entry in feed.entries if entry.link and not known(entry.link)]
-    for entry in entries[:MAX_ENTRIES]:
+    entries = [entry for entry in feed.entries if entry.link and not known(entry.link)][:MAX_ENTRIES]
+    result.planned += len(entries)
+    for entry in entries:
         if entry.content:  # the feed carries the whole article (as plain text): no page to fetch
-            yield from _item(entry.link, result, partial(_full_entry, feed, entry))
+            yield from _item(entry.link, result, partial(_full_entry, feed, entry), entry.title or "")
         else:
             yield from _linked_page(client, entry.link, result, entry)
 
@@ -164,6 +179,7 @@ def _sitemap_articles(
 ) -> Iterator[Article]:
     fresh = [entry for entry in sitemap.entries if not known(entry.loc)]
     fresh.sort(key=lambda entry: entry.date or "", reverse=True)  # newest first when bounded
+    result.planned += min(len(fresh), MAX_ENTRIES)
     for entry in fresh[:MAX_ENTRIES]:
         yield from _linked_page(client, entry.loc, result, entry)
     if depth > 0:
@@ -173,10 +189,10 @@ def _sitemap_articles(
             fetched = client.fetch(child.loc)
             document = parse_document(fetched.body, fetched.url, fetched.content_type, fetched.charset)
         except FetchError as error:
-            result.errors.append(LoadError(error.url, None, error.reason))
+            result.errors.append(SkippedEntry(error.url, None, error.reason, kind=_kind_of(error)))
             continue
         except Exception as error:  # whatever one child sitemap makes fail, the others are read
-            result.errors.append(LoadError(child.loc, None, _unforeseen(child.loc, error)))
+            result.errors.append(SkippedEntry(child.loc, None, _unforeseen(child.loc, error), kind=ProblemKind.FEED))
             continue
         if isinstance(document, Sitemap):
             yield from _sitemap_articles(client, document, result, known, depth + 1)
@@ -185,27 +201,42 @@ def _sitemap_articles(
 def _linked_page(
     client: WebClient, link: str, result: ReadResult, entry: FeedEntry | SitemapEntry
 ) -> Iterator[Article]:
-    return _item(link, result, lambda: _page_article(client.fetch(link), result, entry))
+    title = entry.title if isinstance(entry, FeedEntry) and entry.title else ""
+    return _item(link, result, lambda: _page_article(client.fetch(link), result, entry), title)
 
 
-def _item(link: str, result: ReadResult, read: Callable[[], Iterable[Article]]) -> Iterator[Article]:
+def _item(link: str, result: ReadResult, read: Callable[[], Iterable[Article]], title: str) -> Iterator[Article]:
     """One entry's articles, its link noted as done once they are yielded (indexed). Whatever fails
-    in reading one entry is that entry's error, with its URL and reason, and the next one is read."""
+    in reading one entry is that entry's error, with its URL, reason and kind, and the next one is read."""
     try:
         articles = list(read())
     except FetchError as error:
-        result.errors.append(LoadError(error.url, None, error.reason))
+        result.read += 1
+        result.errors.append(SkippedEntry(error.url, None, error.reason, kind=_kind_of(error), title=title))
         if error.permanent:
             result.links.append(link)  # a 404 stays a 404: not fetched again every cycle
         else:
             result.incomplete = True
         return
     except Exception as error:  # a hostile page or entry must not stop the rest of the feed
-        result.errors.append(LoadError(without_credentials(link), None, _unforeseen(link, error)))
+        result.read += 1
+        reason = _unforeseen(link, error)
+        result.errors.append(
+            SkippedEntry(without_credentials(link), None, reason, kind=ProblemKind.UNREADABLE, title=title)
+        )
         result.links.append(link)  # it would fail the same way next time
         return
+    result.read += 1
     yield from articles
     result.links.append(link)
+
+
+def _kind_of(error: FetchError) -> ProblemKind:
+    if isinstance(error, RobotsRefused):
+        return ProblemKind.ROBOTS
+    if isinstance(error, DocumentError):  # fetched, but not a page that could hold an article
+        return ProblemKind.UNREADABLE
+    return ProblemKind.REFUSED if isinstance(error, FetchRefused) else ProblemKind.HTTP
 
 
 def _unforeseen(link: str, error: Exception) -> str:

@@ -1,10 +1,12 @@
 """``python -m index fetch URL...`` and ``python -m index follow [add|remove|list|run]``.
 
 ``fetch`` reads each address once (a page, a feed or a sitemap) and indexes its articles;
-``follow`` keeps the followed list and polls it. Each address's outcome is one line ("N new
-articles": added to the index, not ones it held already); each article not indexed is one line on
-stderr with its URL and reason, and the rest goes on. An address typed with a user name or password
-in it is refused before anything is fetched (exit code 2): credentials in URLs are not kept.
+``follow`` keeps the followed list and polls it; ``follow list`` shows each followed address
+with its recent problems (an article behind a paywall, a page that failed), one line each. Each
+address's outcome is one line ("N new articles": added to the index, not ones it held already);
+each article not indexed is one line on stderr with its URL and reason, and the rest goes on. An
+address typed with a user name or password in it is refused before anything is fetched (exit code
+2): credentials in URLs are not kept.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from index.sources.fetching import WebClient
 from index.sources.follow_list import FollowList, refuse_credentials
 from index.sources.follower import FetchReport, Follower, fetch_into_index
 from index.store import ArticleStore, claim_store
+from index.words import counted
 
 
 def add_commands(commands: Any) -> None:
@@ -77,8 +80,10 @@ def follow(settings: IndexSettings, args: argparse.Namespace) -> int:
         for entry in follow_list.entries():
             print(
                 f"{entry.url}\t{entry.kind or '?'}\t{entry.last_fetch or 'never'}\t{entry.status}\t"
-                f"{entry.new_articles} new, {entry.total_articles} in all, {len(entry.errors)} errors"
+                f"{entry.new_articles} new, {entry.total_articles} in all, {counted(len(entry.problems), 'problem')}"
             )
+            for problem in entry.problems:  # newest first, each with the article's address and why
+                print(f"  {problem.line()}")
         return 0
     claim_store(settings)
     follower = Follower(ArticleStore.open(settings), settings, follow_list)

@@ -189,6 +189,13 @@ class ArticleCatalogue:
             ),
         }
 
+    def change_marker(self) -> str:
+        """Cheap, and different after every write to the index (by this process or any other): the chunk
+        counts of both collections and the newest file change in the index's folder (a count alone
+        misses an article updated in place). What a page compares every few seconds (issue 29)."""
+        _, changed = (None, None) if self.settings.chroma_host else folder_size_and_change(self.settings.db_path)
+        return f"{self.count()}:{self.full_vectors.count()}:{changed}"
+
     @property
     def location(self) -> str:
         if self.settings.chroma_host:
@@ -204,6 +211,9 @@ def _chunk_number(passage: Document) -> int:
 def folder_size_and_change(folder: Path) -> tuple[int | None, float | None]:
     """The bytes of every file under ``folder`` and the newest change among them (``None``s when empty).
 
+    The newest change leaves out lock files: a process taking the index (the chat starting) writes
+    its lock, but changes nothing in the index.
+
     The index's folder changes while it is read: a build or the follower writes beside the chat,
     and the keyword index renames temporary files as it commits. A file that is gone by the time
     it is looked at is simply not counted (it was there a moment ago, or never was); the figures
@@ -217,5 +227,6 @@ def folder_size_and_change(folder: Path) -> tuple[int | None, float | None]:
             except FileNotFoundError:
                 continue
             if stat.S_ISREG(info.st_mode):
-                size, newest, found = size + info.st_size, max(newest, info.st_mtime), True
-    return (size, newest) if found else (None, None)
+                size, found = size + info.st_size, True
+                newest = newest if name.endswith(".lock") else max(newest, info.st_mtime)
+    return (size, newest or None) if found else (None, None)

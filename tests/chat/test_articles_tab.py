@@ -53,7 +53,7 @@ def test_uploaded_articles_are_indexed_listed_answered_and_removable(seed_db: Pa
         [row] = found["data"]
         message, stats, _ = client.predict(row[-1], "", api_name="/remove_article")
         assert "Removed" in message and "its uploaded file" in message
-        assert not (uploads / "volcano.txt").exists() and "**1 articles**" in stats
+        assert not (uploads / "volcano.txt").exists() and "**1 article**" in stats
         assert "not in the articles" in client.predict(VOLCANO_QUESTION, api_name="/chat")
 
 

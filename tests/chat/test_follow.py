@@ -36,11 +36,18 @@ def test_the_articles_tab_follows_a_feed_and_the_chat_answers_from_it(tmp_path: 
     with serving(tmp_path / "db", chat_env(tmp_path, web)) as url:
         client = Client(url, verbose=False)
         assert "not in the articles" in ask(client, 2)
-        outcome, table, _errors = client.predict(web.url("/feed.xml"), api_name="/follow")
-        assert f"Following {web.url('/feed.xml')}." in outcome and "feed, 2 new articles" in outcome
-        assert table["data"][0][0] == web.url("/feed.xml") and table["data"][0][3] == "ok"
+        outcome, table, _problems = client.predict(web.url("/feed.xml"), "", api_name="/follow")
+        assert f"Following {web.url('/feed.xml')}: its articles are being fetched" in outcome
+        [row] = table["data"]
+        assert row[0] == web.url("/feed.xml") and row[3].startswith(("waiting", "fetching")), "returned at once"
+        followed = FollowList(tmp_path / "followed.json")
+        deadline = time.monotonic() + 120
+        while followed.entries()[0].status != "ok" and time.monotonic() < deadline:  # the fetch in the background
+            time.sleep(0.5)
+        [entry] = followed.entries()
+        assert (entry.kind, entry.new_articles, entry.total_articles, entry.problems) == ("feed", 2, 2, [])
         assert "25 blades" in ask(client, 2)
-        outcome, table, _ = client.predict(web.url("/feed.xml"), api_name="/unfollow")
+        outcome, _selected, table, _ = client.predict(web.url("/feed.xml"), api_name="/unfollow")
         assert f"Stopped following {web.url('/feed.xml')}" in outcome
         assert web.url("/feed.xml") not in [row[0] for row in table["data"]], "the list shows it gone"
     assert FollowList(tmp_path / "followed.json").entries() == []

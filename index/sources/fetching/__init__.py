@@ -39,12 +39,12 @@ The API:
   ``Sitemap(url, entries, sitemaps)``, ``SitemapEntry(loc, date, title)``, ``Page(url, body,
   content_type)``. Dates are ISO ``YYYY-MM-DD``, like :class:`index.articles.Article`'s.
 * Errors: ``FetchError(url, reason, permanent=...)``, and its subclasses ``FetchRefused`` (guard or
-  robots.txt) and ``DocumentError`` (a body that is no feed, sitemap or page). ``permanent`` says
+  robots.txt: ``RobotsRefused``) and ``DocumentError`` (a body that is no feed, sitemap or page). ``permanent`` says
   whether trying again later is pointless (a 404) or may work (a timeout). None is a ``UserError``.
 """
 
 from index.sources.fetching.client import Fetched, WebClient
-from index.sources.fetching.errors import DocumentError, FetchError, FetchRefused
+from index.sources.fetching.errors import DocumentError, FetchError, FetchRefused, RobotsRefused
 from index.sources.fetching.feeds import FULL_TEXT_CHARS, Feed, FeedEntry, parse_feed
 from index.sources.fetching.kinds import Document, Kind, Page, detect_kind, parse_document
 from index.sources.fetching.safety import SafetyPolicy
@@ -61,6 +61,7 @@ __all__ = [
     "Fetched",
     "Kind",
     "Page",
+    "RobotsRefused",
     "SafetyPolicy",
     "Sitemap",
     "SitemapEntry",

@@ -37,7 +37,7 @@ import httpx
 
 from index.settings import FetchSettings, default_index_settings
 from index.sources.fetching.decoding import PIECE, UndecodableBody, accept_encoding, decoded
-from index.sources.fetching.errors import FetchError, FetchRefused
+from index.sources.fetching.errors import FetchError, RobotsRefused
 from index.sources.fetching.polite import HostPacer, RobotsRules
 from index.sources.fetching.safety import SafetyPolicy, guarded_transport
 from index.sources.fetching.urls import shown, without_credentials
@@ -158,7 +158,7 @@ class WebClient:
         for _ in range(self.settings.fetch_max_redirects + 1):
             self.policy.check_url(current)
             if obey_robots and not self._robots.allows(current):
-                raise FetchRefused(current, "disallowed by robots.txt")
+                raise RobotsRefused(current, "disallowed by robots.txt")
             result = self._hop(current, headers)
             if isinstance(result, Fetched):
                 return result

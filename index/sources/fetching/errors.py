@@ -36,6 +36,10 @@ class FetchRefused(FetchError):  # noqa: N818 - the name the follower's API prom
     permanent_by_default = True
 
 
+class RobotsRefused(FetchRefused):
+    """Fetching a URL was refused because the site's robots.txt disallows it."""
+
+
 class DocumentError(FetchError):
     """A body was fetched but is neither a feed, a sitemap nor a web page (or is malformed XML)."""
 

@@ -236,7 +236,7 @@ def test_fetch_cli_reports_the_bad_items_and_indexes_every_address(tmp_path: Pat
     assert fetched.returncode == 0 and "Traceback" not in fetched.stderr, fetched.stderr[-3000:]
     assert fetched.stdout.splitlines()[:3] == [
         f"{web.url('/hostile.xml')}: feed, 2 new articles, 2 not indexed",
-        f"{web.url('/sitemap.xml')}: sitemap, 1 new articles, 1 not indexed",
+        f"{web.url('/sitemap.xml')}: sitemap, 1 new article, 1 not indexed",
         f"{web.url('/news/4')}: failed: HTTP 404",
     ]
     for error in expected["/hostile.xml"] + expected["/sitemap.xml"]:
@@ -293,7 +293,7 @@ def test_a_followed_list_written_with_credentials_loses_them(tmp_path: Path, web
     listed = run_python("-m", "index", "follow", "list", env=env)
 
     assert ran.returncode == 0, ran.stderr[-2000:]
-    assert f"{web.url('/feed.xml')}: feed, 1 new articles" in ran.stdout
+    assert f"{web.url('/feed.xml')}: feed, 1 new article" in ran.stdout
     assert listed.stdout.startswith(f"{web.url('/feed.xml')}\tfeed\t")
     assert "s3cret" not in ran.stdout + ran.stderr + listed.stdout + (tmp_path / "followed.json").read_text()
     assert not any("authorization" in request.headers for request in web.requests)

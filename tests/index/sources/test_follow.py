@@ -19,7 +19,7 @@ from index.sources.follow_list import FollowList
 from index.sources.follower import Follower, fetch_into_index, start_in_background
 from index.store import ArticleStore
 from tests.conftest import ROOT, run_python
-from tests.news_site import BOILERPLATE, page, rss, serve_feed, story
+from tests.news_site import BOILERPLATE, page, paywall_page, rss, serve_feed, story
 from tests.web_server import Recorded, Route, WebServer
 
 
@@ -118,13 +118,7 @@ def test_bad_addresses_are_each_reported_and_the_rest_indexed(settings, store, w
     web.routes["/empty"] = Route(
         body=b"<html><body><form>Log in</form></body></html>", headers={"Content-Type": "text/html"}
     )
-    teaser = " ".join(story(1)[0].split()[:60])
-    paywall = (
-        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Kestrel cargo", '
-        f'"isAccessibleForFree": false}}</script></head><body><article><h1>Kestrel cargo</h1><p>{teaser}</p>'
-        "<p>Subscribe to continue reading this article and get unlimited access.</p></article></body></html>"
-    )
-    web.routes["/paywall"] = Route(body=paywall.encode(), headers={"Content-Type": "text/html"})
+    web.routes["/paywall"] = Route(body=paywall_page(1), headers={"Content-Type": "text/html"})
     web.routes["/error"] = Route(status=500)
     web.routes["/loop"] = Route(redirect="/loop")
     client = Follower(store, settings).client
@@ -161,7 +155,7 @@ def test_follow_cli_adds_lists_runs_once_and_removes(tmp_path: Path, web: WebSer
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert f"{web.url('/feed.xml')}: feed, 2 new articles" in ran.stdout
     listed = index("follow", "list")
-    assert web.url("/feed.xml") in listed.stdout and "2 new, 2 in all, 0 errors" in listed.stdout
+    assert web.url("/feed.xml") in listed.stdout and "2 new, 2 in all, 0 problems" in listed.stdout
     fetched = index("fetch", web.url("/news/1"), web.url("/missing"))
     assert f"{web.url('/missing')}: failed: HTTP 404" in fetched.stdout
     assert f"{web.url('/news/1')}: page, 0 new articles" in fetched.stdout, "the same article, not a second one"
