@@ -106,6 +106,7 @@ def build_app(
                 label="Answers with their sources",
                 latex_delimiters=[],  # "$$" in an article is text, not a formula
                 autoscroll=False,  # chat.answer_view keeps a new answer's start in view instead
+                buttons=["copy", "copy_all"],  # no "share" (to Hugging Face): nothing a reader here can use
                 elem_id=CHAT_ID,
                 render=False,
             )
