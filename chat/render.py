@@ -28,6 +28,7 @@ from collections.abc import Callable
 from assistant.citations import safe_link
 from assistant.news.items import COMMON_HEAD, NOTHING_COMMON, NewsSentence, coverage, day_label, only_head
 from assistant.types import Answer, Citation
+from assistant.words import counted
 from index.chunking import split_sentences
 
 ArticleText = Callable[[str], str | None]
@@ -196,7 +197,7 @@ def _source(cited: list[Citation], answer_text: str, key: str, whole_text: str |
     if whole_text:
         words = len(whole_text.split())
         parts.append(
-            f'<details class="whole-article"><summary>Read the whole article ({words:,} words)</summary>'
+            f'<details class="whole-article"><summary>Read the whole article ({counted(words, "word")})</summary>'
             f'<div class="article-text">{_highlighted(whole_text, answer_text, mark_class="in-article")}</div>'
             "</details>"
         )
@@ -256,7 +257,7 @@ def _story(citation: Citation) -> str:
     count = max(citation.story_articles, len(citation.story))  # answers stored before the count listed all
     if count > len(citation.story):
         items.append(f'<li class="story-more">and {count - len(citation.story):,} more</li>')
-    more = "1 more article" if count == 1 else f"{count:,} more articles"
+    more = counted(count, "more article")
     label = f"{said} ({more})" if said else f"{more} on this story"
     return (
         f'<details class="story-outlets"><summary>{label}</summary>'
