@@ -147,7 +147,6 @@ def articles_tab(store: ArticleStore, settings: ChatSettings, indexed: list[Inde
         headers=COLUMNS,
         interactive=False,
         wrap=True,
-        column_widths=["46%", "12%", "16%", "8%", "18%"],
         label="Indexed articles",
     )
 
