@@ -46,8 +46,11 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def render_draft(draft: str) -> str:
-    """A model's text while it is being written: shown, but marked as not yet checked."""
+def render_draft(draft: str, *, quoted: bool = False) -> str:
+    """An answer while it is being written: a model's text is shown but marked as not yet checked;
+    ``quoted`` sentences (the extractive answerer's, already the answer's own) are shown as they are."""
+    if quoted:
+        return escape_markdown(draft)
     return escape_markdown(draft) + "\n\n*…writing; the citations are checked when it is done.*"
 
 
