@@ -282,10 +282,12 @@ def conversations_panel(store: ConversationStore) -> ConversationsPanel:
         with gr.Row(equal_height=True):
             title = gr.Textbox(label="This conversation's title", elem_id="conversation-title", scale=4)
             rename_button = gr.Button("Rename", elem_id="rename-conversation", scale=1)
-        with gr.Row():
-            export_button = gr.Button("Export as Markdown", elem_id="export-markdown")
-            feedback_button = gr.Button("Export feedback (JSON)", elem_id="export-feedback")
-            delete_button = gr.Button("Delete this conversation", variant="stop", elem_id="delete-conversation")
+        with gr.Row():  # small buttons: on a phone they stack, each a line, not a block
+            export_button = gr.Button("Export as Markdown", elem_id="export-markdown", size="sm")
+            feedback_button = gr.Button("Export feedback (JSON)", elem_id="export-feedback", size="sm")
+            delete_button = gr.Button(
+                "Delete this conversation", variant="stop", elem_id="delete-conversation", size="sm"
+            )
         download = gr.File(label="Download", visible=False, interactive=False, elem_id="conversation-download")
         outcome = gr.Markdown(elem_id="conversation-outcome")
     return ConversationsPanel(
