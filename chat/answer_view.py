@@ -7,6 +7,9 @@ chat changes, scrolls once per new question (or reopened conversation): the last
 top of the chat, so the answer reads from its first line, sources below. It retries as the reply
 grows (a short chat cannot scroll that far yet) and stops once the question is at the top, so
 scrolling the reader does while the answer streams is left alone.
+
+On a narrow window the chat has no scrolling of its own (``chat.css``: it grows with its answers and
+the page scrolls), so there the page is scrolled instead: the question to the top of the window.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import gradio as gr
 
 CHAT_ID = "answers"
 CLEARANCE_PX = 40  # below the chat's label and buttons, which float over its top edge
+PAGE_CLEARANCE_PX = 8  # from the window's top edge, when the page scrolls
 
 KEEP_ANSWER_IN_VIEW = f"""() => {{
   const CLEARANCE = {CLEARANCE_PX};
@@ -27,10 +31,19 @@ KEEP_ANSWER_IN_VIEW = f"""() => {{
     if (asked.length !== view.questions) {{ view.questions = asked.length; view.settled = asked.length === 0; }}
     if (view.settled) return;
     const question = asked[asked.length - 1];
+    // Not settled before the reply itself shows: the waiting bubble's place is not yet the reply's.
+    const replied = [...log.querySelectorAll('[data-testid="bot"]')]
+      .some(bot => question.compareDocumentPosition(bot) & Node.DOCUMENT_POSITION_FOLLOWING);
+    if (getComputedStyle(log).overflowY === 'visible') {{  // the page scrolls, not the chat
+      const top = Math.max(0, window.scrollY + question.getBoundingClientRect().top - {PAGE_CLEARANCE_PX});
+      window.scrollTo({{ top, behavior: 'instant' }});
+      view.settled = replied && Math.abs(window.scrollY - top) < 2;
+      return;
+    }}
     const offset = question.getBoundingClientRect().top - log.getBoundingClientRect().top - CLEARANCE;
     const top = Math.max(0, log.scrollTop + offset);
     log.scrollTop = top;
-    view.settled = Math.abs(log.scrollTop - top) < 2;  // else the reply is still too short to scroll that far
+    view.settled = replied && Math.abs(log.scrollTop - top) < 2;  // else the reply is too short to scroll that far
   }};
   for (const wait of [0, 150, 600]) setTimeout(place, wait);
 }}"""

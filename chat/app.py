@@ -77,12 +77,16 @@ def build_app(
         except BadDateError as error:
             yield escape_markdown(str(error))
             return
+        # Each update is sent as it comes: a model's text as it writes it (SmolLM2's first words show
+        # ~10 s before its end, bench/streaming.py), the extractive answer's sentences at once (they
+        # are whole when the first is; no delay is added to make them look written).
+        quoted = assistant.answerer is assistant.extractive
         for update in assistant.stream(message, plain_turns(history), filters):
             if isinstance(update, Answer):
                 saved.record(session, history, message, update, request)  # before it shows: a reload finds it
                 yield render_answer(update, article_text=assistant.store.article_text)
             else:
-                yield render_draft(update)
+                yield render_draft(update, quoted=quoted)
 
     indexed = assistant.store.articles()  # for the first screen (the Articles tab lists its own)
     view = IndexView(assistant, settings)
@@ -106,6 +110,7 @@ def build_app(
                 label="Answers with their sources",
                 latex_delimiters=[],  # "$$" in an article is text, not a formula
                 autoscroll=False,  # chat.answer_view keeps a new answer's start in view instead
+                buttons=["copy", "copy_all"],  # no "share" (to Hugging Face): nothing a reader here can use
                 elem_id=CHAT_ID,
                 render=False,
             )

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from assistant.citations import safe_link
 from assistant.news.items import COMMON_HEAD, NOTHING_COMMON, NewsSentence, coverage, day_label, only_head
 from assistant.types import Answer, Citation
+from assistant.words import counted
 from index.chunking import split_sentences
 
 ArticleText = Callable[[str], str | None]
@@ -45,8 +46,11 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def render_draft(draft: str) -> str:
-    """A model's text while it is being written: shown, but marked as not yet checked."""
+def render_draft(draft: str, *, quoted: bool = False) -> str:
+    """An answer while it is being written: a model's text is shown but marked as not yet checked;
+    ``quoted`` sentences (the extractive answerer's, already the answer's own) are shown as they are."""
+    if quoted:
+        return escape_markdown(draft)
     return escape_markdown(draft) + "\n\n*…writing; the citations are checked when it is done.*"
 
 
@@ -196,7 +200,7 @@ def _source(cited: list[Citation], answer_text: str, key: str, whole_text: str |
     if whole_text:
         words = len(whole_text.split())
         parts.append(
-            f'<details class="whole-article"><summary>Read the whole article ({words:,} words)</summary>'
+            f'<details class="whole-article"><summary>Read the whole article ({counted(words, "word")})</summary>'
             f'<div class="article-text">{_highlighted(whole_text, answer_text, mark_class="in-article")}</div>'
             "</details>"
         )
@@ -256,7 +260,7 @@ def _story(citation: Citation) -> str:
     count = max(citation.story_articles, len(citation.story))  # answers stored before the count listed all
     if count > len(citation.story):
         items.append(f'<li class="story-more">and {count - len(citation.story):,} more</li>')
-    more = "1 more article" if count == 1 else f"{count:,} more articles"
+    more = counted(count, "more article")
     label = f"{said} ({more})" if said else f"{more} on this story"
     return (
         f'<details class="story-outlets"><summary>{label}</summary>'

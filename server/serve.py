@@ -4,7 +4,9 @@ chat mounted at ``/``, run by uvicorn on one port.
 One process, one port: the API answers with the same loaded model and index as the chat (an
 embedded index belongs to one process), and the same login guards both. The chat keeps what
 ``Blocks.launch`` gave it: the login form, the CSS, no share link, no analytics, errors not shown
-in the page; uvicorn logs only warnings and errors, as Gradio's own server did.
+in the page; uvicorn logs only warnings and errors, as Gradio's own server did. Gradio's footer
+("Use via API · Built with Gradio · Settings") and its run history are off: links a reader cannot
+use, and runs kept in the browser; the API is documented in the README and docs/reference.md.
 """
 
 from __future__ import annotations
@@ -77,7 +79,18 @@ def serve(
     if allowed_hosts is None:
         allowed_hosts = default_settings().allowed_hosts
     app = create_api(service, auth)
-    gr.mount_gradio_app(app, blocks, path="/", auth=auth, css=css, show_error=False, server_name=host, server_port=port)
+    gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        auth=auth,
+        css=css,
+        show_error=False,
+        server_name=host,
+        server_port=port,
+        footer_links=[],  # no footer: nothing in it is for a reader
+        run_history=False,  # nothing recorded in the browser, no run history page
+    )
     # Gradio checks that a file a request names was uploaded (is in its upload folder) only once the
     # Blocks "has launched", which Blocks.launch says and mounting does not: without this, a request
     # naming /etc/anything.txt as an input file has it copied into the cache and indexed (issue 25).

@@ -29,6 +29,7 @@ from assistant.lead_story import same_stories
 from assistant.llm.grounding import check_answer
 from assistant.llm.prompts import ANSWER_PROMPT, format_passages
 from assistant.types import Answer, AnswerUpdate, not_in_articles
+from assistant.words import counted
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,8 @@ class GroundedLLMAnswerer(Runnable[AnswerInput, Answer]):
             )
         notice = ""
         if checked.removed:
-            notice = f"{len(checked.removed)} sentence(s) no passage supports were removed."
+            removed = counted(len(checked.removed), "sentence")
+            notice = f"{removed} no passage supports {'was' if len(checked.removed) == 1 else 'were'} removed."
         return Answer(
             question=question,
             text=checked.text,

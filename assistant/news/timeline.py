@@ -26,6 +26,7 @@ from assistant.news.items import NewsItem, NewsSentence, news_text
 from assistant.news.requests import NewsRequest
 from assistant.news.story_text import Citer, StorySentence, lead_sentences, most_central, rarity, same_claim
 from assistant.types import Answer
+from assistant.words import counted
 
 MAX_ENTRIES = 15
 STORIES_FOLLOWED = 3  # the top topic stories whose other articles join the timeline
@@ -85,7 +86,7 @@ def timeline(context: NewsContext, request: NewsRequest, reference: date) -> Ans
         return nothing_found("", "timeline", f"No dated article{scope.outlets()} about {topic} could be quoted.")
     citer = Citer()
     items = tuple(_item(entry, citer) for entry in entries)
-    heading = f"How {topic} developed, in {len(entries)} dated entries:"
+    heading = f"How {topic} developed, in {counted(len(entries), 'dated entry', 'dated entries')}:"
     text = news_text(heading, items, "timeline")
     return Answer("", text, True, citer.citations, kind="timeline", items=items, heading=heading)
 

@@ -133,7 +133,6 @@ def articles_tab(store: ArticleStore, settings: ChatSettings) -> ListingRefresh:
         headers=COLUMNS,
         interactive=False,
         wrap=True,
-        column_widths=["46%", "12%", "16%", "8%", "18%"],
         label="Indexed articles",
         elem_id="indexed-articles",
     )

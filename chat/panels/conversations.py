@@ -10,8 +10,8 @@ Clear) starts another; the current one can be renamed, deleted or exported as Ma
 (:mod:`assistant.conversations.export`).
 
 Feedback: the chat's thumbs up and down (Gradio's ``like`` event) are saved on the answer's turn,
-and a box for an optional note opens under the chat; "Export feedback" downloads every rated answer
-as JSON for review.
+and a box for an optional note opens under that answer (:mod:`chat.feedback_view`); "Export
+feedback" downloads every rated answer as JSON for review.
 
 The session is changed in place by the answering function, which has no outputs of its own besides
 the reply: Gradio hands a ``gr.State``'s own object to each event of the page. Handlers that switch
@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import gradio as gr
@@ -33,12 +34,15 @@ from assistant.conversations.book import UnknownConversationError
 from assistant.conversations.export import conversation_markdown, export_file, feedback_json
 from assistant.conversations.store import ConversationStore, ConversationSummary, new_id
 from assistant.types import Answer
+from assistant.words import counted
+from chat.feedback_view import BOX_ID, place_note_by_its_answer
 from chat.render import ArticleText, render_answer
 
 logger = logging.getLogger(__name__)
 
 NOT_SAVED_YET = "Ask a question first: a conversation is saved with its first answer."
 GONE = "That conversation no longer exists (deleted in another window?)."
+NOTE_SAVED = "Note saved with the answer."
 _LIKED = {"up": "Like", "down": "Dislike"}
 
 
@@ -66,8 +70,18 @@ def _questions(messages: Sequence[Any] | None) -> int:
 
 
 def _label(summary: ConversationSummary) -> str:
-    asked = f"{summary.turns} question{'s' if summary.turns != 1 else ''}"
-    return f"{summary.title} · {asked} · {summary.updated[:16].replace('T', ' ')} UTC"
+    """Two lines in the list (chat.css shows the first as the title): the title, then how many
+    questions and when it was last used ("2 questions · 6 Dec 2026, 14:03 UTC")."""
+    return f"{summary.title}\n{counted(summary.turns, 'question')} · {when(summary.updated)}"
+
+
+def when(stamp: str) -> str:
+    """A stored ISO time (UTC) as a reader writes it: ``6 Dec 2026, 14:03 UTC`` (else as it is)."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 
 
 @dataclass(slots=True)
@@ -119,15 +133,20 @@ class ConversationsPanel:
         ``article_text`` gives a reopened answer's whole articles, as when it was first shown.
         """
         self.article_text, chatbot = article_text, chat.chatbot
-        with gr.Row(visible=False, elem_id="feedback-note-row") as note_row:
-            note = gr.Textbox(
-                label="A note on this answer (optional)",
-                placeholder="what was wrong or missing, or what was good",
-                elem_id="feedback-note",
-                scale=5,
-            )
-            save_note = gr.Button("Save note", elem_id="save-note", scale=1)
-        noted = gr.Markdown(elem_id="feedback-outcome")
+        # Placed under the answer whose thumb was clicked by chat.feedback_view; here without it. Shown and
+        # hidden with gr.update: a gr.Column(visible=...) returned as an update drops the box's elem_id.
+        with gr.Column(visible=False, elem_id=BOX_ID) as box:
+            noted = gr.Markdown(elem_id="feedback-outcome")
+            with gr.Row(elem_id="feedback-note-row") as note_row:
+                note = gr.Textbox(
+                    label="A note on this answer (optional)",
+                    placeholder="what was wrong or missing, or what was good",
+                    elem_id="feedback-note",
+                    lines=2,
+                )
+            with gr.Row():
+                save_note = gr.Button("Save note", elem_id="save-note", size="sm", variant="primary", min_width=80)
+                close_note = gr.Button("Dismiss", elem_id="dismiss-note", size="sm", min_width=80)
 
         quiet: dict[str, Any] = {"api_visibility": "undocumented", "queue": False}
         refresh: dict[str, Any] = {"fn": self.listed, "inputs": [self.session], "outputs": [self.listing, self.title]}
@@ -145,8 +164,11 @@ class ConversationsPanel:
         self.delete_button.click(self.deleted, [self.session], shows, **quiet).then(**refresh, **quiet)
         self.export_button.click(self.exported, [self.session], [self.download, self.outcome], **quiet)
         self.feedback_button.click(self.feedback_exported, None, [self.download, self.outcome], **quiet)
-        chatbot.like(self.liked, [self.session, chatbot], [note_row, note, noted], **quiet)
-        save_note.click(self.note_kept, [self.session, note], [note_row, noted], **quiet)
+        chatbot.like(self.liked, [self.session, chatbot], [box, note_row, note, noted], **quiet)
+        # Queued, unlike the rest: a toast (gr.Info) says the note is saved, and only a queued event has them.
+        save_note.click(self.note_kept, [self.session, note], [box], api_visibility="undocumented")
+        close_note.click(lambda: gr.update(visible=False), None, [box], **quiet)
+        place_note_by_its_answer(app)
 
     def listed(self, session: ChatSession | None, request: gr.Request) -> tuple[Any, str]:
         """The owner's conversations as the list's choices, the page's own selected, and its title."""
@@ -211,31 +233,36 @@ class ConversationsPanel:
     def liked(
         self, session: ChatSession, messages: list[Any], data: gr.LikeData, request: gr.Request
     ) -> tuple[Any, ...]:
-        """Save a thumbs up or down (or its withdrawal) on the answer's turn, and open the note box for it."""
+        """Save a thumbs up or down (or its withdrawal) on the answer's turn, and open the note box for it:
+        the box, its note row, the note saved before, what was done."""
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         position = _questions(messages[:index]) - 1
         n = session.shown[position] if 0 <= position < len(session.shown) else None
         feedback = {True: "up", False: "down"}.get(data.liked) if isinstance(data.liked, bool) else None
+        said_only = gr.update(visible=True), gr.update(visible=False), ""
         if n is None or session.conversation_id is None:
-            return gr.Row(visible=False), "", "*This reply was not saved, so feedback on it is not kept.*"
+            return *said_only, "*This reply was not saved, so feedback on it is not kept.*"
         try:
             self.store.set_feedback(session.conversation_id, owner_of(request), n, feedback)
             turns = self.store.conversation(session.conversation_id, owner_of(request)).turns
         except LookupError:
-            return gr.Row(visible=False), "", "*This answer is no longer saved.*"
+            return *said_only, "*This answer is no longer saved.*"
         session.noted = n
         said = {"up": "Thanks: marked helpful.", "down": "Thanks: marked not helpful."}.get(feedback or "")
-        return gr.Row(visible=True), next((t.note for t in turns if t.n == n), ""), said or "Rating taken back."
+        note = next((t.note for t in turns if t.n == n), "")
+        return gr.update(visible=True), gr.update(visible=True), note, said or "Rating taken back."
 
-    def note_kept(self, session: ChatSession, text: str, request: gr.Request) -> tuple[Any, str]:
-        """Save the note on the answer last rated; the box folds away."""
+    def note_kept(self, session: ChatSession, text: str, request: gr.Request) -> Any:
+        """Save the note on the answer last rated; the box folds away and a toast says so."""
         if session.conversation_id is None or session.noted is None:
-            return gr.Row(visible=False), ""
+            return gr.update(visible=False)
         try:
             self.store.set_note(session.conversation_id, owner_of(request), session.noted, text)
         except LookupError as error:
-            return gr.Row(visible=False), str(error)
-        return gr.Row(visible=False), "Note saved with the answer."
+            gr.Warning(str(error))
+            return gr.update(visible=True)
+        gr.Info(NOTE_SAVED, duration=5)
+        return gr.update(visible=False)
 
 
 def _current(session: ChatSession) -> str:
@@ -250,14 +277,17 @@ def conversations_panel(store: ConversationStore) -> ConversationsPanel:
     session = gr.State(ChatSession())  # copied for each page: its own conversation
     with gr.Accordion("Conversations: reopen, rename, export", open=False, elem_id="conversations"):
         new_button = gr.Button("New conversation", elem_id="new-conversation", size="sm")
+        # A radio group (one is open; arrow keys move), drawn by chat.css as a list of titles and dates.
         listing = gr.Radio(choices=[], label="Saved conversations, the most recent first", elem_id="conversation-list")
         with gr.Row(equal_height=True):
             title = gr.Textbox(label="This conversation's title", elem_id="conversation-title", scale=4)
             rename_button = gr.Button("Rename", elem_id="rename-conversation", scale=1)
-        with gr.Row():
-            export_button = gr.Button("Export as Markdown", elem_id="export-markdown")
-            feedback_button = gr.Button("Export feedback (JSON)", elem_id="export-feedback")
-            delete_button = gr.Button("Delete this conversation", variant="stop", elem_id="delete-conversation")
+        with gr.Row():  # small buttons: on a phone they stack, each a line, not a block
+            export_button = gr.Button("Export as Markdown", elem_id="export-markdown", size="sm")
+            feedback_button = gr.Button("Export feedback (JSON)", elem_id="export-feedback", size="sm")
+            delete_button = gr.Button(
+                "Delete this conversation", variant="stop", elem_id="delete-conversation", size="sm"
+            )
         download = gr.File(label="Download", visible=False, interactive=False, elem_id="conversation-download")
         outcome = gr.Markdown(elem_id="conversation-outcome")
     return ConversationsPanel(

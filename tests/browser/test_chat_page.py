@@ -572,6 +572,66 @@ def test_a_phone_width_window_in_the_dark_theme_shows_the_cited_answer_without_s
         context.close()
 
 
+# Boxes around an element that scroll it inside the page (overflow auto or scroll, and taller content).
+INNER_SCROLLERS = """el => {
+  const found = [];
+  for (let box = el; box && box !== document.documentElement; box = box.parentElement) {
+    const style = getComputedStyle(box);
+    if (/(auto|scroll)/.test(style.overflowY) && box.scrollHeight > box.clientHeight + 1) found.push(box.className);
+  }
+  return found;
+}"""
+# Each shown table's header cells once Gradio has sized them: the cell's width and its widest word's.
+HEADERS_SIZED = "() => [...document.querySelectorAll('th.header-cell')].some(th => th.offsetParent && th.style.width)"
+HEADER_WIDTHS = """() => [...document.querySelectorAll('th.header-cell')].filter(th => th.offsetParent).map(th => {
+  const text = th.innerText.trim(), pen = document.createElement('canvas').getContext('2d');
+  pen.font = getComputedStyle(th.querySelector('.header') || th).font;
+  const word = Math.max(...text.split(/\\s+/).map(word => pen.measureText(word).width));
+  return { text, cell: th.getBoundingClientRect().width, word };
+})"""
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_answer_reads_by_scrolling_the_page_and_tables_scroll_sideways_in_their_box(
+    browser: Browser, app_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        page.goto(app_url, wait_until="domcontentloaded")
+        reply = _ask(page, QUESTION)
+        expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+        _expect_cited(reply)
+        answer = reply.bounding_box()
+        assert answer and answer["height"] > 844, "the answer and its sources are taller than the phone's screen"
+        assert reply.evaluate(INNER_SCROLLERS) == [], "a box around the answer scrolls it inside the page"
+        end = reply.get_by_text(re.compile(r"Read the whole article")).last
+        to_the_end = "el => window.scrollTo(0, scrollY + el.getBoundingClientRect().bottom - innerHeight + 8)"
+        page.evaluate(to_the_end, end.element_handle())
+        expect(end).to_be_in_viewport()  # the page's own scrolling reached the answer's last line
+        # Nothing of Gradio's that a reader cannot use: no footer, no share button over the chat.
+        expect(page.get_by_text("Built with Gradio")).to_have_count(0)
+        expect(page.get_by_text("Use via API")).to_have_count(0)
+        titles = page.locator("#answers .top-panel button").evaluate_all("buttons => buttons.map(b => b.title)")
+        assert titles == ["Clear", "Copy conversation"], titles
+        _screenshot(page, "phone-answer")
+
+        page.get_by_role("tab", name="Articles").click()
+        page.wait_for_function(HEADERS_SIZED)
+        headers = page.evaluate(HEADER_WIDTHS)
+        assert {"title", "chunks", "address", "last fetch"} <= {header["text"] for header in headers}
+        squeezed = [header for header in headers if header["cell"] < header["word"]]
+        assert squeezed == [], f"columns narrower than their header's word: {squeezed}"
+        articles = page.locator(".table-wrap[aria-label='Indexed articles'] .virtual-table-viewport")
+        assert articles.evaluate("el => el.scrollWidth > el.clientWidth"), "the articles' table squeezed into the phone"
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page is {overflow} px wider than a phone: the table should scroll in its own box"
+        _screenshot(page, "phone-articles")
+    finally:
+        context.close()
+
+
 @pytest.mark.browser
 def test_examples_follow_what_is_indexed_from_an_empty_index_to_an_uploaded_article(
     browser: Browser, tmp_path: Path

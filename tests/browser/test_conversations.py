@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from assistant.conversations.store import ConversationStore, database_url
 from chat.settings import Settings
@@ -53,6 +53,8 @@ FIRST = "What does Turkey demand in Libya?"
 SECOND = "How many visitors did the Zorblat harbour festival draw?"
 THIRD = "Who accused France of jeopardizing NATO security?"
 NOTE = "exactly what I needed"
+NEXT_TO_PX = 60  # the note box opens this close under the answer rated: below its buttons, no further
+NOTE_BOX_PLACED = "() => window.__feedbackView?.placed === true"
 
 
 @pytest.fixture(scope="module")
@@ -108,12 +110,29 @@ def _ask_twice_and_rate(page: Page) -> list[str]:
 
     page.get_by_role("button", name="Like", exact=True).first.click()
     expect(page.locator("#feedback-outcome")).to_contain_text("marked helpful")
+    _expect_by_the_answer(page, page.get_by_test_id("bot").first)  # the first answer's, not under the chat
     page.locator("#feedback-note textarea").fill(NOTE)
     page.get_by_role("button", name="Save note", exact=True).click()
-    expect(page.locator("#feedback-outcome")).to_contain_text("Note saved")
+    expect(page.get_by_text("Note saved with the answer.")).to_be_visible()
+    expect(page.locator("#feedback-box")).to_be_hidden()
     page.get_by_role("button", name="Dislike", exact=True).last.click()
     expect(page.locator("#feedback-outcome")).to_contain_text("not helpful")
+    _expect_by_the_answer(page, page.get_by_test_id("bot").last)
+    page.get_by_role("button", name="Dismiss", exact=True).click()
+    expect(page.locator("#feedback-box")).to_be_hidden()
     return shown
+
+
+def _expect_by_the_answer(page: Page, reply: Locator) -> None:
+    """The note box opens just under ``reply`` (below its buttons), in view, not under the whole chat."""
+    box = page.locator("#feedback-box")
+    expect(box.locator("#feedback-note textarea")).to_be_visible()
+    page.wait_for_function(NOTE_BOX_PLACED)  # chat.feedback_view has placed it since the thumb was clicked
+    expect(box).to_be_in_viewport()
+    answer, placed = reply.bounding_box(), box.bounding_box()
+    assert answer and placed
+    below = placed["y"] - (answer["y"] + answer["height"])
+    assert 0 <= below <= NEXT_TO_PX, f"the note box is {below:.0f} px below the end of its answer"
 
 
 def _reopen(page: Page, shown: list[str]) -> None:
@@ -121,6 +140,7 @@ def _reopen(page: Page, shown: list[str]) -> None:
     page.get_by_text("Conversations: reopen, rename, export").click()
     item = page.locator("#conversation-list label").filter(has_text=FIRST)
     expect(item).to_contain_text("2 questions")
+    expect(item).to_contain_text(re.compile(r"2 questions · \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC"))
     item.click()
     replies = page.get_by_test_id("bot")
     expect(replies).to_have_count(2)
