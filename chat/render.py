@@ -28,8 +28,8 @@ from collections.abc import Callable
 from assistant.citations import safe_link
 from assistant.news.items import COMMON_HEAD, NOTHING_COMMON, NewsSentence, coverage, day_label, only_head
 from assistant.types import Answer, Citation
-from assistant.words import counted
 from index.chunking import split_sentences
+from index.words import counted
 
 ArticleText = Callable[[str], str | None]
 

@@ -29,7 +29,7 @@ from assistant.lead_story import same_stories
 from assistant.llm.grounding import check_answer
 from assistant.llm.prompts import ANSWER_PROMPT, format_passages
 from assistant.types import Answer, AnswerUpdate, not_in_articles
-from assistant.words import counted
+from index.words import counted
 
 logger = logging.getLogger(__name__)
 

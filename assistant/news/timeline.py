@@ -26,7 +26,7 @@ from assistant.news.items import NewsItem, NewsSentence, news_text
 from assistant.news.requests import NewsRequest
 from assistant.news.story_text import Citer, StorySentence, lead_sentences, most_central, rarity, same_claim
 from assistant.types import Answer
-from assistant.words import counted
+from index.words import counted
 
 MAX_ENTRIES = 15
 STORIES_FOLLOWED = 3  # the top topic stories whose other articles join the timeline

@@ -34,9 +34,9 @@ from assistant.conversations.book import UnknownConversationError
 from assistant.conversations.export import conversation_markdown, export_file, feedback_json
 from assistant.conversations.store import ConversationStore, ConversationSummary, new_id
 from assistant.types import Answer
-from assistant.words import counted
 from chat.feedback_view import BOX_ID, place_note_by_its_answer
 from chat.render import ArticleText, render_answer
+from index.words import counted
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.words import counted
+from index.words import counted
 
 
 def test_one_is_singular_and_every_other_count_plural() -> None:
