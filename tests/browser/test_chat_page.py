@@ -270,8 +270,7 @@ def test_the_first_screen_asks_about_the_reader_s_newest_stories_not_the_bundled
     for question in offered:  # about a name the reader's own articles (not the sample) talk about
         asked = re.fullmatch(r"What is the latest on (.+)\?", question)
         assert asked and asked.group(1) in READERS_TEXT, question
-    _screenshot(page, "first-screen-1440")
-    _first_screen_on_a_phone(browser, app_url)
+    _first_screens(browser, app_url)
 
     examples.first.click()
     expect(page.get_by_test_id("user").last).to_contain_text(offered[0], timeout=REPLY_TIMEOUT_MS)
@@ -289,16 +288,17 @@ def test_the_first_screen_asks_about_the_reader_s_newest_stories_not_the_bundled
     assert not page_errors, f"JavaScript errors on the page: {page_errors}"
 
 
-def _first_screen_on_a_phone(browser: Browser, app_url: str) -> None:
-    """A screenshot of the first screen 390 px wide, its examples drawn."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    try:
-        phone = context.new_page()
-        phone.goto(app_url, wait_until="domcontentloaded")
-        expect(phone.locator("button.example").first).to_be_visible(timeout=UI_TIMEOUT_MS)
-        _screenshot(phone, "first-screen-390")
-    finally:
-        context.close()
+def _first_screens(browser: Browser, app_url: str) -> None:
+    """Screenshots of the first screen 1,440 px and 390 px wide (a desktop, a phone), its examples drawn."""
+    for width, height in ((1440, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        try:
+            shown = context.new_page()
+            shown.goto(app_url, wait_until="domcontentloaded")
+            expect(shown.locator("button.example").first).to_be_visible(timeout=UI_TIMEOUT_MS)
+            _screenshot(shown, f"first-screen-{width}")
+        finally:
+            context.close()
 
 
 @pytest.mark.browser
