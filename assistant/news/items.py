@@ -80,8 +80,8 @@ class PeriodCovered:
     - ``latest``: the period asked for (``asked_start``..``asked_end``, ending on the reference day)
       had no news, so the latest period of the same length that has news is covered instead (an
       archive of 2019 asked "What happened this week?" gets its last week, not an empty answer);
-    - ``topic``: a topic asked for without a period: its latest stories, from the newest day of the
-      oldest of them to the newest day of all (not the last 7 days only).
+    - ``topic``: a topic asked for without a period: its latest stories (not the last 7 days only:
+      :mod:`assistant.news.period`).
     """
 
     start: date
