@@ -20,6 +20,7 @@ next build of the same files re-indexes them under their new title and source.
 from __future__ import annotations
 
 import dataclasses
+import re
 from urllib.parse import urlsplit
 
 from index.articles import Article
@@ -27,6 +28,8 @@ from index.chunking import split_sentences
 
 YOUR_FILES = "your files"  # the source of a file that names none: one the reader gave the index
 TITLE_CHARS = 120  # a title made from a first sentence is at most this long, and "…"
+_TITLE_WORDS = 3  # a shorter first "sentence" is a dateline or a fragment ("CNN —", "1.")
+_DATELINE = re.compile(r"[—–-]\s*$")  # "New York CNN Business —": a place and an outlet, then the story
 
 
 def named(article: Article) -> Article:
@@ -45,13 +48,20 @@ def named(article: Article) -> Article:
 def title_from_text(text: str, fallback: str, max_chars: int = TITLE_CHARS) -> str:
     """A title for an article that has none: its first sentence, shortened at a word boundary.
 
+    A dateline is no sentence to title an article by: of the 63 RealTimeQA articles without a
+    title, most open with "CNN —" or "Washington CNN —" on a line of its own, which the first
+    sentence then was. A first "sentence" of fewer than :data:`_TITLE_WORDS` words, or one ending
+    in a dash, is passed over.
+
     >>> title_from_text("Storms hit the coast. Thousands lost power.", "a.txt")
     'Storms hit the coast.'
+    >>> title_from_text("Washington CNN —\\n\\nThe Senate passed the bill on Friday.", "b.txt")
+    'The Senate passed the bill on Friday.'
     """
-    spans = split_sentences(text)
-    if not spans:
+    sentences = [" ".join(text[start:end].split()) for start, end in split_sentences(text)]
+    if not sentences:
         return fallback
-    sentence = " ".join(text[spans[0][0] : spans[0][1]].split())
+    sentence = next((s for s in sentences if not _DATELINE.search(s) and len(s.split()) >= _TITLE_WORDS), sentences[0])
     if len(sentence) <= max_chars:
         return sentence
     return sentence[:max_chars].rsplit(" ", 1)[0].rstrip(",;:") + "…"

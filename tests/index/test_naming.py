@@ -30,6 +30,8 @@ def test_an_article_without_a_title_or_source_gets_its_first_sentence_and_a_read
     long = named(Article("seeds/a.txt", " ", LONG))
     assert long.title.endswith("…") and len(long.title) <= 121 and LONG.startswith(long.title[:-1])
     assert LONG[len(long.title) - 1] == " ", "cut at a word boundary"
+    dateline = named(Article("rtqa-1", "", "Washington CNN —\n\nThe Senate passed the budget on Friday. It goes on."))
+    assert dateline.title == "The Senate passed the budget on Friday.", "a dateline is no title"
     own = Article("x", "Bridge reopens", "The bridge reopened.", source="Example News")
     assert named(own) is own, "an article's own title and source are kept as they are"
 
