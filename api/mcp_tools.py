@@ -82,7 +82,8 @@ def mcp_server(service: AnsweringService) -> MCPServer:
             "A cited briefing of the news of a period (kind 'briefing'; topic optional), a dated timeline "
             "of a story ('timeline'), or what outlets say in common and apart about one ('comparison'). "
             "'items' holds its stories, entries or claims as data (title, outlets, dates, sentences with the "
-            "numbers of the citations they rest on); 'answer' is the same as plain text."
+            "numbers of the citations they rest on); 'period' the days a briefing covers (the latest with news when "
+            "those asked for have none); 'answer' is the same as plain text."
         )
     )
     async def briefing(

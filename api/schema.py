@@ -101,6 +101,20 @@ class NewsItemOut(_Open):
     last_date: str = Field(default="", description="YYYY-MM-DD: the story's last day, or the entry's day")
 
 
+class PeriodOut(_Open):
+    """The days a briefing covers, and whether they are those asked for."""
+
+    start: str = Field(description="YYYY-MM-DD: the first day covered")
+    end: str = Field(description="YYYY-MM-DD: the last day covered")
+    basis: str = Field(
+        description="asked: the period asked for (or the default week); latest: that period (asked_start to "
+        "asked_end) had no news, so the latest as long that has is covered; topic: a topic asked for without a "
+        "period, covered by its latest stories"
+    )
+    asked_start: str | None = Field(default=None, description="with latest: the first day asked for")
+    asked_end: str | None = Field(default=None, description="with latest: the last day asked for")
+
+
 class AnswerOut(_Open):
     """A cited answer: what ``python -m assistant ask --json`` prints."""
 
@@ -123,6 +137,7 @@ class AnswerOut(_Open):
     items: list[NewsItemOut] = Field(
         default=[], description="a briefing's stories, a timeline's entries, a comparison's claims ([] for an answer)"
     )
+    period: PeriodOut | None = Field(default=None, description="a briefing's days (null for other answers)")
     conversation_id: str | None = Field(default=None, description="present when the request gave one")
 
 

@@ -64,7 +64,7 @@ _SHAPES: dict[str, RequestKind] = {"brief": "briefing", "timeline": "timeline", 
 def render(answer: Answer) -> str:
     """The answer, then its sources, for a terminal: a briefing, timeline or comparison written from
     its items (plain, one line each), never from parsing its text."""
-    lines = [news_text(answer.heading, answer.items, answer.kind) if answer.items else answer.text]
+    lines = [news_text(answer.heading, answer.items, answer.kind, answer.period) if answer.items else answer.text]
     if answer.short_answer:  # cited as its sentence, the answer's first, which is numbered first
         cite = f" [{answer.citations[0].n}]" if answer.citations else ""
         lines.insert(0, f"Short answer: {answer.short_answer}{cite}")

@@ -170,7 +170,8 @@ class Assistant:
     def shaped(self, kind: RequestKind, topic: str = "", filters: Filters | None = None) -> Answer:
         """A briefing, timeline or comparison asked for directly, not in words: ``kind`` about
         ``topic`` ("" for all the news) over ``filters.since``..``filters.until`` (a briefing
-        without them covers the week up to ``filters.as_of`` or today), from ``filters.sources`` only."""
+        without them covers the week up to ``filters.as_of`` or today, or the latest week with news
+        when that one has none; on a topic, its latest stories), from ``filters.sources`` only."""
         filters = filters or Filters()
         reference = filters.as_of or date.today()
         request = NewsRequest(kind, " ".join(topic.split()), DateWindow(filters.since, filters.until))

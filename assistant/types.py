@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from assistant.dates import user_date
-from assistant.news.items import NewsItem
+from assistant.news.items import NewsItem, PeriodCovered
 from index.store import ChunkFilter
 from index.stories.copies import Copy
 from index.stories.groups import Member
@@ -66,6 +66,7 @@ class Answer:
     items: tuple[NewsItem, ...] = ()  # a briefing's stories, a timeline's entries, a comparison's claims
     heading: str = ""  # the line that opens the items ("The news, 1 March 2024 to 7 March 2024, …:")
     short_answer: str | None = None  # "Emmanuel Macron": a span of the answer's first sentence
+    period: PeriodCovered | None = None  # a briefing's days, and whether they are those asked for
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Answer:
@@ -91,6 +92,7 @@ class Answer:
             items=tuple(NewsItem.from_dict(raw) for raw in data.get("items", ())),
             heading=data.get("heading", ""),
             short_answer=data.get("short_answer"),
+            period=PeriodCovered.from_dict(data.get("period")),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,6 +109,7 @@ class Answer:
             "citations": [citation.to_dict() for citation in self.citations],
             "heading": self.heading,
             "items": [item.to_dict() for item in self.items],
+            "period": self.period.to_dict() if self.period else None,
         }
 
 

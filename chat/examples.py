@@ -1,11 +1,15 @@
-"""Example questions for the chat, drawn from what is indexed.
+"""Example questions for the chat, drawn from what is indexed: the first screen starts from the
+reader's own news.
 
-Fixed examples about Libya are no use on someone's own archive: there they would only ever be
-refused. So the configured questions (``ASSISTANT_EXAMPLE_QUESTIONS``) are offered only when the
-index answers them, and questions about the names the newest articles talk about most fill the
-rest ("What is the latest on Fagradalsfjall?"). Every question offered is first put to the
-extractive answerer (retrieval and sentence selection only, never a language model), so
-clicking an example never leads to "not in the articles".
+Questions about the names the newest indexed stories talk about most come first ("What is the
+latest on Fagradalsfjall?"), one per story, newest first. The configured questions
+(``ASSISTANT_EXAMPLE_QUESTIONS``) are offered before them when an operator set them, and only when
+the index answers them. Left at their default they are the bundled sample's (Libya, June 2020):
+those are offered only while the sample is all the index holds (every indexed article is one they
+are answered from), so a reader with 33 articles of their own no longer sees questions about
+Libya. Every question offered is first put to the extractive answerer (retrieval and sentence
+selection only, never a language model), so clicking an example never leads to "not in the
+articles".
 """
 
 from __future__ import annotations
@@ -72,31 +76,66 @@ def _name_word(word: str) -> str:
 
 def answers(assistant: Assistant, question: str) -> bool:
     """Whether the index answers ``question`` (checked without any language model)."""
+    return _answered_from(assistant, question) is not None
+
+
+def _answered_from(assistant: Assistant, question: str) -> set[str] | None:
+    """The articles the index answers ``question`` from (checked without any language model); None
+    when it does not answer it."""
     passages = assistant.retriever.invoke(question)
-    return assistant.extractive.invoke(AnswerInput(question=question, passages=passages)).answered
+    answer = assistant.extractive.invoke(AnswerInput(question=question, passages=passages))
+    return {citation.article_id for citation in answer.citations} if answer.answered else None
 
 
 def example_questions(
-    assistant: Assistant, configured: Iterable[str], count: int, articles: list[IndexedArticle] | None = None
+    assistant: Assistant,
+    configured: Iterable[str],
+    count: int,
+    articles: list[IndexedArticle] | None = None,
+    *,
+    sample: bool = False,
 ) -> list[str]:
-    """Up to ``count`` questions the index answers: the configured ones first, then about new articles.
+    """Up to ``count`` questions the index answers: the configured ones first, then about the newest
+    stories; with ``sample`` (the configured questions are the bundled sample's), the configured ones
+    only while every indexed article is one they are answered from.
 
     ``articles`` (``store.articles()``, newest first) saves a pass over the index when the caller has it.
     """
     if count <= 0 or assistant.store.count() == 0:
         return []
-    chosen = [question for question in configured if answers(assistant, question)][:count]
+    articles = assistant.store.articles() if articles is None else articles
+    answered = {question: _answered_from(assistant, question) for question in configured}
+    chosen = [question for question, found in answered.items() if found is not None]
+    if sample:
+        cited = set().union(*(found for found in answered.values() if found is not None))
+        only_the_sample = bool(chosen) and {article.id for article in articles} <= cited
+        chosen = chosen if only_the_sample else []
+    chosen = chosen[:count]
+    chosen += _about_the_newest(assistant, articles, count - len(chosen), avoid=chosen)
+    logger.info("example questions: %s", chosen)
+    return chosen
+
+
+def _about_the_newest(assistant: Assistant, articles: list[IndexedArticle], count: int, avoid: list[str]) -> list[str]:
+    """Up to ``count`` answerable questions about the names the newest articles talk about most, one
+    per story (:mod:`index.stories.groups`) and per name, newest first."""
+    newest = articles[:_ARTICLES_LOOKED_AT]
+    story_of = assistant.store.story_groups.stories_of([article.id for article in newest])
+    found: list[str] = []
     names_used: set[str] = set()
-    newest = (assistant.store.articles() if articles is None else articles)[:_ARTICLES_LOOKED_AT]
+    stories_used: set[str] = set()
     for article in newest:
-        if len(chosen) >= count:
+        if len(found) >= count:
             break
+        story = story_of.get(article.id, article.id)
+        if story in stories_used:
+            continue
         name = main_name(assistant.store.article_text(article.id) or "", article.title)
         if name is None or name.lower() in names_used:
             continue
         names_used.add(name.lower())
         question = f"What is the latest on {name}?"
-        if question not in chosen and answers(assistant, question):
-            chosen.append(question)
-    logger.info("example questions: %s", chosen)
-    return chosen
+        if question not in avoid and question not in found and answers(assistant, question):
+            found.append(question)
+            stories_used.add(story)
+    return found

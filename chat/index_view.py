@@ -41,7 +41,12 @@ class IndexView:
             if self._summary is None or self._summary.chunks != chunks:
                 articles = self.assistant.store.articles() if articles is None else articles
                 examples = example_questions(
-                    self.assistant, self.settings.example_questions, self.settings.example_count, articles
+                    self.assistant,
+                    self.settings.example_questions,
+                    self.settings.example_count,
+                    articles,
+                    # Left at their default, they are the bundled sample's: only while it is all there is.
+                    sample="example_questions" not in self.settings.model_fields_set,
                 )
                 sources = sorted({article.source for article in articles if article.source})
                 self._summary = IndexSummary(chunks, examples, sources)

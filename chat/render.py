@@ -26,7 +26,15 @@ import uuid
 from collections.abc import Callable
 
 from assistant.citations import safe_link
-from assistant.news.items import COMMON_HEAD, NOTHING_COMMON, NewsSentence, coverage, day_label, only_head
+from assistant.news.items import (
+    COMMON_HEAD,
+    NOTHING_COMMON,
+    NewsSentence,
+    coverage,
+    day_label,
+    only_head,
+    period_note,
+)
 from assistant.types import Answer, Citation
 from index.chunking import split_sentences
 from index.words import counted
@@ -119,7 +127,8 @@ def news_html(answer: Answer, chip: Callable[[int], str]) -> str:
     items = answer.items
     if items[0].kind == "account":  # one outlet's account: its sentence follows the heading
         return f"<p>{_html_text(answer.heading)} {_told(items[0].sentences, chip)}</p>"
-    parts = [f"<p>{_html_text(answer.heading)}</p>"] if answer.heading else []
+    parts = [f'<p class="news-period">{_html_text(note)}</p>'] if (note := period_note(answer.period)) else []
+    parts += [f"<p>{_html_text(answer.heading)}</p>"] if answer.heading else []
     if answer.kind == "comparison":
         shared = [
             _li(f"{_told(i.sentences, chip)} ({_html_text(', '.join(i.outlets))})") for i in items if i.kind == "shared"

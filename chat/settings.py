@@ -49,7 +49,8 @@ class ChatSettings(BaseModel):
         ],
         description=(
             "Questions the chat offers as examples (a JSON list), shown only when the index answers them; "
-            "questions about the newest indexed articles fill the rest."
+            "questions about the newest indexed stories fill the rest. Left unset, they are the bundled "
+            "sample's, offered only while the sample is all the index holds."
         ),
     )
     example_count: int = Field(default=3, ge=0, le=8, description="How many example questions the chat shows.")

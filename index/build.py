@@ -32,6 +32,7 @@ from tqdm import tqdm
 
 from index.articles import Article, LoadError
 from index.chunking import article_documents
+from index.naming import named
 from index.sources.files import iter_articles, server_path_ids_prefix
 from index.store import ArticleStore
 from index.store.writes import chunk_key
@@ -104,10 +105,11 @@ def _chunker_digest() -> str:
 
 
 def article_key(article: Article, chunk_size: int, chunk_overlap: int) -> str:
-    """``<digest>:<article id>``, where the digest covers the article, the chunk settings and the
-    chunking code: an article whose key is on record has exactly its chunks in the index."""
+    """``<digest>:<article id>``, where the digest covers the article as indexed (titled and sourced by
+    :func:`index.naming.named`), the chunk settings and the chunking code: an article whose key is on
+    record has exactly its chunks in the index."""
     payload = json.dumps(
-        [dataclasses.astuple(article), chunk_size, chunk_overlap, _chunker_digest()], ensure_ascii=False
+        [dataclasses.astuple(named(article)), chunk_size, chunk_overlap, _chunker_digest()], ensure_ascii=False
     )
     return f"{hashlib.sha256(payload.encode('utf-8')).hexdigest()}:{article.id}"
 
@@ -160,7 +162,8 @@ def index_articles(
     report = report if report is not None else BuildReport()
     seen: set[str] = set()
     with tqdm(articles, unit=" articles", desc="indexing", disable=not show_progress) as progress:
-        for group in groups(_first_of_each_id(progress, seen, report), _LOOKUP_GROUP):
+        # Each article with a title and a readable source (index.naming), whichever way it came in.
+        for group in groups(_first_of_each_id(map(named, progress), seen, report), _LOOKUP_GROUP):
             _index_group(store, group, report)
             progress.set_postfix(embedded=report.chunks_embedded)
     if prune:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from assistant.citations import safe_link
 from assistant.conversations.store import Conversation, ConversationStore, Turn
-from assistant.news.items import COMMON_HEAD, NOTHING_COMMON, coverage, day_label, only_head, told
+from assistant.news.items import COMMON_HEAD, NOTHING_COMMON, coverage, day_label, only_head, period_note, told
 from assistant.types import Answer
 
 _FEEDBACK = {"up": "helpful (thumbs up)", "down": "not helpful (thumbs down)"}
@@ -76,7 +76,8 @@ def _news(answer: Answer) -> list[str]:
     items = answer.items
     if items[0].kind == "account":
         return [_md(f"{answer.heading} {told(items[0].sentences)}")]
-    lines = [_md(answer.heading), ""] if answer.heading else []
+    lines = [f"*{_md(note)}*", ""] if (note := period_note(answer.period)) else []
+    lines += [_md(answer.heading), ""] if answer.heading else []
     if answer.kind == "comparison":
         shared = [f"- {_md(told(i.sentences))} ({_md(', '.join(i.outlets))})" for i in items if i.kind == "shared"]
         lines += [f"**{COMMON_HEAD}**", *(shared or [f"- {NOTHING_COMMON}"])]

@@ -29,7 +29,8 @@ from datetime import date
 from langchain_core.documents import Document
 
 from assistant.news.context import NewsContext, Scope, nothing_found
-from assistant.news.items import NewsItem, NewsSentence, news_text
+from assistant.news.items import NewsItem, NewsSentence, news_text, span_label
+from assistant.news.period import cover
 from assistant.news.requests import NewsRequest
 from assistant.news.story_text import (
     Citer,
@@ -54,18 +55,17 @@ _SECOND_SENTENCE_SHARE = 0.5  # a second sentence must be at least this central,
 
 
 def brief(context: NewsContext, request: NewsRequest, reference: date, max_items: int = MAX_ITEMS) -> Answer:
-    """The briefing ``request`` asks for (its topic and period), at most ``max_items`` stories."""
-    scope = context.scope(request, reference, days=7)
-    period = scope.period
-    assert period is not None  # a briefing always has a period (bounds is given days)
-    ranked = _ranked_stories(context, request.topic, scope)[:max_items]
+    """The briefing ``request`` asks for (its topic and period), at most ``max_items`` stories, and
+    the days it covers (:mod:`assistant.news.period`: the latest with news when those asked for
+    have none; a topic's latest stories when no period is named)."""
+    covered = cover(context, request, reference, max_items, lambda topic, scope: _ranked_stories(context, topic, scope))
+    scope, period = covered.scope, covered.period
+    ranked = covered.ranked
     stories = [story for story, _ in ranked]
     outlets_of = {story.story_id: names for story, names in ranked}
     about = (f" on {request.topic}" if request.topic else "") + scope.outlets()
     if not stories:
-        newest = context.newest_day()
-        hint = f" The newest indexed article is from {newest}." if newest else " No article is indexed yet."
-        return nothing_found("", "briefing", f"No indexed article{about} is dated {period.label()}.{hint}")
+        return nothing_found("", "briefing", covered.nothing(about))
     members = context.store.story_groups.members_of_stories([story.story_id for story in stories])
     chosen = {story.story_id: _read_first(members[story.story_id], scope) for story in stories}
     passages = context.leads([m.article_id for story in stories for m in chosen[story.story_id]])
@@ -97,8 +97,9 @@ def brief(context: NewsContext, request: NewsRequest, reference: date, max_items
         )
         items.append(_item(story, outlets_of[story.story_id], body, _title(picked[0].passage, story)))
     if not items:
-        return nothing_found("", "briefing", f"No indexed article{about} dated {period.label()} could be quoted.")
-    heading = f"The news{about}, {period.label()}, most widely reported first:"
+        days = span_label(period.start, period.end)
+        return nothing_found("", "briefing", f"No indexed article{about} dated {days} could be quoted.")
+    heading = f"{covered.news(about)}, most widely reported first:"
     backend, notice = "extractive", ""
     if context.writer is not None and by_model:
         backend = context.writer.backend
@@ -109,7 +110,7 @@ def brief(context: NewsContext, request: NewsRequest, reference: date, max_items
         notice = f"{context.writer.backend}'s briefing was not supported by the passages; showing article sentences."
     return Answer(
         question="",
-        text=news_text(heading, items, "briefing"),
+        text=news_text(heading, items, "briefing", period),
         answered=True,
         citations=citer.citations,
         backend=backend,
@@ -118,6 +119,7 @@ def brief(context: NewsContext, request: NewsRequest, reference: date, max_items
         kind="briefing",
         items=tuple(items),
         heading=heading,
+        period=period,
     )
 
 

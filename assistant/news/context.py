@@ -135,9 +135,10 @@ class NewsContext:
         start = window.since or (end - timedelta(days=(days or BRIEFING_DAYS) - 1))
         return Period(min(start, end), max(start, end))
 
-    def newest_day(self) -> str:
-        """The newest article's date, for saying what a period without articles could be instead."""
-        return self.store.story_groups.newest_day()
+    def newest_day(self, until: date | None = None, sources: tuple[str, ...] = ()) -> str:
+        """The newest article's date (on or before ``until``, from ``sources`` when given), for saying
+        what a period without articles could be instead, or covering it."""
+        return self.store.story_groups.newest_day(until.isoformat() if until else None, sources)
 
 
 def nothing_found(question: str, kind: str, what: str) -> Answer:

@@ -7,9 +7,10 @@ they are recognised here (by their wording: a misread fact question would get a 
 an answer, so the patterns are explicit phrases, not guesses) and handed to their own answerers.
 
 Each request carries its topic (the words left once the asking phrase and the period are taken
-out; empty: all the news) and its period. A briefing without a period covers the
-:data:`BRIEFING_DAYS` days up to the reference date; a timeline or comparison without one covers
-all time.
+out; empty: all the news) and its period, as the words name it: none when they name none. A
+briefing without one covers the :data:`BRIEFING_DAYS` days up to the reference date, or, on a
+topic, the topic's latest stories (:mod:`assistant.news.briefing`); a timeline or comparison
+without one covers all time.
 """
 
 from __future__ import annotations
@@ -111,8 +112,7 @@ def recognise(question: str, reference: date) -> NewsRequest | None:
         topic = _clean(subject) if subject else _topic(text, match)
         return NewsRequest("timeline", topic, _period(text, reference) or DateWindow())
     if match := _BRIEFING.search(text):
-        window = _period(text, reference) or DateWindow(reference - timedelta(days=BRIEFING_DAYS - 1), reference)
-        return NewsRequest("briefing", _topic(text, match), window)
+        return NewsRequest("briefing", _topic(text, match), _period(text, reference) or DateWindow())
     return None
 
 

@@ -3,8 +3,9 @@
 The button asks the chat a question in words :func:`assistant.news.requests.recognise` reads as a
 briefing ("What happened in the last 7 days?", "Brief me on Libya since 2024-03-04"), so the question
 and its briefing appear in the conversation like any other: they can be retried, followed up and
-read back. Periods count back from today; when an index holds older news, the briefing says the
-period has no article and names the newest article's date.
+read back. "Latest news" names no period: the topic's latest stories, or the news of the last 7
+days. Periods count back from today; when one of them has no news (an archive of older news), the
+briefing covers the latest as long that has, and says so (:mod:`assistant.news.period`).
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from assistant.dates import user_date
 from assistant.news.requests import recognise
 from index.errors import UserError
 
+LATEST = "Latest news"
 TODAY = "Today"
 LAST_7_DAYS = "Last 7 days"
 LAST_30_DAYS = "Last 30 days"
 SINCE_A_DAY = "Since a day…"
 ON_A_DAY = "On a day…"
-PERIODS = [TODAY, LAST_7_DAYS, LAST_30_DAYS, SINCE_A_DAY, ON_A_DAY]
+PERIODS = [LATEST, TODAY, LAST_7_DAYS, LAST_30_DAYS, SINCE_A_DAY, ON_A_DAY]
 _WHEN = {TODAY: "today", LAST_7_DAYS: "in the last 7 days", LAST_30_DAYS: "in the last 30 days"}
 _FROM_A_DAY = {SINCE_A_DAY: "since", ON_A_DAY: "on"}
 
@@ -35,7 +37,8 @@ Respond = Callable[..., Iterator[str]]
 
 
 def briefing_question(topic: str, period: str, day: str = "") -> str:
-    """The question that asks for the briefing: "What happened today?", "Brief me on Libya since 2024-03-04".
+    """The question that asks for the briefing: "What happened today?", "Brief me on Libya since 2024-03-04",
+    "Brief me on Libya" (the latest news: no period named).
 
     :class:`~index.errors.UserError` when the period needs a day and ``day`` is not one, or when the
     topic would turn the question into something else than a briefing.
@@ -48,9 +51,14 @@ def briefing_question(topic: str, period: str, day: str = "") -> str:
         when = f"{_FROM_A_DAY[period]} {chosen.isoformat()}"
     elif period in _WHEN:
         when = _WHEN[period]
+    elif period == LATEST:
+        when = ""
     else:
         raise UserError(f"Choose a period: {', '.join(PERIODS)}")
-    question = f"Brief me on {topic} {when}" if topic else f"What happened {when}?"
+    if not when:
+        question = f"Brief me on {topic}" if topic else "What's new?"
+    else:
+        question = f"Brief me on {topic} {when}" if topic else f"What happened {when}?"
     request = recognise(question, date.today())
     if request is None or request.kind != "briefing":
         raise UserError(f"“{topic}” does not make a briefing: ask about it in the chat box instead.")
@@ -113,7 +121,7 @@ def briefing_panel() -> BriefingPanel:
     """The folded "Briefing" panel, inside the caller's ``gr.Blocks``: a topic, a period, a day and the button."""
     with gr.Accordion("Briefing: the news of a period", open=False, elem_id="briefing"):
         with gr.Row(equal_height=True):
-            period = gr.Radio(PERIODS, value=LAST_7_DAYS, label="Period", elem_id="briefing-period", scale=4)
+            period = gr.Radio(PERIODS, value=LATEST, label="Period", elem_id="briefing-period", scale=4)
             day = gr.Textbox(
                 label="Day (YYYY-MM-DD)", placeholder="2024-03-04", visible=False, elem_id="briefing-day", scale=1
             )

@@ -6,6 +6,8 @@ Supported: the seed ``.txt`` format (``date YYYY-MM-DD`` then the text), ``.md``
 the RealTimeQA format: ``doc_id``/``id``, ``title``, ``text``, ``publish_date``/``date``,
 ``url``, ``source``). Everything is streamed, so a 200 MB feed never sits in memory whole, and
 a broken item becomes a :class:`LoadError` naming its file and line while the rest goes on.
+A title or a source the file does not give is left empty: :mod:`index.naming` makes them as the
+article is indexed (its first sentence; "your files"), never from the file's name.
 
 >>> errors: list[LoadError] = []
 >>> articles = list(iter_articles([Path("seeds")], errors))  # doctest: +SKIP
@@ -23,7 +25,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from index.articles import Article, ArticleFormatError, LoadError, parse_date
-from index.chunking import split_sentences
 from index.sources.extract import extract_article
 
 logger = logging.getLogger(__name__)
@@ -153,10 +154,9 @@ def _load_seed_text(path: Path, errors: list[LoadError]) -> Article:
     text = _require_text(content, path)
     return Article(
         id=file_article_id(path),
-        title=title_from_text(text, fallback=path.stem),
+        title="",  # none in the file: its first sentence, at indexing (index.naming)
         text=text,
         date=article_date,
-        source=path.name,
     )
 
 
@@ -173,13 +173,13 @@ def _load_markdown(path: Path, errors: list[LoadError]) -> Article:
         content = content[front.end() :]
     heading = _MD_HEADING.search(content)
     text = _require_text(content, path)
-    title = fields.get("title") or (heading.group(1) if heading else title_from_text(text, path.stem))
+    title = fields.get("title") or (heading.group(1) if heading else "")
     return Article(
         id=file_article_id(path),
         title=title,
         text=text,
         date=_with_line(lambda: parse_date(fields.get("date")), 1),
-        source=fields.get("source", path.name),
+        source=fields.get("source", ""),
         url=fields.get("url", ""),
     )
 
@@ -196,10 +196,10 @@ def _load_html(path: Path) -> Article:
         raise ArticleFormatError("no article text found")
     return Article(
         id=file_article_id(path),
-        title=page.title or title_from_text(page.text, fallback=path.stem),
+        title=page.title,
         text=page.text,
         date=page.date,
-        source=page.source or path.name,
+        source=page.source,
         url=page.url,
         authors=page.authors,
         language=page.language,
@@ -217,7 +217,7 @@ def article_from_record(record: Any, fallback_id: str) -> Article:
     title = record.get("title")
     return Article(
         id=str(article_id),
-        title=str(title).strip() if title else title_from_text(text, str(article_id)),
+        title=str(title).strip() if title else "",
         text=text.strip(),
         date=parse_date(record.get("publish_date") or record.get("date")),
         source=str(record.get("source") or ""),
@@ -274,14 +274,3 @@ def _with_line(compute: Any, line: int) -> Any:
     except ArticleFormatError as error:
         error.line = line  # type: ignore[attr-defined]
         raise
-
-
-def title_from_text(text: str, fallback: str, max_chars: int = 120) -> str:
-    """A title for an article that has none: its first sentence, shortened at a word boundary."""
-    spans = split_sentences(text)
-    if not spans:
-        return fallback
-    sentence = " ".join(text[spans[0][0] : spans[0][1]].split())
-    if len(sentence) <= max_chars:
-        return sentence
-    return sentence[:max_chars].rsplit(" ", 1)[0].rstrip(",;:") + "…"

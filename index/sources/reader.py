@@ -120,7 +120,7 @@ def _page_article(fetched: Fetched, result: ReadResult, entry: FeedEntry | Sitem
             SkippedEntry(fetched.url, None, message, kind=ProblemKind.PAYWALL, title=title or page.title)
         )
         return []
-    title = page.title or (entry.title if entry and entry.title else "") or fetched.url
+    title = page.title or (entry.title if entry and entry.title else "")  # else its first sentence (index.naming)
     date = page.date or _entry_date(entry)
     authors = page.authors or (entry.authors if isinstance(entry, FeedEntry) else ())
     url = canonical_url(page.url or fetched.url)
@@ -164,7 +164,7 @@ def _full_entry(feed: Feed, entry: FeedEntry) -> list[Article]:
     url = canonical_url(entry.link)
     article = Article(
         id=url,
-        title=entry.title or url,
+        title=entry.title or "",
         text=entry.content or "",
         date=_entry_date(entry),
         source=entry.source or feed.title,

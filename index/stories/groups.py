@@ -187,12 +187,18 @@ class StoryGroups:
                     found[str(story_id)].append(member)
         return found
 
-    def newest_day(self) -> str:
-        """The newest grouped article's date (ISO), or "" when none is dated."""
+    def newest_day(self, until: str | None = None, sources: Sequence[str] = ()) -> str:
+        """The newest grouped article's date (ISO), or "" when none is dated; with ``until`` (ISO) the
+        newest on or before it, with ``sources`` the newest of theirs: where a briefing's latest
+        period with news ends (nothing after its reference day, only the outlets asked for)."""
+        m = _members.c
+        query = select(func.max(m.day)).where(m.namespace == self.namespace)
+        if until is not None and (high := _day(until)) is not None:
+            query = query.where(m.day <= high)
+        if sources:
+            query = query.where(m.source.in_(list(sources)))
         with self.engine.connect() as connection:
-            day = connection.execute(
-                select(func.max(_members.c.day)).where(_members.c.namespace == self.namespace)
-            ).scalar()
+            day = connection.execute(query).scalar()
         return _iso(int(day)) if day else ""
 
     def stories_between(self, start: str, end: str) -> list[Story]:

@@ -18,19 +18,22 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from chat.settings import ChatSettings
+from index.naming import YOUR_FILES
 from tests.assistant.following.test_questions import CLOSED as VELLMAR_CLOSED
 from tests.assistant.following.test_questions import QUESTION as VELLMAR_QUESTION
 from tests.assistant.following.test_questions import REOPENED as VELLMAR_REOPENED
 from tests.browser.chromium import CHROMIUM, MISSING, launched_chromium
 from tests.chat.test_news import write_story_articles
 from tests.conftest import ROOT, free_port, serving, stop_process
-from tests.followup_corpus import FIRST_QUESTION, FOLLOW_UP, write_followup_corpus
-from tests.index.stories.test_groups import DAM
+from tests.followup_corpus import DISTRACTOR, FIRST_QUESTION, FOLLOW_UP, write_followup_corpus
+from tests.index.stories.test_groups import DAM, LATER, OTHERS
 
 # Screenshots of the main states, kept after the run for people to look at (git-ignored).
 ARTIFACTS = ROOT / "test-artifacts"
@@ -47,7 +50,7 @@ CONTRAST_OF_TEXT = """el => {
 REPLY_TIMEOUT_MS = 90_000
 UI_TIMEOUT_MS = 30_000
 QUESTION = FIRST_QUESTION
-EXAMPLE = "What did Turkey say about France?"  # one of the configured examples, answerable here
+SAMPLE_QUESTIONS = ChatSettings().example_questions  # the bundled sample's questions (the default)
 # Run in the page before its own scripts: records the Gradio queue's events as the page sends them
 # (``asked``, ``joined``: their ids) and as it finishes them (``completed``), read from the queue's event
 # stream on its way to Gradio's client. Gradio's client handles a message on a timer: a completion is
@@ -102,6 +105,10 @@ HOSTILE_ARTICLE = {
     ),
 }
 HOSTILE_QUESTION = "How many visitors did the Zorblat harbour festival draw?"
+# What the reader's own articles say (all but the bundled sample): where the first screen's questions come from.
+READERS_TEXT = " ".join(
+    [*(text for _, _, _, text in {**DAM, **OTHERS, **LATER}.values()), HOSTILE_ARTICLE["text"], DISTRACTOR]
+)
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -253,17 +260,65 @@ def test_typed_question_gets_cited_answer_with_sources(page: Page, page_errors: 
 
 
 @pytest.mark.browser
-def test_an_example_question_drawn_from_the_index_is_asked_with_one_click(page: Page, page_errors: list[str]) -> None:
-    example = page.locator("button.example").filter(has_text=EXAMPLE)
-    expect(example).to_be_visible()  # offered, because the index answers it
-    example.click()
+def test_the_first_screen_asks_about_the_reader_s_newest_stories_not_the_bundled_sample(
+    page: Page, browser: Browser, app_url: str, page_errors: list[str]
+) -> None:
+    examples = page.locator("button.example")
+    expect(examples.first).to_be_visible()
+    offered = [" ".join(text.split()) for text in examples.all_inner_texts()]
+    assert offered and not set(offered) & set(SAMPLE_QUESTIONS), f"the Libya sample's questions: {offered}"
+    for question in offered:  # about a name the reader's own articles (not the sample) talk about
+        asked = re.fullmatch(r"What is the latest on (.+)\?", question)
+        assert asked and asked.group(1) in READERS_TEXT, question
+    _first_screens(browser, app_url)
 
-    expect(page.get_by_test_id("user").last).to_contain_text(EXAMPLE, timeout=REPLY_TIMEOUT_MS)
+    examples.first.click()
+    expect(page.get_by_test_id("user").last).to_contain_text(offered[0], timeout=REPLY_TIMEOUT_MS)
     reply = _last_reply(page)
     expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
-    expect(reply).to_contain_text("France")
-    expect(reply).to_contain_text("2020-06-20")
     _expect_cited(reply)
+
+    # The sample has no title and no outlet: it shows its first sentence and a readable source.
+    reply = _ask(page, QUESTION)
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    summary = reply.locator("details.source > summary").first
+    expect(summary.locator("strong")).to_contain_text("Turkey on Saturday announced that forces loyal to Libya")
+    expect(summary.locator(".source-facts")).to_have_text(f"— 2020-06-20 · {YOUR_FILES}")
+    expect(reply).not_to_contain_text(".txt")
+    assert not page_errors, f"JavaScript errors on the page: {page_errors}"
+
+
+def _first_screens(browser: Browser, app_url: str) -> None:
+    """Screenshots of the first screen 1,440 px and 390 px wide (a desktop, a phone), its examples drawn."""
+    for width, height in ((1440, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        try:
+            shown = context.new_page()
+            shown.goto(app_url, wait_until="domcontentloaded")
+            expect(shown.locator("button.example").first).to_be_visible(timeout=UI_TIMEOUT_MS)
+            _screenshot(shown, f"first-screen-{width}")
+        finally:
+            context.close()
+
+
+@pytest.mark.browser
+def test_the_briefing_panel_s_latest_news_on_an_archive_says_which_week_it_covers(
+    page: Page, page_errors: list[str]
+) -> None:
+    newest = max(date.fromisoformat(day) for _, day, _, _ in {**DAM, **OTHERS, **LATER}.values())
+    week = f"{(newest - timedelta(days=6)).day}–{newest.day} {newest:%B %Y}"  # one month, in this corpus
+    page.get_by_text("Briefing: the news of a period").click()
+    page.get_by_role("button", name="Brief me").click()  # the default: the latest news, no topic
+
+    expect(page.get_by_test_id("user").last).to_contain_text("What's new?")
+    reply = _last_reply(page)
+    expect(reply).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
+    expect(reply.locator("p.news-period")).to_contain_text(
+        re.compile(rf"^No news in the last 7 days \(.+\); the latest week with news: {week}\.$")
+    )
+    expect(reply).to_contain_text("The news of that week, most widely reported first:")
+    expect(reply.locator("ol > li").first).to_contain_text(newest.isoformat())
+    _screenshot(page, "briefing-latest-week")
     assert not page_errors, f"JavaScript errors on the page: {page_errors}"
 
 

@@ -23,7 +23,16 @@ from assistant.news.requests import recognise
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, Citation
 from chat.history import reply_gist
-from chat.panels.briefing import LAST_7_DAYS, LAST_30_DAYS, ON_A_DAY, PERIODS, SINCE_A_DAY, TODAY, briefing_question
+from chat.panels.briefing import (
+    LAST_7_DAYS,
+    LAST_30_DAYS,
+    LATEST,
+    ON_A_DAY,
+    PERIODS,
+    SINCE_A_DAY,
+    TODAY,
+    briefing_question,
+)
 from chat.render import SOURCES_START, render_answer
 from index.build import build_index
 from index.errors import UserError
@@ -227,6 +236,8 @@ REFERENCE = date(2024, 3, 7)
 @pytest.mark.parametrize(
     ("topic", "period", "day", "question", "window"),
     [
+        ("", LATEST, "", "What's new?", (None, None)),
+        ("Home Depot", LATEST, "", "Brief me on Home Depot", (None, None)),
         ("", TODAY, "", "What happened today?", (REFERENCE, REFERENCE)),
         ("", LAST_7_DAYS, "", "What happened in the last 7 days?", (date(2024, 3, 1), REFERENCE)),
         (" Libya? ", LAST_30_DAYS, "", "Brief me on Libya in the last 30 days", (date(2024, 2, 7), REFERENCE)),
@@ -236,7 +247,7 @@ REFERENCE = date(2024, 3, 7)
     ],
 )
 def test_the_briefing_panel_asks_a_question_read_as_a_briefing_of_its_topic_and_period(
-    topic: str, period: str, day: str, question: str, window: tuple[date, date]
+    topic: str, period: str, day: str, question: str, window: tuple[date | None, date | None]
 ) -> None:
     assert briefing_question(topic, period, day) == question
     request = recognise(question, REFERENCE)
@@ -246,7 +257,7 @@ def test_the_briefing_panel_asks_a_question_read_as_a_briefing_of_its_topic_and_
 
 
 def test_the_briefing_panel_says_what_is_wrong_with_a_day_or_a_topic() -> None:
-    assert set(PERIODS) == {TODAY, LAST_7_DAYS, LAST_30_DAYS, SINCE_A_DAY, ON_A_DAY}
+    assert set(PERIODS) == {LATEST, TODAY, LAST_7_DAYS, LAST_30_DAYS, SINCE_A_DAY, ON_A_DAY}
     with pytest.raises(UserError, match="needs a day"):
         briefing_question("", SINCE_A_DAY, "")
     with pytest.raises(UserError, match="YYYY-MM-DD"):

@@ -1,5 +1,7 @@
-"""What a reply shows beside its answer: chips that lead to their passage, the whole article, and
-example questions that come from what is indexed. Real store, real model, real answers."""
+"""What a reply shows beside its answer: chips that lead to their passage, the whole article, a
+title and a readable source for an article that has neither, and example questions that come from
+what is indexed (the reader's newest stories; the bundled sample's only while it is all there is).
+Real store, real model, real answers."""
 
 from __future__ import annotations
 
@@ -10,14 +12,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant import Assistant
+from assistant.conversations.export import conversation_markdown
+from assistant.conversations.store import ConversationStore
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, Citation
 from chat.examples import example_questions, main_name
 from chat.history import reply_gist
 from chat.render import SOURCES_START, render_answer
+from chat.settings import ChatSettings
 from index.build import build_index
 from index.chunking import split_sentences
+from index.naming import YOUR_FILES
 from index.store import ArticleStore
+from tests.conftest import SEEDS
+
+SEED_FILE = next(SEEDS.glob("*.txt")).name  # the bundled sample: a text file with no title and no outlet
+SAMPLE = ChatSettings().example_questions  # the sample's questions: the settings' default
 
 # Twelve paragraphs of four sentences: several chunks of 1,000 characters that overlap.
 LONG_ARTICLE = "\n\n".join(
@@ -180,3 +190,45 @@ def test_the_short_answer_is_highlighted_in_its_sentence_escaped() -> None:
     assert "<b>Ada</b>" not in shown  # the name is text, never markup
     plain = Answer("Who won?", f"{passage} [1]", True, [citation])
     assert reply_gist(render_answer(answer, key="k")) == reply_gist(render_answer(plain, key="k"))  # reads the same
+
+
+def test_an_article_without_a_title_shows_its_first_sentence_and_a_readable_source(
+    seed_assistant: Assistant, tmp_path: Path
+) -> None:
+    answer = seed_assistant.ask("What does Turkey demand in Libya?")
+    citation = answer.citations[0]
+    assert citation.title.startswith("Turkey on Saturday announced that forces loyal to Libya")
+    assert citation.title.endswith("…") and len(citation.title) <= 121, "the first sentence, shortened"
+    assert citation.source == YOUR_FILES
+    sources = render_answer(answer, key="k").split(SOURCES_START)[1]
+    heading = f'<strong>{html.escape(citation.title)}</strong> <span class="source-facts">— 2020-06-20 · {YOUR_FILES}'
+    assert heading in sources and SEED_FILE not in sources, "the sentence title and a readable source, no file name"
+
+    store = ConversationStore.open(f"sqlite:///{tmp_path / 'conversations.sqlite'}")
+    conversation = store.start("")
+    store.save_turn(conversation, "", answer)
+    markdown = conversation_markdown(store.conversation(conversation, ""))
+    assert f"- [1] {citation.title} — {YOUR_FILES}, 2020-06-20\n" in markdown
+    assert SEED_FILE not in markdown
+
+
+def test_the_sample_s_questions_are_offered_only_while_the_sample_is_all_there_is(tmp_path: Path, embeddings) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / SEED_FILE).write_text((SEEDS / SEED_FILE).read_text(encoding="utf-8"), encoding="utf-8")
+    settings = AssistantSettings(db_path=tmp_path / "db")
+    store = ArticleStore.open(settings, embeddings=embeddings)
+    build_index(store, [folder], show_progress=False)
+    assistant = Assistant(settings, store=store)
+    alone = example_questions(assistant, SAMPLE, count=3, sample=True)
+    assert alone and set(alone) <= set(SAMPLE), "the sample alone: its own questions"
+
+    (folder / "news.jsonl").write_text(json.dumps(OTHER_NEWS) + "\n", encoding="utf-8")
+    build_index(store, [folder], show_progress=False)
+    mine = example_questions(assistant, SAMPLE, count=3, sample=True)
+
+    assert mine[0] == "What is the latest on Fagradalsfjall?", "the reader's newest story first"
+    assert not set(mine) & set(SAMPLE), "no question about the sample once the reader's articles are there"
+    assert all(assistant.ask(question).answered for question in mine)
+    configured = example_questions(assistant, SAMPLE[:1], count=3)  # set by an operator: offered first
+    assert configured[:2] == [SAMPLE[0], "What is the latest on Fagradalsfjall?"]

@@ -19,6 +19,7 @@ from assistant.settings import AssistantSettings
 from index.articles import Article
 from index.build import build_index, chunk_key
 from index.chunking import article_documents
+from index.naming import named
 from index.sources.files import iter_articles
 from index.store import ArticleStore
 
@@ -105,7 +106,7 @@ class IndexModel(RuleBasedStateMachine):
             self.indexed.update(self._on_disk())
 
     def _on_disk(self) -> dict[str, Article]:
-        return {Path(a.id).stem: a for a in iter_articles([self.folder], [])}
+        return {Path(a.id).stem: named(a) for a in iter_articles([self.folder], [])}  # titled as indexed
 
     @invariant()
     def the_store_opens_and_keyword_and_vector_indexes_agree(self) -> None:

@@ -16,6 +16,7 @@ from assistant.retrieval import PassageRetriever
 from assistant.settings import AssistantSettings
 from index.build import chunk_key
 from index.chunking import article_documents
+from index.naming import named
 from index.sources.files import iter_articles
 from index.store import ArticleStore
 from tests.conftest import ROOT
@@ -64,7 +65,7 @@ def test_builds_killed_at_random_points_then_resumed_leave_every_chunk_once(tmp_
     settings = AssistantSettings(db_path=tmp_path / "db")
     expected = {
         chunk_key(document)
-        for article in iter_articles([corpus], [])
+        for article in map(named, iter_articles([corpus], []))  # as indexed: with a readable source
         for document in article_documents(article, settings.chunk_size, settings.chunk_overlap)
     }
     seed = random.randrange(1_000_000)

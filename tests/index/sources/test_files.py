@@ -7,13 +7,15 @@ import json
 from pathlib import Path
 
 from index.articles import Article, LoadError
+from index.naming import YOUR_FILES, named
 from index.sources.files import iter_articles
 from tests.conftest import SEEDS
 
 
 def load(*paths: Path) -> tuple[list[Article], list[LoadError]]:
+    """The articles as they are indexed: a title and a source made for those without (index.naming)."""
     errors: list[LoadError] = []
-    return list(iter_articles(paths, errors)), errors
+    return [named(article) for article in iter_articles(paths, errors)], errors
 
 
 def test_seed_text_format_gives_date_title_and_text() -> None:
@@ -26,6 +28,7 @@ def test_seed_text_format_gives_date_title_and_text() -> None:
     # The title is the first sentence, not cut at the abbreviation "Gen."
     assert article.title.startswith("Turkey on Saturday announced that forces loyal to Libya's eastern-based putschist")
     assert "Khalifa" in article.title
+    assert article.source == YOUR_FILES, "a readable source, not the file's name"
     assert article.id.endswith("000_ddd716a611ed0d33.txt")
 
 
