@@ -16,12 +16,14 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from index.articles import Article, LoadError
 from index.build import BuildReport, NotedCopy, article_key, groups, index_articles
 from index.sources.fetching import FetchError, WebClient
 from index.sources.fetching.urls import without_credentials
 from index.sources.follow_list import Followed
-from index.sources.problems import FeedProblem
+from index.sources.problems import FeedProblem, SkippedEntry
 from index.sources.reader import ReadResult, read_url
 from index.store import ArticleStore
 from index.words import counted
@@ -43,6 +45,7 @@ class FetchReport:
     not_modified: bool = False
     errors: list[LoadError] = field(default_factory=list)
     failed: str | None = None  # the address itself could not be read (with why)
+    stories: dict[str, str] = field(default_factory=dict)  # a skipped entry's address → the story it would join
 
     @property
     def copies(self) -> int:
@@ -61,7 +64,7 @@ class FetchReport:
     def problems(self, noted: str) -> list[FeedProblem]:
         """What this fetch could not index, and the copies it noted, as the follow list keeps them."""
         copies = [FeedProblem.of_copy(copy, noted) for copy in self.copies_noted]
-        return [*(FeedProblem.of(error, noted) for error in self.errors), *copies]
+        return [*(FeedProblem.of(error, noted, self.stories.get(error.path, "")) for error in self.errors), *copies]
 
 
 def fetch_into_index(
@@ -114,7 +117,30 @@ def fetch_into_index(
         report.failed = unforeseen(report.url, error)
         return report, None
     report.errors += result.errors
+    report.stories = stories_of_skipped(store, report.errors)
     return report, result
+
+
+def stories_of_skipped(store: ArticleStore, errors: list[LoadError]) -> dict[str, str]:
+    """The story each skipped entry served in part (a paywall's title and teaser) would join, by address.
+
+    Asked once the fetch's articles are indexed, so a paywalled article read before another outlet's
+    article of the same event still finds its story; read only (:meth:`StoryGroups.story_for`): an
+    article that could not be read changes no story. The teaser (else the title) is embedded as a first chunk is.
+    """
+    teasers = [e for e in errors if isinstance(e, SkippedEntry) and e.date and (e.title or e.lead)]
+    if not teasers:
+        return {}
+    try:
+        vectors = store.embeddings.embed_documents([e.lead or e.title for e in teasers])
+        stories = {
+            e.path: store.story_groups.story_for(Article(e.path, e.title, e.lead, e.date, e.source), np.asarray(v))
+            for e, v in zip(teasers, vectors, strict=True)
+        }
+    except Exception:  # the fetch's articles are indexed whatever this does: its problems just name no story
+        logger.warning("could not tell the stories of %d skipped entries", len(teasers), exc_info=True)
+        return {}
+    return {url: story for url, story in stories.items() if story}
 
 
 def _batches(articles: Iterator[Article]) -> Iterator[list[Article]]:

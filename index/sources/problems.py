@@ -8,7 +8,10 @@ followed address's recent ones as :class:`FeedProblem` records in the follow lis
 address is read fine or noted again. A fetch that looked at nothing new therefore keeps them: a
 paywalled article is skipped once (its link is then known), and a person looking at the feed an
 hour later must still see that it was. The record is flat and typed (address, kind, reason, entry
-title, time), ready to be a table's row when the follow list moves into a database.
+title, time, and the story it would have joined), ready to be a table's row when the follow list
+moves into a database. The story is worked out once, when the problem is noted, from what was served
+(a paywall's title and teaser) without touching the stories (:meth:`~index.stories.groups.StoryGroups.
+story_for`): an answer telling that story can then say that one of its articles could not be read.
 """
 
 from __future__ import annotations
@@ -60,6 +63,9 @@ class SkippedEntry(LoadError):  # noqa: N818 - a LoadError is a record of one, n
 
     kind: ProblemKind = ProblemKind.UNREADABLE
     title: str = ""  # the feed entry's title, when it had one
+    lead: str = ""  # what was served of it (a paywall's teaser): with the title, the story it would join
+    date: str | None = None  # its date, when the page or the entry gave one (an undated one joins no story)
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,7 @@ class FeedProblem:
     reason: str  # in the fetcher's words: "HTTP 404", "behind a paywall: only a teaser was served"
     title: str = ""
     noted: str = ""  # when the fetch that met it ran (UTC, ISO 8601)
+    story: str = ""  # the indexed story its title and teaser would join (index.stories.groups); "" when none
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> FeedProblem:
@@ -85,14 +92,15 @@ class FeedProblem:
             reason=str(raw.get("reason", "")),
             title=str(raw.get("title", "")),
             noted=str(raw.get("noted", "")),
+            story=str(raw.get("story") or ""),  # records noted before stories were linked have none
         )
 
     @classmethod
-    def of(cls, error: LoadError, noted: str) -> FeedProblem:
+    def of(cls, error: LoadError, noted: str, story: str = "") -> FeedProblem:
         """``error`` as a record; one that is not a :class:`SkippedEntry` (a build's) is unreadable."""
         if isinstance(error, SkippedEntry):
-            return cls(error.path, error.kind, error.message, error.title, noted)
-        return cls(error.path, ProblemKind.UNREADABLE, error.message, "", noted)
+            return cls(error.path, error.kind, error.message, error.title, noted, story)
+        return cls(error.path, ProblemKind.UNREADABLE, error.message, "", noted, story)
 
     @classmethod
     def of_copy(cls, copy: NotedCopy, noted: str) -> FeedProblem:

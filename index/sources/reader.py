@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from courlan import normalize_url
@@ -116,9 +116,10 @@ def _page_article(fetched: Fetched, result: ReadResult, entry: FeedEntry | Sitem
         return []
     if page.paywalled and len(page.text.split()) < PAYWALL_TEASER_WORDS:
         message = "behind a paywall: only a teaser was served"
-        result.errors.append(
-            SkippedEntry(fetched.url, None, message, kind=ProblemKind.PAYWALL, title=title or page.title)
-        )
+        source = page.source or (entry.source if isinstance(entry, FeedEntry) else "")
+        skipped = SkippedEntry(fetched.url, None, message, kind=ProblemKind.PAYWALL, title=title or page.title)
+        # its teaser, date and outlet: the story it would join (index.sources.indexing: stories_of_skipped)
+        result.errors.append(replace(skipped, lead=page.text, date=page.date or _entry_date(entry), source=source))
         return []
     title = page.title or (entry.title if entry and entry.title else "")  # else its first sentence (index.naming)
     date = page.date or _entry_date(entry)

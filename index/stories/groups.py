@@ -88,6 +88,11 @@ class Story:
     follows: str = ""  # the earlier story this one continues ("" when none)
 
 
+def _unit(vector: np.ndarray) -> np.ndarray:
+    unit = np.asarray(vector, dtype=np.float32).ravel()
+    return unit / (float(np.linalg.norm(unit)) or 1.0)
+
+
 def _iso(day: int) -> str:
     return date.fromordinal(day).isoformat()
 
@@ -123,8 +128,7 @@ class StoryGroups:
         stories = []
         with self._lock, self.engine.begin() as connection:
             for article, vector in placed:
-                unit = np.asarray(vector, dtype=np.float32).ravel()
-                unit = unit / (float(np.linalg.norm(unit)) or 1.0)
+                unit = _unit(vector)
                 names = names_of(article.title, article.text[:LEAD_CHARS], article.source)
                 day = _day(article.date)
                 previous = self._story_rows(connection, [article.id]).get(article.id)
@@ -141,6 +145,13 @@ class StoryGroups:
                 connection.execute(insert(_members), [{**row, "vector": unit.tobytes()}])
                 stories.append(story)
         return stories
+
+    def story_for(self, article: Article, vector: np.ndarray) -> str | None:
+        """The story ``article`` would join if it were indexed now, None when it would start one: read
+        only, nothing placed (an article that could not be read, known by its title and teaser)."""
+        names = names_of(article.title, article.text[:LEAD_CHARS], article.source)
+        with self.engine.connect() as connection:
+            return self._placement(connection, _unit(vector), names, _day(article.date)).story_id
 
     def missing(self, article_ids: Sequence[str]) -> list[str]:
         """Those of ``article_ids`` in no story yet (indexed before stories were grouped): one query."""
@@ -168,8 +179,7 @@ class StoryGroups:
 
     def members(self, story_id: str) -> list[Member]:
         """The story's articles, oldest first."""
-        with self.engine.connect() as connection:
-            return self._members_of(connection, story_id)
+        return self.members_of_stories([story_id])[story_id]
 
     def members_of_stories(self, story_ids: Sequence[str]) -> dict[str, list[Member]]:
         """:meth:`members` of several stories in one query (a briefing reads ten at once)."""
@@ -297,17 +307,6 @@ class StoryGroups:
             )
             found.update({str(article_id): str(story_id) for article_id, story_id in connection.execute(query)})
         return found
-
-    def _members_of(self, connection: Connection, story_id: str) -> list[Member]:
-        query = (
-            select(_members.c.article_id, _members.c.source, _members.c.day, _members.c.title, _members.c.url)
-            .where(_members.c.namespace == self.namespace, _members.c.story_id == story_id)
-            .order_by(_members.c.day, _members.c.article_id)
-        )
-        return [
-            Member(str(article_id), source or "", _iso(day) if day else "", title or "", url or "")
-            for article_id, source, day, title, url in connection.execute(query)
-        ]
 
     def _follows(self, connection: Connection, story_ids: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}

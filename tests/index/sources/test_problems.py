@@ -123,7 +123,8 @@ def test_problems_are_kept_newest_first_bounded_and_read_back_typed(tmp_path: Pa
     assert isinstance(entry.problems[0].kind, ProblemKind)
     stored = json.loads((tmp_path / "followed.json").read_text())[0]["problems"][0]
     paywall = {"url": "http://news.test/p0", "kind": "paywall", "reason": "behind a paywall", "title": "", "noted": ""}
-    assert stored == paywall, "a flat record of plain values: one row of a table"
+    assert stored == {**paywall, "story": ""}, "a flat record of plain values: one row of a table"
+    assert FeedProblem.from_dict(paywall) == fresh[0], "a record noted before stories were linked still reads"
 
 
 def test_a_fetch_in_the_background_returns_at_once_and_says_how_far_it_is(settings, store, web: WebServer) -> None:
