@@ -115,6 +115,16 @@ class PeriodOut(_Open):
     asked_end: str | None = Field(default=None, description="with latest: the last day asked for")
 
 
+class UnreadOut(_Open):
+    """An article of a story the answer tells that a followed feed listed but could not read."""
+
+    url: str = Field(description=UNTRUSTED_URL)
+    kind: str = Field(description="why: paywall, no text, not fetched, robots, refused, unreadable")
+    title: str = Field(default="", description="the feed entry's title. " + UNTRUSTED)
+    story_id: str = Field(default="", description="the story (of a citation's story_id) it would have joined")
+    reason: str = Field(default="", description="in the fetcher's words: 'behind a paywall: only a teaser was served'")
+
+
 class AnswerOut(_Open):
     """A cited answer: what ``python -m assistant ask --json`` prints."""
 
@@ -138,6 +148,9 @@ class AnswerOut(_Open):
         default=[], description="a briefing's stories, a timeline's entries, a comparison's claims ([] for an answer)"
     )
     period: PeriodOut | None = Field(default=None, description="a briefing's days (null for other answers)")
+    unread: list[UnreadOut] = Field(
+        default=[], description="articles of the stories told that a followed feed could not read ([] when none)"
+    )
     conversation_id: str | None = Field(default=None, description="present when the request gave one")
 
 

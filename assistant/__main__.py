@@ -26,6 +26,7 @@ from assistant.news.items import news_text
 from assistant.news.requests import RequestKind
 from assistant.service import get_assistant
 from assistant.types import Answer, Filters
+from assistant.unread import unread_notes
 from index.errors import run_command
 
 
@@ -70,6 +71,8 @@ def render(answer: Answer) -> str:
         lines.insert(0, f"Short answer: {answer.short_answer}{cite}")
     if answer.notice:
         lines.append(f"({answer.notice})")
+    for note in unread_notes(answer):
+        lines.append(f"({note.sentence}: {', '.join(article.url for article in note.articles)})")
     if answer.citations:
         lines.append("")
         for citation in answer.citations:

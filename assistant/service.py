@@ -43,6 +43,7 @@ from assistant.settings import AssistantSettings, default_assistant_settings
 from assistant.stories_shown import with_stories
 from assistant.text import content_words
 from assistant.types import Answer, AnswerUpdate, Filters
+from assistant.unread import with_unread
 from index.store import ArticleStore
 
 logger = logging.getLogger(__name__)
@@ -180,8 +181,9 @@ class Assistant:
 
     def _with_stories(self, answer: Answer) -> Answer:
         """Each citation with the other outlets that published the same text (wire copies) and the
-        other articles of its story (:mod:`index.stories.groups`): "N outlets reported this story"."""
-        return with_stories(self.store, answer)
+        other articles of its story (:mod:`index.stories.groups`): "N outlets reported this story"; and
+        the articles of those stories a followed feed could not read (:mod:`assistant.unread`)."""
+        return with_unread(with_stories(self.store, answer), self.settings.follow_file)
 
 
 _default_lock = threading.Lock()

@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.dates import user_date
 from assistant.news.items import NewsItem, PeriodCovered
+from index.sources.problems import ProblemKind
 from index.store import ChunkFilter
 from index.stories.copies import Copy
 from index.stories.groups import Member
@@ -40,6 +41,27 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreadArticle:
+    """An article of a story the answer tells that a followed feed listed but could not be read
+    (:class:`~index.sources.problems.FeedProblem`): its address, why (``kind``, a
+    :class:`~index.sources.problems.ProblemKind` value), its entry's title and the story."""
+
+    url: str
+    kind: str
+    title: str = ""
+    story_id: str = ""
+    reason: str = ""  # in the fetcher's words ("behind a paywall: only a teaser was served")
+
+    @property
+    def label(self) -> str:
+        """What a reader is told after "could not be read:" ("behind a paywall")."""
+        try:
+            return ProblemKind(self.kind).label
+        except ValueError:
+            return ProblemKind.UNREADABLE.label
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """An answer whose every ``[n]`` has exactly one citation, and every citation is referred to.
 
@@ -50,6 +72,8 @@ class Answer:
     lists the model's sentences that no cited passage supported, and ``notice`` says what happened.
     A briefing, timeline or comparison carries its content as data in ``items`` under ``heading``
     (:mod:`assistant.news.items`): ``text`` is then only their plain rendering, never parsed back.
+    ``unread`` lists the articles of the stories it tells that a followed feed could not read (behind a
+    paywall, an HTTP error), so a reader knows an outlet's account is missing.
     ``short_answer`` is the name, place, number or date the first cited sentence gives for what the
     question asks (:mod:`assistant.answer_kind`); None when it names none, and for refusals and news.
     """
@@ -67,6 +91,7 @@ class Answer:
     heading: str = ""  # the line that opens the items ("The news, 1 March 2024 to 7 March 2024, …:")
     short_answer: str | None = None  # "Emmanuel Macron": a span of the answer's first sentence
     period: PeriodCovered | None = None  # a briefing's days, and whether they are those asked for
+    unread: tuple[UnreadArticle, ...] = ()  # its stories' articles a followed feed could not read (assistant.unread)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Answer:
@@ -93,6 +118,10 @@ class Answer:
             heading=data.get("heading", ""),
             short_answer=data.get("short_answer"),
             period=PeriodCovered.from_dict(data.get("period")),
+            unread=tuple(
+                UnreadArticle(**{key: str(value) for key, value in raw.items() if key in _UNREAD_FIELDS})
+                for raw in data.get("unread", ())
+            ),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -110,7 +139,11 @@ class Answer:
             "heading": self.heading,
             "items": [item.to_dict() for item in self.items],
             "period": self.period.to_dict() if self.period else None,
+            "unread": [asdict(article) for article in self.unread],
         }
+
+
+_UNREAD_FIELDS = frozenset(item.name for item in fields(UnreadArticle))
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,9 @@ never from its text: an HTML block of numbered stories with bold titles, dated e
 section heads and bullets, each title, outlet and sentence HTML-escaped, so a title holding ``**`` or
 ``<b>`` shows as those characters. (An answer stored before items is shown escaped whole, as an answer.)
 
+An article of a told story that a followed feed could not read (:mod:`assistant.unread`) is said
+above the sources, one line per story, its address linked (http(s) only) and escaped.
+
 A source whose article belongs to a story several outlets reported says so, and lists the first few
 of the story's other articles, folded, each linked to its address when it is http(s), and how many more.
 """
@@ -36,6 +39,7 @@ from assistant.news.items import (
     period_note,
 )
 from assistant.types import Answer, Citation
+from assistant.unread import UnreadNote, unread_notes
 from index.chunking import split_sentences
 from index.words import counted
 
@@ -87,7 +91,9 @@ def render_answer(answer: Answer, article_text: ArticleText | None = None, key: 
     if answer.backend != "extractive" or answer.fallback:
         blocks += ["", f"<sub>Answer written by {escape_markdown(answer.backend)}.</sub>"]
     # An HTML block ends at the first blank line, so the sources are written without one.
-    sources = [SOURCES_START, '<p class="sources-label"><strong>Sources</strong></p>']
+    # What of the told stories could not be read opens the sources: not the answer's words (chat.history)
+    sources = [SOURCES_START, *(_unread(note) for note in unread_notes(answer))]
+    sources.append('<p class="sources-label"><strong>Sources</strong></p>')
     for cited_passages in by_article(answer.citations):
         whole = article_text(cited_passages[0].article_id) if article_text else None
         sources.append(_source(cited_passages, answer.text, key, whole))
@@ -250,6 +256,19 @@ def _also_published_by(citation: Citation) -> str:
             name = f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{name}</a>'
         outlets.append(name)
     return f'<p class="also-published">Also published by {", ".join(outlets)}</p>'
+
+
+def _unread(note: UnreadNote) -> str:
+    """ "1 article of this story could not be read: behind a paywall", then each article, linked to its
+    address when it is http(s) (a reader may have a subscription), escaped like any article text."""
+    links = []
+    for article in note.articles:
+        name = html.escape(article.title or article.url)
+        link = safe_link(article.url)
+        if link:
+            name = f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{name}</a>'
+        links.append(name)
+    return f'<p class="unread-articles">{html.escape(note.sentence)} ({", ".join(links)})</p>'
 
 
 def _story(citation: Citation) -> str:

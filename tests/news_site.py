@@ -49,14 +49,17 @@ def page(n: int, *, title: str | None = None, correction: str = "") -> bytes:
 <footer>Island News. {BOILERPLATE[3]}.</footer></body></html>""".encode()
 
 
-def paywall_page(n: int) -> bytes:
+def paywall_page(n: int, *, site: str = "") -> bytes:
     """Story ``n`` as a paywalled site serves it to a reader without a subscription: marked as not free
-    (schema.org's ``isAccessibleForFree``), its first sixty words, and a call to subscribe."""
+    (schema.org's ``isAccessibleForFree``), its first sixty words, and a call to subscribe; ``site``:
+    the outlet's name, when it gives one (another outlet than the free pages' Island News)."""
     teaser = " ".join(story(n)[0].split()[:60])
+    named = f'<meta property="og:site_name" content="{site}">' if site else ""
     return (
-        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Kestrel cargo", '
-        f'"isAccessibleForFree": false}}</script></head><body><article><h1>Kestrel cargo {n}</h1><p>{teaser}</p>'
-        "<p>Subscribe to continue reading this article and get unlimited access.</p></article></body></html>"
+        f'<html><head>{named}<script type="application/ld+json">{{"@type": "NewsArticle", "headline": '
+        f'"Kestrel cargo", "isAccessibleForFree": false}}</script></head><body><article><h1>Kestrel cargo {n}</h1>'
+        f"<p>{teaser}</p><p>Subscribe to continue reading this article and get unlimited access.</p></article>"
+        "</body></html>"
     ).encode()
 
 

@@ -23,7 +23,8 @@ from pathlib import Path
 from assistant.citations import safe_link
 from assistant.conversations.store import Conversation, ConversationStore, Turn
 from assistant.news.items import COMMON_HEAD, NOTHING_COMMON, coverage, day_label, only_head, period_note, told
-from assistant.types import Answer
+from assistant.types import Answer, UnreadArticle
+from assistant.unread import unread_notes
 
 _FEEDBACK = {"up": "helpful (thumbs up)", "down": "not helpful (thumbs down)"}
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
@@ -56,6 +57,8 @@ def _answer(turn: Turn) -> list[str]:
     lines = _news(answer) if answer.items else [_md(answer.text.strip())]
     if answer.notice:
         lines += ["", f"*{answer.notice}*"]
+    for unread in unread_notes(answer):  # an outlet's article of the story was there but could not be read
+        lines += ["", f"*{_md(unread.sentence)}:* {', '.join(_unread(article) for article in unread.articles)}"]
     if turn.feedback or turn.note:
         said = _FEEDBACK.get(turn.feedback or "", "no rating")
         note = f" — note: {_md(' '.join(turn.note.split()))}" if turn.note else ""
@@ -69,6 +72,12 @@ def _answer(turn: Turn) -> list[str]:
             lines.append(f"- [{citation.n}] {' — '.join(part for part in parts if part)}")
             lines += [f"  > {_md(line)}" if line.strip() else "  >" for line in citation.passage.strip().splitlines()]
     return lines
+
+
+def _unread(article: UnreadArticle) -> str:
+    """An unread article's title (else its address), escaped, with its address as a link when http(s)."""
+    link = safe_link(article.url)
+    return _md(article.title or article.url) + (f" <{link}>" if link else "")
 
 
 def _news(answer: Answer) -> list[str]:
