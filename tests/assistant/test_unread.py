@@ -5,6 +5,8 @@ answer about another story says nothing of it."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from api.schema import AnswerOut
@@ -14,7 +16,7 @@ from assistant.conversations.export import conversation_markdown
 from assistant.conversations.store import Conversation, Turn
 from assistant.service import Assistant
 from assistant.settings import AssistantSettings
-from assistant.types import Answer, Citation, UnreadArticle
+from assistant.types import Answer, Citation, Filters, UnreadArticle
 from chat.history import reply_gist
 from chat.render import render_answer
 from index.sources.follower import Follower
@@ -71,6 +73,10 @@ def test_an_answer_says_which_article_of_its_story_could_not_be_read(settings, s
     assert LINE in render(answer) and paid in render(answer)
     assert AnswerOut.model_validate(answer_dict(answer)).unread[0].url == paid  # type: ignore[attr-defined]
     assert Answer.from_dict(answer.to_dict()) == answer, "a stored conversation keeps it"
+
+    briefing = bot.shaped("briefing", "shipment kestrel-1", Filters(as_of=date(2024, 3, 5)))
+    assert briefing.items and [a.url for a in briefing.unread] == [paid], "a briefing telling the story says so too"
+    assert LINE in render_answer(briefing)
 
     other = bot.ask("Why did the bus drivers in Velna walk out?")
     assert other.answered and other.citations[0].article_id == web.url("/velna")
