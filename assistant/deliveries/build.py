@@ -6,11 +6,14 @@ day of the subscription's previous digest: that day again, because articles of i
 indexed after the digest was built. A first digest covers ``ASSISTANT_DIGEST_DAYS`` days (one by
 default); ``--since`` sets the start instead.
 
-**What is new.** The briefing of the period (:func:`assistant.news.briefing.brief`) with the stories
-an earlier digest of this subscription sent left out: a story counts as sent when every article it
-cites now was in one, so a story that gained an article is sent again, as an update. Because the
-period overlaps the last digest's day, twice the briefing's usual stories are ranked and the first
-:data:`MAX_STORIES` not sent are kept: the stories sent yesterday must not crowd out today's. Then the
+**What is new.** The briefing of the period (:func:`assistant.news.briefing.brief`) without the
+stories that have nothing new since an earlier digest of this subscription: each digest records every
+article of its period, told or not, and a story is left out when every article it cites was among
+them. So a story that gained an article is told again, as an update; a story that was not important
+enough to tell yesterday and has gained nothing is not told today (asking twice on one day gives one
+digest, not the next ten stories). Because the period overlaps the last digest's day, twice the
+briefing's usual stories are ranked and the first :data:`MAX_STORIES` with something new are kept:
+yesterday's stories must not crowd out today's. Then the
 followed questions of the owner, asked again first (:meth:`FollowedQuestions.refresh`): a question
 is in the digest when its latest answer cites an article the person has not seen in the chat and no
 earlier digest sent. Nothing new, no digest.
@@ -24,7 +27,7 @@ from datetime import date, timedelta
 
 from assistant.dates import DateWindow
 from assistant.deliveries.digest import Digest, FollowedNews, Subscription, digest_id
-from assistant.deliveries.outbox import Outbox
+from assistant.deliveries.outbox import COVERED, Outbox
 from assistant.following.questions import FollowedQuestions
 from assistant.news.briefing import MAX_ITEMS, brief
 from assistant.news.items import NewsItem, news_text
@@ -34,8 +37,7 @@ from assistant.stories_shown import with_stories
 from assistant.types import Answer, Citation, Filters
 from index.store.sql import utc_now
 
-MAX_STORIES = MAX_ITEMS  # stories a digest tells, as many as a briefing
-RANKED = 2 * MAX_STORIES  # stories ranked to find them, those sent before among them
+MAX_STORIES = MAX_ITEMS  # stories a digest tells, as many as a briefing (twice as many are ranked)
 
 
 def newest_day(assistant: Assistant, today: date | None = None) -> date | None:
@@ -65,10 +67,12 @@ def build_digest(
     days: int = 1,
     refresh: bool = True,
     today: date | None = None,
+    stories: int = MAX_STORIES,
 ) -> Digest | None:
     """The subscription's next digest, not yet recorded, or None when nothing is new (module docstring).
 
-    ``followed``: the followed questions to look at (None: none); ``refresh``: ask them again first.
+    ``followed``: the followed questions to look at (None: none); ``refresh``: ask them again first;
+    ``stories``: at most this many told.
     """
     until = newest_day(assistant, today)
     if until is None and since is None:
@@ -77,25 +81,40 @@ def build_digest(
     assert until is not None
     start = since or outbox.last_until(subscription) or until - timedelta(days=days - 1)
     until = max(until, start)
-    sent_stories = {article for _, article in outbox.sent_articles(subscription, "story")}
-    briefing, left_out = _briefing(assistant, subscription.topic, start, until, sent_stories)
+    known = outbox.sent_articles(subscription, "story") | outbox.sent_articles(subscription, COVERED)
+    known_articles = {article for _, article in known}
+    briefing, left_out = _briefing(assistant, subscription.topic, start, until, known_articles, most=stories)
     news: tuple[FollowedNews, ...] = ()
     if followed is not None:
         sent = outbox.sent_articles(subscription, "followed")
         news = _followed_news(followed, assistant, subscription.owner, sent, refresh)
     if briefing is None and not news:
         return None
-    draft = Digest("", subscription, start, until, utc_now(), briefing, news, left_out)
+    covered = period_articles(assistant, start, until)
+    draft = Digest("", subscription, start, until, utc_now(), briefing, news, left_out, covered)
     return dataclasses.replace(draft, id=digest_id(subscription, start, until, draft.items()))
 
 
-def _briefing(assistant: Assistant, topic: str, since: date, until: date, sent: set[str]) -> tuple[Answer | None, int]:
-    """The period's briefing without the stories sent before, and how many were left out."""
+def period_articles(assistant: Assistant, since: date, until: date) -> tuple[str, ...]:
+    """Every indexed article dated in the period (of any story): what a digest of it has covered."""
+    groups = assistant.store.story_groups
+    stories = groups.stories_between(since.isoformat(), until.isoformat())
+    members = groups.members_of_stories([story.story_id for story in stories])
+    first, last = since.isoformat(), until.isoformat()
+    found = (m.article_id for listed in members.values() for m in listed if first <= m.date <= last)
+    return tuple(sorted(set(found)))
+
+
+def _briefing(
+    assistant: Assistant, topic: str, since: date, until: date, sent: set[str], *, most: int
+) -> tuple[Answer | None, int]:
+    """The period's briefing without the stories with nothing new (``sent``: the articles known to earlier
+    digests), and how many were left out."""
     request = NewsRequest("briefing", " ".join(topic.split()), DateWindow(since, until))
-    answer = brief(assistant.news.context, request, until, max_items=RANKED)
+    answer = brief(assistant.news.context, request, until, max_items=2 * most)
     if not answer.answered or not answer.items:
         return None, 0
-    return unsent(with_stories(assistant.store, answer), sent, MAX_STORIES)
+    return unsent(with_stories(assistant.store, answer), sent, most)
 
 
 def unsent(answer: Answer, sent: set[str], most: int) -> tuple[Answer | None, int]:

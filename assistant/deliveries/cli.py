@@ -102,7 +102,7 @@ def summary(digest: Digest) -> list[str]:
             count = len(item.articles)
             lines.append(f"{item.n}. followed: {item.title} ({count} new source{'' if count == 1 else 's'})")
     if digest.left_out:
-        lines.append(f"({digest.left_out} stories sent in an earlier digest left out)")
+        lines.append(f"({digest.left_out} stories with nothing new since an earlier digest left out)")
     return lines
 
 

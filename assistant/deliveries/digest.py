@@ -1,7 +1,7 @@
 """A digest: what is new for one recipient since their last one, as typed data every channel renders.
 
-A digest holds the briefing of its period (the stories of :mod:`assistant.news.briefing`, those sent
-in an earlier digest of the same subscription left out) and the followed questions whose latest
+A digest holds the briefing of its period (the stories of :mod:`assistant.news.briefing`, those with
+nothing new since an earlier digest of the same subscription left out) and the followed questions whose latest
 answer cites articles the person has not seen and no earlier digest sent
 (:mod:`assistant.following.questions`). Each part keeps its :class:`~assistant.types.Answer` whole:
 the citations with their passages and article links, the briefing's items with their citation
@@ -91,7 +91,8 @@ class Digest:
     built_at: str  # ISO 8601, UTC
     briefing: Answer | None  # None: no story of the period that was not sent before
     followed: tuple[FollowedNews, ...] = ()
-    left_out: int = 0  # stories of the period that an earlier digest of this subscription sent
+    left_out: int = 0  # stories of the period with no article an earlier digest had not already covered
+    covered: tuple[str, ...] = ()  # every article of the period when it was built, told or not
 
     @property
     def stories(self) -> int:
@@ -137,6 +138,7 @@ class Digest:
             "briefing": self.briefing.to_dict() if self.briefing else None,
             "followed": [news.to_dict() for news in self.followed],
             "left_out": self.left_out,
+            "covered": list(self.covered),
         }
 
     @classmethod
@@ -152,6 +154,7 @@ class Digest:
             briefing=Answer.from_dict(briefing) if briefing else None,
             followed=tuple(FollowedNews.from_dict(news) for news in data.get("followed", ())),
             left_out=int(data.get("left_out", 0)),
+            covered=tuple(data.get("covered", ())),
         )
 
 

@@ -8,8 +8,9 @@ same id: delivery is **at least once**. A crash after the server accepted the me
 was marked sent means it is sent again (at most that digest, once per restart); the receiver tells
 the repeat by its ``X-Digest-Id`` header (and ``Message-ID``), which are the same both times.
 
-The items are also what "new" is measured against: a story whose cited articles were all in an
-earlier digest of the same subscription, or a followed question's source already sent, is not sent
+The items are also what "new" is measured against: a story whose cited articles were all in the
+period of an earlier digest of the same subscription (each digest records every article of its
+period, told or not, as ``covered`` rows), or a followed question's source already sent, is not sent
 again (:mod:`assistant.deliveries.build`). Pending digests count as sent for that: they will be.
 
 Where it lives: in the conversations' database (``ASSISTANT_CONVERSATION_DATABASE``, by default
@@ -22,6 +23,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from sqlalchemy import Column, Index, Integer, String, Text, insert, select, update
 from sqlalchemy.engine import Engine
@@ -34,6 +36,8 @@ from assistant.settings import AssistantSettings
 from index.store.sql import SideTables, sql_engine, utc_now
 
 PENDING, SENT = "pending", "sent"
+COVERED: Literal["covered"] = "covered"  # an item row's kind for an article of the digest's period, told or not
+RowKind = ItemKind | Literal["covered"]
 
 _tables = SideTables()
 _digests = _tables.table(
@@ -58,7 +62,7 @@ _items = _tables.table(
     Column("digest_id", String(64), primary_key=True),
     Column("n", Integer, primary_key=True),  # the item's place in its digest
     Column("article_id", String(400), primary_key=True),  # one row per article the item sends
-    Column("kind", String(16), nullable=False),  # story, followed
+    Column("kind", String(16), nullable=False),  # story, followed; covered (n 0): in the period, told or not
     Column("ref", String(40), nullable=False),  # the followed question's id; "" for a story
     Column("title", Text, nullable=False),  # the story's title or the question
 )
@@ -96,6 +100,10 @@ class Outbox:
             | {"title": item.title}
             for item in digest.items()
             for article in item.articles
+        ]
+        rows += [
+            {"digest_id": digest.id, "n": 0, "article_id": article, "kind": COVERED, "ref": "", "title": ""}
+            for article in dict.fromkeys(digest.covered)
         ]
         try:
             with self.engine.begin() as db:
@@ -176,8 +184,8 @@ class Outbox:
             day = db.execute(query).scalar()
         return date.fromisoformat(day) if day else None
 
-    def sent_articles(self, subscription: Subscription, kind: ItemKind) -> set[tuple[str, str]]:
-        """``(ref, article_id)`` of every item of ``kind`` the subscription's digests (sent or pending) hold."""
+    def sent_articles(self, subscription: Subscription, kind: RowKind) -> set[tuple[str, str]]:
+        """``(ref, article_id)`` of every row of ``kind`` the subscription's digests (sent or pending) hold."""
         query = (
             select(_items.c.ref, _items.c.article_id)
             .join(_digests, _digests.c.id == _items.c.digest_id)

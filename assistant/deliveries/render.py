@@ -99,10 +99,7 @@ def followed_html(news: FollowedNews) -> str:
 
 def digest_html(digest: Digest) -> str:
     """The email's HTML part."""
-    parts = [
-        f'<h1 style="font-size:20px;margin:0 0 4px">{escape(digest.subject())}</h1>',
-        f'<div style="color:#666;font-size:13px">News of {escape(digest.period_label())}</div>',
-    ]
+    parts = [f'<h1 style="font-size:20px;margin:0 0 4px">{escape(digest.subject())}</h1>']
     if digest.briefing is not None:
         parts += [
             '<h2 style="font-size:18px;margin:18px 0 4px">Briefing</h2>',
@@ -155,7 +152,9 @@ def sources_text(citations: Collection[Citation], new: Collection[str] = ()) -> 
 
 def _left_out(digest: Digest) -> str:
     count = digest.left_out
-    return f"{count} more {'story' if count == 1 else 'stories'} of this period were in an earlier digest."
+    return (
+        f"{count} more {'story' if count == 1 else 'stories'} of this period had nothing new since an earlier digest."
+    )
 
 
 def _footer(digest: Digest) -> str:
