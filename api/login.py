@@ -162,7 +162,8 @@ class RequireLogin:
             problem = WRONG_TOKEN if owner is None else None
         else:
             owner = self.user
-            problem = login_problem(authorization.decode("latin-1") if authorization else None, *self.login)
+            given = authorization.decode("latin-1") if authorization else None
+            problem = login_problem(given, self.user, self.password)
         if problem is None:
             self.throttle.succeeded(client)
             scope.setdefault("state", {})["owner"] = owner
@@ -172,10 +173,6 @@ class RequireLogin:
             self.throttle.failed(client)
         challenge = (b"www-authenticate", b'Basic realm="news assistant", charset="UTF-8"')
         await _refuse(send, path, 401, problem, [challenge])
-
-    @property
-    def login(self) -> tuple[str, str]:
-        return self.user, self.password
 
     def _watching(self, send: Send, client: str) -> Send:
         """``send``, counting the chat's login form's answer: 200 logged in, 400 wrong credentials (gradio.routes)."""
