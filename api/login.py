@@ -1,10 +1,13 @@
 """The chat's login, applied to the HTTP API and the MCP server as programs send it.
 
 When ``ASSISTANT_CHAT_USER``/``ASSISTANT_CHAT_PASSWORD`` are set (:mod:`server.auth`), every route
-under ``/api``, ``/v1`` and ``/mcp`` needs them: HTTP Basic (``user:password``), or
+under ``/api``, ``/v1``, ``/mcp`` and ``/feeds`` needs them: HTTP Basic (``user:password``), or
 ``Authorization: Bearer <password>``, which is what OpenAI clients send as their ``api_key``.
 Anything else is 401 with a message. Without a login (serving this machine only) the routes are open,
-as the chat is. The chat's pages keep Gradio's own login form.
+as the chat is. The chat's pages keep Gradio's own login form. A feed reader sends no password: the
+two feeds (:mod:`api.feeds`) also take a login's feed token in their URL (``?token=...``,
+:mod:`assistant.deliveries.tokens`), which opens them and nothing else; a wrong token counts as a
+wrong login. The login the request is made as goes to the route as ``request.state.owner``.
 
 Guessing the password is slowed down (:class:`LoginThrottle`): after :data:`MAX_FAILURES` wrong logins
 from one client address within :data:`FAILURE_WINDOW_S` seconds, that address is answered 429 with
@@ -25,17 +28,21 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs
 
+import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body
 
-PROTECTED = ("/api", "/v1", "/mcp")
+PROTECTED = ("/api", "/v1", "/mcp", "/feeds")
+FEEDS = ("/feeds/briefing.atom", "/feeds/followed.atom")  # what a feed token opens
 NEEDS_LOGIN = (
     "this server needs the chat's login: send HTTP Basic credentials (user and password) "
     "or 'Authorization: Bearer <password>' (an OpenAI client's api_key)"
 )
 WRONG_LOGIN = "wrong user or password"
+WRONG_TOKEN = "unknown or revoked feed token: make one with `python -m assistant digest token --owner LOGIN`"
 MAX_FAILURES = 5
 FAILURE_WINDOW_S = 60.0
 PAUSE_S = 30.0
@@ -124,9 +131,12 @@ class RequireLogin:
     """ASGI middleware: the API's routes answer only with the login, and guessing it is slowed down
     on them and on the chat's login form (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, login: tuple[str, str]) -> None:
+    def __init__(
+        self, app: ASGIApp, login: tuple[str, str], feed_owner: Callable[[str], str | None] | None = None
+    ) -> None:
         self.app = app
         self.user, self.password = login
+        self.feed_owner = feed_owner  # a feed token's login, None for an unknown one (FeedTokens.owner_of)
         self.throttle = LoginThrottle()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -146,12 +156,20 @@ class RequireLogin:
             return
         headers = dict(scope.get("headers") or [])
         authorization = headers.get(b"authorization")
-        problem = login_problem(authorization.decode("latin-1") if authorization else None, self.user, self.password)
+        token = _feed_token(scope) if path in FEEDS and not authorization else None
+        if token is not None:
+            owner = await anyio.to_thread.run_sync(self.feed_owner, token) if self.feed_owner else None
+            problem = WRONG_TOKEN if owner is None else None
+        else:
+            owner = self.user
+            given = authorization.decode("latin-1") if authorization else None
+            problem = login_problem(given, self.user, self.password)
         if problem is None:
             self.throttle.succeeded(client)
+            scope.setdefault("state", {})["owner"] = owner
             await self.app(scope, receive, send)
             return
-        if problem == WRONG_LOGIN:
+        if problem in (WRONG_LOGIN, WRONG_TOKEN):
             self.throttle.failed(client)
         challenge = (b"www-authenticate", b'Basic realm="news assistant", charset="UTF-8"')
         await _refuse(send, path, 401, problem, [challenge])
@@ -168,6 +186,12 @@ class RequireLogin:
             await send(message)
 
         return sending
+
+
+def _feed_token(scope: Scope) -> str | None:
+    """The ``token`` of the request's query string, or None when it has none."""
+    values = parse_qs(bytes(scope.get("query_string") or b"").decode("latin-1")).get("token")
+    return values[-1] if values else None
 
 
 async def _refuse(send: Send, path: str, status: int, message: str, headers: list[tuple[bytes, bytes]]) -> None:

@@ -16,6 +16,8 @@ Routes (all JSON; :mod:`server.serve` mounts the chat at ``/`` of the same app):
 - ``POST /mcp``: the MCP server (:mod:`api.mcp_tools`); ``GET /mcp`` is 405, as the MCP spec allows
   a server that pushes nothing (it is stateless and answers in JSON): an event stream opened there
   would stay open and idle for as long as the client liked.
+- ``GET /feeds/briefing.atom``, ``GET /feeds/followed.atom``: Atom feeds of the latest briefing and of
+  the followed questions with new sources (:mod:`api.feeds`); with a login, a feed token opens them.
 - ``GET /api/openapi.json``: this API's schema (:mod:`api.schema` describes the answers).
 
 Bad input is a 4xx with a message (:mod:`api.errors`); the chat's login guards every route
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import cache
 from typing import Any
@@ -39,6 +41,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.routing import Route
 
 from api.errors import INTERNAL_ERROR, LastResort, error_response, install_error_handlers
+from api.feeds import feeds_router
 from api.login import RequireLogin
 from api.mcp_tools import mcp_server
 from api.openai_compat import openai_router
@@ -54,9 +57,14 @@ logger = logging.getLogger(__name__)
 _ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
-def create_api(service: AnsweringService, login: tuple[str, str] | None = None) -> FastAPI:
-    """The API app over ``service``; ``login`` (user, password) guards it. The server wraps it (and the
-    chat mounted on it) in its Host/Origin guard (:mod:`server.host_guard`)."""
+def create_api(
+    service: AnsweringService,
+    login: tuple[str, str] | None = None,
+    feed_owner: Callable[[str], str | None] | None = None,
+) -> FastAPI:
+    """The API app over ``service``; ``login`` (user, password) guards it, and ``feed_owner`` (a feed
+    token's login: :meth:`~assistant.deliveries.tokens.FeedTokens.owner_of`) lets a feed reader into the
+    feeds. The server wraps it (and the chat mounted on it) in its Host/Origin guard (:mod:`server.host_guard`)."""
     mcp = mcp_server(service)
     mcp_app = mcp.streamable_http_app(
         streamable_http_path="/mcp",
@@ -83,12 +91,13 @@ def create_api(service: AnsweringService, login: tuple[str, str] | None = None) 
     install_error_handlers(app)
     _add_routes(app, service)
     app.include_router(openai_router(service))
+    app.include_router(feeds_router(service))
     app.add_api_route("/mcp", _no_event_stream, methods=["GET"], include_in_schema=False)  # before MCP's own
     app.router.routes.extend(route for route in mcp_app.routes if isinstance(route, Route))
     _add_unknown_routes(app)
     app.add_middleware(LastResort)
     if login is not None:
-        app.add_middleware(RequireLogin, login=login)
+        app.add_middleware(RequireLogin, login=login, feed_owner=feed_owner)
     return app
 
 
@@ -191,7 +200,7 @@ def _line(data: dict[str, Any]) -> str:
 
 
 def _add_unknown_routes(app: FastAPI) -> None:
-    """Unknown paths under ``/api`` and ``/v1`` answer in JSON here rather than reaching the chat's 404;
+    """Unknown paths under ``/api``, ``/v1`` and ``/feeds`` answer in JSON here rather than reaching the chat's 404;
     a known path asked with another method is 405 naming the methods it takes."""
 
     @cache
@@ -211,6 +220,6 @@ def _add_unknown_routes(app: FastAPI) -> None:
         routes = ", ".join(f"{' '.join(methods)} {route}" for route, methods in sorted(known().items()))
         return error_response(path, 404, f"no such route: {request.method} {path}; the API has {routes}")
 
-    for prefix in ("/api", "/v1"):
+    for prefix in ("/api", "/v1", "/feeds"):
         for path in (prefix, f"{prefix}/{{rest:path}}"):
             app.add_api_route(path, unknown, methods=_ANY_METHOD, include_in_schema=False)

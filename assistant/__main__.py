@@ -7,7 +7,8 @@
 ``Answer.to_dict()``: a briefing's, timeline's or comparison's ``items`` with it, and an answer's
 ``short_answer`` (also the first line of the plain output, "Short answer: Emmanuel Macron [1]").
 ``follow add|list|check|remove``: followed questions, asked again after each index update
-(:mod:`assistant.following.cli`).
+(:mod:`assistant.following.cli`). ``digest send --to ADDRESS [--topic T] [--since DAY]``: what is new
+since the last digest, by email; ``digest token``: a feed reader's key (:mod:`assistant.deliveries.cli`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # The package's __init__ (run before this module) has already applied index.offline's switches.
+from assistant.deliveries.cli import add_digest_parser, digest_command
 from assistant.following.cli import OPTION_NAMES, add_follow_parser, follow_command
 from assistant.llm.backends import check_backend
 from assistant.news.items import news_text
@@ -56,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
         shaped.add_argument("--source", action="append", dest="sources", help="only this source (repeat for more)")
         shaped.add_argument("--json", action="store_true", help="print the answer as JSON")
     add_follow_parser(commands)
+    add_digest_parser(commands)
     return parser
 
 
@@ -97,6 +100,8 @@ def _main(argv: Sequence[str] | None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "follow":
         return follow_command(args)
+    if args.command == "digest":
+        return digest_command(args)
     filters = Filters.typed(args.as_of, args.since, args.until, args.sources, names=OPTION_NAMES)
     if args.command != "ask":
         result = get_assistant(args.db).shaped(_SHAPES[args.command], " ".join(args.topic), filters)

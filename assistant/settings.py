@@ -119,8 +119,57 @@ class ConversationSettings(BaseModel):
     )
 
 
-class AssistantSettings(IndexSettings, RetrievalSettings, AnsweringSettings, ConversationSettings):
-    """Everything ``answer()`` needs: the index's settings, retrieval and answering."""
+SmtpSecurity = Literal["starttls", "tls", "none"]
+_SMTP_PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "none": 25}
+
+
+class DeliverySettings(BaseModel):
+    """Briefings and followed questions delivered: email digests through an SMTP server, and Atom feeds."""
+
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server that sends digests (python -m assistant digest send); unset: no email."
+    )
+    smtp_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Its port; unset: 587 with starttls, 465 with tls, 25 with none."
+    )
+    smtp_security: SmtpSecurity = Field(
+        default="starttls",
+        description=(
+            "starttls (upgrade the connection, the submission port's way), tls (TLS from the start, port 465) or "
+            "none (plain, for a relay on this machine); the server's certificate is checked."
+        ),
+    )
+    smtp_user: str | None = Field(default=None, description="User to log in to the SMTP server as; unset: no login.")
+    smtp_password: SecretStr | None = Field(default=None, description="Password of smtp_user.")
+    smtp_from: str | None = Field(
+        default=None, description="The digests' From address; unset: smtp_user when it is an address."
+    )
+    smtp_timeout: float = Field(default=30.0, gt=0, description="Seconds the SMTP server may take to answer each step.")
+    digest_days: int = Field(
+        default=1,
+        ge=1,
+        le=31,
+        description=(
+            "Days of news in a first digest and in /feeds/briefing.atom without ?days=, ending on the newest indexed "
+            "article's day; a later digest covers the days since the last one's end."
+        ),
+    )
+
+    @property
+    def smtp_port_or_default(self) -> int:
+        """The port to connect to: the one set, else the usual one for ``smtp_security``."""
+        return self.smtp_port or _SMTP_PORTS[self.smtp_security]
+
+    @property
+    def smtp_sender(self) -> str | None:
+        """The From address: ``smtp_from``, else ``smtp_user`` when it is an address."""
+        if self.smtp_from:
+            return self.smtp_from
+        return self.smtp_user if self.smtp_user and "@" in self.smtp_user else None
+
+
+class AssistantSettings(IndexSettings, RetrievalSettings, AnsweringSettings, ConversationSettings, DeliverySettings):
+    """Everything ``answer()`` needs: the index's settings, retrieval and answering (and delivering)."""
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from api.rest import create_api
 from api.service import AnsweringService
 from assistant.conversations.book import StoredConversations
 from assistant.conversations.store import ConversationStore
+from assistant.deliveries.tokens import FeedTokens
 from assistant.service import Assistant
 from chat.settings import default_settings
 from index.errors import UserError
@@ -78,7 +79,9 @@ def serve(
         service.conversations = StoredConversations(conversations, owner=auth[0] if auth else "")
     if allowed_hosts is None:
         allowed_hosts = default_settings().allowed_hosts
-    app = create_api(service, auth)
+    # A feed reader's token (python -m assistant digest token) lives beside the conversations.
+    tokens = FeedTokens(conversations.engine) if conversations is not None else None
+    app = create_api(service, auth, tokens.owner_of if tokens is not None else None)
     gr.mount_gradio_app(
         app,
         blocks,

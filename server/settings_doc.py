@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from assistant.settings import AnsweringSettings, ConversationSettings, RetrievalSettings
+from assistant.settings import AnsweringSettings, ConversationSettings, DeliverySettings, RetrievalSettings
 from chat.settings import ChatSettings, Settings
 from index.settings import ENV_PREFIX, FetchSettings, ModelSettings, StoreSettings
 
@@ -27,6 +27,7 @@ GROUPS: list[tuple[str, type[BaseModel]]] = [
     ("Retrieval", RetrievalSettings),
     ("Answering", AnsweringSettings),
     ("Conversations", ConversationSettings),
+    ("Deliveries", DeliverySettings),
     ("Chat", ChatSettings),
 ]
 

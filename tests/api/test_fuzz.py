@@ -35,6 +35,8 @@ ROUTES = [
     ("POST", "/api/conversations"),
     ("POST", "/v1/chat/completions"),
     ("GET", "/v1/models"),
+    ("GET", "/feeds/briefing.atom"),
+    ("GET", "/feeds/followed.atom"),
 ]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -56,12 +58,14 @@ def test_every_route_of_the_schema_is_fuzzed(api_schema: Any) -> None:
     assert sorted((operation.method.upper(), operation.path) for operation in operations) == sorted(ROUTES)
 
 
-# Invalid requests only where there is input to spoil: GET /v1/models and POST /api/conversations take none.
+# Invalid requests only where there is input to spoil: GET /v1/models, POST /api/conversations and the
+# followed feed take none.
 FUZZED = [
     (method, path, mode)
     for method, path in ROUTES
     for mode in GenerationMode
-    if mode.is_positive or (method, path) not in {("GET", "/v1/models"), ("POST", "/api/conversations")}
+    if mode.is_positive
+    or (method, path) not in {("GET", "/v1/models"), ("POST", "/api/conversations"), ("GET", "/feeds/followed.atom")}
 ]
 
 
