@@ -155,6 +155,14 @@ class DeliverySettings(BaseModel):
         ),
     )
 
+    webhook_attempts: int = Field(
+        default=4, ge=1, le=10, description="Tries of one webhook POST (5xx, 429 or no connection are tried again)."
+    )
+    webhook_backoff: float = Field(
+        default=2.0, ge=0, description="Seconds before a webhook's second try, doubled before each next one."
+    )
+    webhook_timeout: float = Field(default=30.0, gt=0, description="Seconds a webhook receiver may take to answer.")
+
     @property
     def smtp_port_or_default(self) -> int:
         """The port to connect to: the one set, else the usual one for ``smtp_security``."""

@@ -20,6 +20,7 @@ from assistant.dates import user_date
 from assistant.deliveries.digest import Digest, Subscription
 from assistant.deliveries.mail import check_mail_settings, checked_address
 from assistant.deliveries.outbox import Outbox
+from assistant.deliveries.schedule_cli import ACTIONS, add_schedule_parsers, schedule_command
 from assistant.deliveries.sender import Delivered, MailSender, send_digests
 from assistant.deliveries.tokens import FeedTokens
 from assistant.following.questions import FollowedQuestions
@@ -31,7 +32,7 @@ FEED_PATHS = ("/feeds/briefing.atom", "/feeds/followed.atom")
 
 def add_digest_parser(commands: Any) -> None:
     """The ``digest`` command and its actions, on the main parser's subcommands."""
-    digest = commands.add_parser("digest", help="digests of the news by email, and feed tokens")
+    digest = commands.add_parser("digest", help="news digests by email or webhook, their schedules; feed tokens")
     actions = digest.add_subparsers(dest="action", required=True)
     send = actions.add_parser("send", help="send the digest of what is new now, by email")
     send.add_argument("--to", required=True, help="the email address to send it to")
@@ -42,7 +43,7 @@ def add_digest_parser(commands: Any) -> None:
     token = actions.add_parser("token", help="a feed reader's key to the feeds, when the chat has a login")
     token.add_argument("--owner", default="", help="the chat login it reads as (default: none)")
     token.add_argument("--revoke", action="store_true", help="revoke the login's token instead")
-    for action in (send, token):
+    for action in (send, token, *add_schedule_parsers(actions)):
         action.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
 
 
@@ -53,6 +54,8 @@ def digest_command(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"db_path": args.db})
     if args.action == "token":
         return _token(args, settings)
+    if args.action in ACTIONS:
+        return schedule_command(args, settings)
     recipient = checked_address(args.to)  # before anything is opened: a typo is one line
     since = user_date(args.since, "--since")
     sender = MailSender(Outbox.open(settings), settings, check_mail_settings(settings))

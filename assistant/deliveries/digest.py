@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from assistant.types import Answer
 
-Channel = Literal["email"]
+Channel = Literal["email", "webhook"]
 ItemKind = Literal["story", "followed"]
 
 
@@ -32,7 +32,7 @@ class Subscription:
     """Who a digest is for and about what: the key of its outbox rows and of what was sent before.
 
     ``owner`` is the chat login whose followed questions it carries ("" without one); ``topic`` narrows
-    the briefing ("" for all the news); ``recipient`` is the email address.
+    the briefing ("" for all the news); ``recipient`` is the email address or the webhook's URL.
     """
 
     channel: Channel

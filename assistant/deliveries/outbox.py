@@ -43,8 +43,8 @@ _tables = SideTables()
 _digests = _tables.table(
     "digests",
     Column("id", String(64), primary_key=True),
-    Column("channel", String(20), nullable=False),  # "email"
-    Column("recipient", String(400), nullable=False),  # the address
+    Column("channel", String(20), nullable=False),  # "email", "webhook"
+    Column("recipient", String(400), nullable=False),  # the address or URL
     Column("owner", String(200), nullable=False),  # whose followed questions; "" without a login
     Column("topic", Text, nullable=False),  # "" for all the news
     Column("since", String(10), nullable=False),  # the period, ISO days
@@ -148,15 +148,31 @@ class Outbox:
         with self.engine.begin() as db:
             db.execute(update(_digests).where(_digests.c.id == digest_id).values(last_error=error))
 
-    def pending(self, subscription: Subscription) -> list[Digest]:
-        """The subscription's digests recorded and not yet sent, oldest first."""
+    def claim_pending(self, subscription: Subscription) -> list[Digest]:
+        """The subscription's pending digests this process claimed, oldest first, each attempt counted.
+
+        A claim is one conditional UPDATE (``attempts = attempts + 1 WHERE attempts = <as read>``): of
+        several replicas that read the same row, one changes it and the others change nothing and
+        leave the digest alone. Works the same on SQLite and PostgreSQL.
+        """
         query = (
-            select(_digests.c.digest_json)
+            select(_digests.c.id, _digests.c.attempts, _digests.c.digest_json)
             .where(*_of(subscription), _digests.c.status == PENDING)
             .order_by(_digests.c.created)
         )
+        claimed = []
         with self.engine.connect() as db:
-            return [Digest.from_dict(json.loads(row)) for row in db.execute(query).scalars()]
+            rows = db.execute(query).all()
+        for digest_id, attempts, digest_json in rows:
+            claim = (
+                update(_digests)
+                .where(_digests.c.id == digest_id, _digests.c.status == PENDING, _digests.c.attempts == attempts)
+                .values(attempts=attempts + 1)
+            )
+            with self.engine.begin() as db:
+                if db.execute(claim).rowcount == 1:
+                    claimed.append(Digest.from_dict(json.loads(digest_json)))
+        return claimed
 
     def entries(self, subscription: Subscription | None = None) -> list[OutboxEntry]:
         """Every recorded digest (the subscription's, when given), newest first."""

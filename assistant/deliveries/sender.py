@@ -31,39 +31,63 @@ class Delivered:
     digest: Digest | None = None
 
 
-class MailSender:
-    """Sends recorded digests by email and marks them sent; a failure leaves them pending."""
+class Sender:
+    """Sends recorded digests through one channel and marks them sent; a failure leaves them pending.
 
-    def __init__(self, outbox: Outbox, settings: AssistantSettings, sender: str) -> None:
+    A subclass says how one digest goes out (:meth:`transmit`); this class keeps the outbox right
+    around it. Digests left unsent are claimed before they are sent again (:meth:`Outbox.claim`), so
+    two replicas resending at once send each one once.
+    """
+
+    def __init__(self, outbox: Outbox, settings: AssistantSettings) -> None:
         self.outbox = outbox
         self.settings = settings
-        self.sender = sender
 
-    def deliver(self, digest: Digest) -> None:
-        """Send ``digest`` (recorded already) and mark it sent; :class:`DeliveryError` leaves it pending."""
-        self.outbox.attempting(digest.id)
+    def transmit(self, digest: Digest) -> None:
+        """Hand ``digest`` over; :class:`DeliveryError` when it could not be."""
+        raise NotImplementedError
+
+    def deliver(self, digest: Digest, *, counted: bool = False) -> None:
+        """Send ``digest`` (recorded already) and mark it sent; :class:`DeliveryError` leaves it pending.
+
+        ``counted``: the attempt was counted already (by the claim of a digest left unsent).
+        """
+        if not counted:
+            self.outbox.attempting(digest.id)
         try:
-            send(message(digest, self.sender), self.settings)
+            self.transmit(digest)
         except DeliveryError as error:
             self.outbox.mark_failed(digest.id, str(error))
             raise DeliveryError(
-                f"{error}; digest {digest.id} stays in the outbox and the next `digest send` to "
+                f"{error}; digest {digest.id} stays in the outbox and the next send to "
                 f"{digest.subscription.recipient} sends it first"
             ) from None
         self.outbox.mark_sent(digest.id)
         logger.info("sent digest %s to %s", digest.id, digest.subscription.recipient)
 
     def send_pending(self, subscription: Subscription) -> list[Digest]:
-        """Send the subscription's digests recorded and not sent (a crash, a server down), oldest first."""
-        pending = self.outbox.pending(subscription)
-        for digest in pending:
-            self.deliver(digest)
-        return pending
+        """Send the subscription's digests recorded and not sent (a crash, a server down), oldest first;
+        only those this process claimed (another replica may be sending the others)."""
+        claimed = self.outbox.claim_pending(subscription)
+        for digest in claimed:
+            self.deliver(digest, counted=True)
+        return claimed
+
+
+class MailSender(Sender):
+    """Digests by email, through the SMTP server of the settings, from ``sender``."""
+
+    def __init__(self, outbox: Outbox, settings: AssistantSettings, sender: str) -> None:
+        super().__init__(outbox, settings)
+        self.sender = sender
+
+    def transmit(self, digest: Digest) -> None:
+        send(message(digest, self.sender), self.settings)
 
 
 def send_digests(
     assistant: Callable[[], Assistant],
-    sender: MailSender,
+    sender: Sender,
     subscription: Subscription,
     *,
     since: date | None = None,
