@@ -78,7 +78,7 @@ def test_a_webhook_digest_is_signed_and_sent_again_after_a_500(news_db: Path, tm
         body = json.loads(second.body)
         assert body["id"] == second.headers["x-digest-id"] and body["briefing"]["items"], "the digest's stories"
         listed = digest(news_db, env, "list")
-        assert f"last sent: " in listed.stdout and body["id"] in listed.stdout, listed.stdout
+        assert "last sent: " in listed.stdout and body["id"] in listed.stdout, listed.stdout
         assert "last error" not in listed.stdout
         [entry] = outbox_of(database).entries()
         assert (entry.digest.id, entry.status, entry.attempts) == (body["id"], SENT, 1)
