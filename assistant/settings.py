@@ -124,7 +124,7 @@ _SMTP_PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "none": 25}
 
 
 class DeliverySettings(BaseModel):
-    """Briefings and followed questions delivered: email digests through an SMTP server, and Atom feeds."""
+    """Briefings and followed questions delivered: email digests through an SMTP server, webhooks, and Atom feeds."""
 
     smtp_host: str | None = Field(
         default=None, description="SMTP server that sends digests (python -m assistant digest send); unset: no email."

@@ -29,6 +29,7 @@ from chat.index_view import IndexView
 from chat.panels.articles import articles_tab
 from chat.panels.briefing import briefing_panel
 from chat.panels.conversations import ChatSession, conversations_panel
+from chat.panels.deliveries import deliveries_panel
 from chat.panels.feeds import feeds_panel
 from chat.panels.followed import BOX_NAMES, followed_questions_panel
 from chat.render import escape_markdown, render_answer, render_draft
@@ -139,6 +140,7 @@ def build_app(
             chat_inputs = [since_box, until_box, sources_filter, saved.session]
             briefing_panel().connect(respond, chatbot, chat.chatbot_state, chat_inputs, settings.chat_concurrency)
             followed = followed_questions_panel(assistant, settings)  # asked again after index updates
+            deliveries_panel(assistant, settings, app)  # digests by email or webhook, scheduled or now
         with gr.Tab("Articles"):
             listing = articles_tab(assistant.store, settings)
             feeds_panel(follower, listing)
