@@ -18,6 +18,8 @@ Routes (all JSON; :mod:`server.serve` mounts the chat at ``/`` of the same app):
   would stay open and idle for as long as the client liked.
 - ``GET /feeds/briefing.atom``, ``GET /feeds/followed.atom``: Atom feeds of the latest briefing and of
   the followed questions with new sources (:mod:`api.feeds`); with a login, a feed token opens them.
+- ``/api/deliveries``: scheduled digests by email or webhook: list, add, send now, pause, resume,
+  remove (:mod:`api.deliveries`).
 - ``GET /api/openapi.json``: this API's schema (:mod:`api.schema` describes the answers).
 
 Bad input is a 4xx with a message (:mod:`api.errors`); the chat's login guards every route
@@ -40,6 +42,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.routing import Route
 
+from api.deliveries import deliveries_router
 from api.errors import INTERNAL_ERROR, LastResort, error_response, install_error_handlers
 from api.feeds import feeds_router
 from api.login import RequireLogin
@@ -92,6 +95,7 @@ def create_api(
     _add_routes(app, service)
     app.include_router(openai_router(service))
     app.include_router(feeds_router(service))
+    app.include_router(deliveries_router(service))
     app.add_api_route("/mcp", _no_event_stream, methods=["GET"], include_in_schema=False)  # before MCP's own
     app.router.routes.extend(route for route in mcp_app.routes if isinstance(route, Route))
     _add_unknown_routes(app)
