@@ -155,6 +155,16 @@ class DeliverySettings(BaseModel):
         ),
     )
 
+    digests_in_chat: bool = Field(
+        default=False,
+        description=(
+            "Let the chat process send the scheduled digests when due (as python -m assistant digest run does); "
+            "several may share the database: each schedule is sent by one."
+        ),
+    )
+    digest_check_seconds: float = Field(
+        default=60.0, gt=0, description="Seconds between two looks for due digests (the chat's, and digest run's)."
+    )
     webhook_attempts: int = Field(
         default=4, ge=1, le=10, description="Tries of one webhook POST (5xx, 429 or no connection are tried again)."
     )

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.conversations.store import ConversationStore, database_url
+from assistant.deliveries.runner import Runner
+from assistant.deliveries.runner import start_in_background as start_digests
 from assistant.llm.backends import check_backend
 from assistant.service import Assistant
 from chat.app import CSS_PATH, build_app
@@ -63,6 +65,8 @@ def _main(argv: Sequence[str] | None) -> int:
     conversations = ConversationStore.open(database_url(settings))  # the chat's and the API's
     if settings.follow_in_chat:  # new articles of the followed feeds are answered without a restart
         start_in_background(follower)
+    if settings.digests_in_chat:  # scheduled digests sent from this process, claimed as any runner claims them
+        start_digests(Runner(settings, lambda: assistant), settings.digest_check_seconds)
     # The chat at "/" and the HTTP API (/api, /v1) and MCP server (/mcp) beside it, one port (server.serve).
     serve(
         build_app(assistant, settings, follower, conversations),

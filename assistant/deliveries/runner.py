@@ -66,6 +66,16 @@ class Runner:
                 logger.info("digest schedule %s was claimed by another runner", schedule.id)
         return runs
 
+    def run_until(self, stop: threading.Event, interval: float) -> None:
+        """Send what is due every ``interval`` seconds until ``stop`` is set; a failed look waits for the next."""
+        while not stop.is_set():
+            try:
+                for run in self.run_due():
+                    logger.info("digest schedule %s: %s", run.schedule.id, run.error or f"{len(run.sent)} sent")
+            except Exception:  # a database away for a moment must not end the loop
+                logger.exception("could not look for due digests")
+            stop.wait(interval)
+
     def send_now(self, schedule_id: int) -> Run | None:
         """Send a schedule's digest now, whatever its time; None when another runner claimed it meanwhile."""
         schedule = self.schedules.claim_now(schedule_id, datetime.now(UTC), runner_name())
@@ -89,3 +99,10 @@ class Runner:
         last = sent[-1].id if sent else None
         self.schedules.finished(schedule.id, digest_id=last, sent_at=datetime.now(UTC) if sent else None, error="")
         return Run(self.schedules.get(schedule.id), sent, "")
+
+
+def start_in_background(runner: Runner, interval: float) -> threading.Event:
+    """Run ``runner`` in a daemon thread (the chat's process, ``ASSISTANT_DIGESTS_IN_CHAT``); set the event to stop."""
+    stop = threading.Event()
+    threading.Thread(target=runner.run_until, args=(stop, interval), name="digests", daemon=True).start()
+    return stop

@@ -10,6 +10,7 @@ Wrong input (an address, a cadence, a private webhook address, an unknown id) is
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import threading
 from typing import Any
@@ -42,7 +43,7 @@ def add_schedule_parsers(actions: Any) -> list[argparse.ArgumentParser]:
         by_id.append(action)
     run = actions.add_parser("run", help="send the scheduled digests when they are due")
     run.add_argument("--once", action="store_true", help="send what is due now, then exit")
-    run.add_argument("--interval", type=float, default=60.0, help="seconds between two looks (default: 60)")
+    run.add_argument("--interval", type=float, help="seconds between looks (default: ASSISTANT_DIGEST_CHECK_SECONDS)")
     return [add, listing, *by_id, run]
 
 
@@ -63,6 +64,8 @@ def schedule_command(args: argparse.Namespace, settings: AssistantSettings) -> i
         schedule = schedules.pause(args.id, args.action == "pause")
         print(f"{args.action}d digest schedule {args.id}" + ("" if schedule.paused else f"; next {schedule.next_due}"))
         return 0
+    if args.interval is None:
+        args.interval = settings.digest_check_seconds
     return _run(args, settings)
 
 
@@ -101,17 +104,15 @@ def describe(schedule: Schedule) -> list[str]:
 
 def _run(args: argparse.Namespace, settings: AssistantSettings) -> int:
     runner = Runner(settings, lambda: get_assistant(args.db))
-    stop = threading.Event()
-    while True:
-        for run in runner.run_due():
-            print(_run_line(run), flush=True)
-        if args.once:
-            return 0
-        try:
-            stop.wait(args.interval)
-        except KeyboardInterrupt:
-            logging.getLogger(__name__).info("digest run stopped")
-            return 0
+    if not args.once:
+        print(f"sending the scheduled digests when due, looking every {args.interval:g} s (Ctrl-C stops)", flush=True)
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it: no traceback
+            runner.run_until(threading.Event(), args.interval)
+        return 0
+    for run in runner.run_due():
+        print(_run_line(run), flush=True)
+    return 0
 
 
 def _run_line(run: Run) -> str:
