@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Engine, MetaData, Table, create_engine, event
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.sql.schema import SchemaItem
 
 
@@ -84,7 +85,18 @@ class SideTables:
         return Table(name, self.metadata, *columns)
 
     def create(self, engine: Engine, also: Iterable[Table] = ()) -> None:
-        """Make this store's tables, and the tables ``also`` borrowed from another store, when missing."""
-        self.metadata.create_all(engine)
-        for table in also:
-            table.create(engine, checkfirst=True)
+        """Make this store's tables, and the tables ``also`` borrowed from another store, when missing.
+
+        Two processes opening a new database at once (two ``digest run --once`` replicas) may both see
+        a table missing and both CREATE it; the second then fails ("table ... already exists" on
+        SQLite, a unique violation on PostgreSQL). Once more, the check finds the table made: done.
+        """
+        for attempt in (1, 2):
+            try:
+                self.metadata.create_all(engine)
+                for table in also:
+                    table.create(engine, checkfirst=True)
+                return
+            except DatabaseError:
+                if attempt == 2:
+                    raise
