@@ -156,4 +156,8 @@ def deliveries_panel(assistant: Assistant, settings: AssistantSettings, app: gr.
     pause_button.click(by_id(toggle), [chosen], [outcome, table], api_name="pause_delivery")
     remove_button.click(by_id(remove), [chosen], [outcome, table], api_name="remove_delivery")
     table.select(on_select, [table], [chosen])
-    app.load(lambda request: listed(_owner(request)), None, [table], api_visibility="undocumented")
+
+    def on_load(request: gr.Request) -> Any:  # typed: Gradio passes the request by its annotation
+        return listed(_owner(request))
+
+    app.load(on_load, None, [table], api_visibility="undocumented")
