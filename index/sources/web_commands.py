@@ -19,7 +19,8 @@ from typing import Any
 
 from index.settings import IndexSettings
 from index.sources.fetching import WebClient
-from index.sources.follow_list import FollowList, refuse_credentials
+from index.sources.follow_list import refuse_credentials
+from index.sources.follow_store import open_follow_list
 from index.sources.follower import FetchReport, Follower, fetch_into_index
 from index.store import ArticleStore, claim_store
 from index.words import counted
@@ -67,7 +68,7 @@ def fetch(settings: IndexSettings, args: argparse.Namespace) -> int:
 
 
 def follow(settings: IndexSettings, args: argparse.Namespace) -> int:
-    follow_list = FollowList(settings.follow_file)
+    follow_list = open_follow_list(settings)
     if args.action == "add":
         for url in args.urls:
             print(f"following {follow_list.add(url).url}")
