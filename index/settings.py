@@ -204,6 +204,14 @@ class FetchSettings(BaseModel):
             "follow_file. The first start with a database imports follow_file once."
         ),
     )
+    follow_stalled_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "Server mode: a follow worker silent this long is taken for dead and its fetch job is given to "
+            "another (workers beat every quarter of it)."
+        ),
+    )
     follow_interval_minutes: float = Field(
         default=30.0, gt=0, description="Minutes between two checks of the followed feeds and sitemaps."
     )

@@ -9,17 +9,28 @@ held for the whole fetch of a feed (the feed and its articles): one worker at a 
 keeping ``fetch_host_interval`` between its requests; a worker waiting for a busy host waits, so a
 slow host costs the workers that drew its feeds, not the others' hosts.
 
-Not done yet (issue 31): retrying the job of a worker killed mid-job (procrastinate's
-``job_manager.get_stalled_jobs`` + ``retry_job``), and enqueueing on a schedule.
+A worker killed mid-job stops beating its heartbeat (every quarter of ``follow_stalled_seconds``):
+every worker looks, as often, for jobs left ``doing`` by a worker silent for ``follow_stalled_seconds``
+(procrastinate's ``get_stalled_jobs``, heartbeat based) and puts them back in the queue (``retry_job``;
+when the feed was enqueued again meanwhile, the stalled job is marked failed instead, which frees the
+feed's lock for the waiting one), so another worker fetches the feed. Chosen over a retry strategy,
+which retries a job that *failed*, not one whose worker vanished. The fetch resumes safely: validators
+and seen links are saved only once every entry is indexed (:mod:`index.sources.follow_list`) and the
+record manager skips articles already indexed.
+
+Not done yet (issue 31): enqueueing on a schedule (``follow enqueue`` is run by hand or by cron).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from urllib.parse import urlsplit
 
 from procrastinate import App, PsycopgConnector
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.jobs import Status
 from sqlalchemy import text
 
 from index.settings import IndexSettings
@@ -77,10 +88,38 @@ def enqueue_feeds(settings: IndexSettings) -> int:
     return enqueued
 
 
-def run_worker(settings: IndexSettings, *, until_empty: bool = False, name: str | None = None) -> None:
+def run_worker(settings: IndexSettings, *, until_empty: bool = False) -> None:
     """Take fetch jobs until stopped (``until_empty``: until the queue is empty)."""
     global _follower, _settings  # noqa: PLW0603 - the task runs in this process with this follower
     _settings = settings
     _follower = Follower(ArticleStore.open(settings), settings)
-    ready = job_app(settings)
-    ready.run_worker(queues=[QUEUE], wait=not until_empty, concurrency=1, name=name, listen_notify=True)
+    asyncio.run(_work(job_app(settings), settings.follow_stalled_seconds, until_empty=until_empty))
+
+
+async def _work(ready: App, stalled_seconds: float, *, until_empty: bool) -> None:
+    async with ready.open_async():
+        rescuer = asyncio.create_task(_retry_stalled(ready, stalled_seconds))
+        try:
+            await ready.run_worker_async(
+                queues=[QUEUE],
+                wait=not until_empty,
+                concurrency=1,
+                update_heartbeat_interval=stalled_seconds / 4,
+                stalled_worker_timeout=stalled_seconds,
+            )
+        finally:
+            rescuer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await rescuer
+
+
+async def _retry_stalled(ready: App, stalled_seconds: float) -> None:
+    """Put the jobs of workers silent for ``stalled_seconds`` back in the queue, now and then."""
+    while True:
+        for job in await ready.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=stalled_seconds):
+            log.warning("retrying job %s of a stalled worker: %s", job.id, job.task_kwargs.get("url"))
+            try:
+                await ready.job_manager.retry_job(job)
+            except UniqueViolation:  # the feed was enqueued again meanwhile: that job fetches it
+                await ready.job_manager.finish_job(job, Status.FAILED, delete_job=False)  # frees the feed's lock
+        await asyncio.sleep(stalled_seconds / 4)
