@@ -196,6 +196,22 @@ class FetchSettings(BaseModel):
     follow_file: Path = Field(
         default=Path("data/followed.json"), description="The list of followed feeds and sitemaps, and their state."
     )
+    follow_database_url: str | None = Field(
+        default=None,
+        description=(
+            "PostgreSQL URL where the followed list and each feed's state live, shared by every replica; default: "
+            "the keyword index's or record manager's URL when it is PostgreSQL, else none: the list stays in "
+            "follow_file. The first start with a database imports follow_file once."
+        ),
+    )
+    follow_stalled_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "Server mode: a follow worker silent this long is taken for dead and its fetch job is given to "
+            "another (workers beat every quarter of it)."
+        ),
+    )
     follow_interval_minutes: float = Field(
         default=30.0, gt=0, description="Minutes between two checks of the followed feeds and sitemaps."
     )
@@ -227,6 +243,14 @@ class IndexSettings(StoreSettings, ModelSettings, FetchSettings, BaseSettings):
     """Everything the index needs (env prefix ``ASSISTANT_``)."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    @property
+    def follow_database(self) -> str:
+        """The PostgreSQL database of the shared followed list, or "" (the embedded JSON file)."""
+        for url in (self.follow_database_url, self.keyword_database):
+            if url and url.startswith(("postgresql", "postgres:")):
+                return url
+        return ""
 
 
 @lru_cache(maxsize=1)

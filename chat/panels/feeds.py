@@ -98,14 +98,9 @@ def unfollow(follower: Follower, url: str) -> str:
 
 
 def feeds_marker(follower: Follower, selected: str) -> str:
-    """Different whenever the list could look different: the followed list's file, the fetches
-    under way and how far they are, the selected address. A stat and a lock: no file is read."""
-    try:
-        info = follower.follow_list.path.stat()
-        written: tuple[int, int] | None = (info.st_mtime_ns, info.st_size)
-    except FileNotFoundError:
-        written = None
-    return json.dumps([written, follower.tracker.snapshot(), selected.strip()])
+    """Different whenever the list could look different: the followed list's marker (its file's stat, or
+    the shared list's count and latest write), the fetches under way and how far, the selected address."""
+    return json.dumps([follower.follow_list.marker(), follower.tracker.snapshot(), selected.strip()])
 
 
 def feeds_panel(follower: Follower, listing: ListingRefresh | None = None) -> None:

@@ -140,6 +140,14 @@ class FollowList:
             self._write(entries)
             return entry
 
+    def marker(self) -> object:
+        """The file's modification time and size: a stat, no read (None before the first feed)."""
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return [info.st_mtime_ns, info.st_size]
+
     def _read(self) -> list[Followed]:
         if not self.path.exists():
             return []

@@ -40,7 +40,8 @@ from index.improve import improve
 from index.settings import IndexSettings
 from index.sources.fetching import WebClient
 from index.sources.fetching.urls import without_credentials
-from index.sources.follow_list import Followed, FollowList
+from index.sources.follow_list import Followed
+from index.sources.follow_store import FollowStore, open_follow_list
 from index.sources.indexing import FetchReport, fetch_into_index, unforeseen
 from index.sources.problems import kept_problems
 from index.sources.progress import FetchProgress, FetchTracker
@@ -60,12 +61,12 @@ class Follower:
         self,
         store: ArticleStore,
         settings: IndexSettings,
-        follow_list: FollowList | None = None,
+        follow_list: FollowStore | None = None,
         on_indexed: Callable[[int], None] | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
-        self.follow_list = follow_list or FollowList(settings.follow_file)
+        self.follow_list = follow_list or open_follow_list(settings)
         self.client = WebClient(settings)
         self._cycle_lock = threading.Lock()
         self.tracker = FetchTracker()

@@ -17,9 +17,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from index.errors import UserError
 from index.settings import IndexSettings
 from index.sources.fetching import WebClient
-from index.sources.follow_list import FollowList, refuse_credentials
+from index.sources.follow_list import refuse_credentials
+from index.sources.follow_store import open_follow_list
 from index.sources.follower import FetchReport, Follower, fetch_into_index
 from index.store import ArticleStore, claim_store
 from index.words import counted
@@ -31,10 +33,12 @@ def add_commands(commands: Any) -> None:
     fetch.add_argument("urls", nargs="+", metavar="URL")
     fetch.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
     follow = commands.add_parser("follow", help="follow feeds and sites: add, remove, list, or poll them (run)")
-    follow.add_argument("action", nargs="?", default="run", choices=["run", "add", "remove", "list"])
+    follow.add_argument(
+        "action", nargs="?", default="run", choices=["run", "add", "remove", "list", "enqueue", "worker"]
+    )
     follow.add_argument("urls", nargs="*", metavar="URL", help="for add and remove")
     follow.add_argument("--db", type=Path, help="Chroma folder (default: ASSISTANT_DB_PATH or data/chroma)")
-    follow.add_argument("--once", action="store_true", help="run: one cycle, then stop")
+    follow.add_argument("--once", action="store_true", help="run: one cycle, then stop; worker: until no job waits")
     follow.add_argument(
         "--interval", type=float, help="run: minutes between cycles (default ASSISTANT_FOLLOW_INTERVAL_MINUTES)"
     )
@@ -67,7 +71,7 @@ def fetch(settings: IndexSettings, args: argparse.Namespace) -> int:
 
 
 def follow(settings: IndexSettings, args: argparse.Namespace) -> int:
-    follow_list = FollowList(settings.follow_file)
+    follow_list = open_follow_list(settings)
     if args.action == "add":
         for url in args.urls:
             print(f"following {follow_list.add(url).url}")
@@ -85,6 +89,8 @@ def follow(settings: IndexSettings, args: argparse.Namespace) -> int:
             for problem in entry.problems:  # newest first, each with the article's address and why
                 print(f"  {problem.line()}")
         return 0
+    if args.action in ("enqueue", "worker"):
+        return shared_fetching(settings, args)
     claim_store(settings)
     follower = Follower(ArticleStore.open(settings), settings, follow_list)
     if args.once:
@@ -99,4 +105,20 @@ def follow(settings: IndexSettings, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         stop.set()
         print("stopped", flush=True)
+    return 0
+
+
+def shared_fetching(settings: IndexSettings, args: argparse.Namespace) -> int:
+    """``follow enqueue`` (one job per followed feed) and ``follow worker`` (takes them), server mode only."""
+    if not settings.follow_database:
+        raise UserError(
+            f"follow {args.action} needs a shared PostgreSQL database: set ASSISTANT_FOLLOW_DATABASE_URL "
+            "(pip install 'news-assistant[server]')"
+        )
+    from index.sources import follow_jobs  # noqa: PLC0415 - procrastinate: the server extra only
+
+    if args.action == "enqueue":
+        print(f"{follow_jobs.enqueue_feeds(settings)} feeds to fetch")
+    else:
+        follow_jobs.run_worker(settings, until_empty=args.once)
     return 0

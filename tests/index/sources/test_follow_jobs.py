@@ -1,0 +1,156 @@
+"""Fetching the shared followed list with procrastinate's jobs: real PostgreSQL, a real Chroma server,
+real worker processes (``python -m index follow worker``) and a real news site on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from index.settings import IndexSettings
+from index.sources.follow_jobs import enqueue_feeds
+from index.sources.follow_store import FollowStore, open_follow_list
+from index.store import ArticleStore
+from tests.conftest import ROOT, stop_process
+from tests.news_site import page, rss
+from tests.web_server import Recorded, Route, WebServer
+
+FEEDS = 20
+
+
+def serve_feeds(web: WebServer, names: list[str]) -> None:
+    """One feed per name, each leading to one article of its own."""
+    for n, name in enumerate(names):
+        web.routes[f"/news/{name}"] = Route(body=page(n), headers={"Content-Type": "text/html; charset=utf-8"})
+        items = [(f"/news/{name}", f"Shipment kestrel-{n} held")]
+        web.routes[f"/feed/{name}.xml"] = Route(body=rss(web, items), headers={"Content-Type": "application/rss+xml"})
+
+
+@pytest.fixture
+def options(web: WebServer, tmp_path: Path, postgres_server: str, chroma_server: tuple[str, int]) -> dict[str, object]:
+    """A deployment in server mode: Chroma server, keyword index, record manager and list in PostgreSQL."""
+    host, port = chroma_server
+    return {
+        "db_path": str(tmp_path / "db"),
+        "follow_file": str(tmp_path / "followed.json"),
+        "chroma_host": host,
+        "chroma_port": port,
+        "collection": f"news_{uuid.uuid4().hex[:8]}",
+        "record_manager_url": postgres_server,
+        "keyword_index": "postgres",
+        "fetch_allow_private": [web.origin],
+        "fetch_host_interval": 0.0,
+        "follow_stalled_seconds": 2.0,
+    }
+
+
+def worker(options: dict[str, object], *flags: str) -> subprocess.Popen[str]:
+    """``python -m index follow worker`` as another machine runs it."""
+    env = {f"ASSISTANT_{key.upper()}": v if isinstance(v, str) else json.dumps(v) for key, v in options.items()}
+    return subprocess.Popen(
+        [sys.executable, "-m", "index", "follow", "worker", *flags],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def follow(options: dict[str, object], web: WebServer, names: list[str]) -> tuple[IndexSettings, FollowStore]:
+    settings = IndexSettings(**options)  # type: ignore[arg-type]
+    follow_list = open_follow_list(settings)
+    for name in names:
+        follow_list.add(web.url(f"/feed/{name}.xml"))
+    return settings, follow_list
+
+
+def test_two_workers_fetch_every_feed_once_and_index_every_article_once(
+    web: WebServer, embeddings, options: dict[str, object]
+) -> None:
+    names = [str(n) for n in range(FEEDS)]
+    serve_feeds(web, names)
+    settings, follow_list = follow(options, web, names)
+    assert enqueue_feeds(settings) == FEEDS
+    assert enqueue_feeds(settings) == 0, "a feed already waiting is not enqueued twice"
+
+    workers = [worker(options, "--once") for _ in range(2)]
+    try:
+        outputs = [process.communicate(timeout=600)[0] for process in workers]
+    finally:
+        for process in workers:
+            stop_process(process)
+    assert [process.returncode for process in workers] == [0, 0], outputs
+
+    asked = Counter(request.path for request in web.requests)
+    assert {path: count for path, count in asked.items() if path.startswith("/feed/")} == {
+        f"/feed/{name}.xml": 1 for name in names
+    }, "every feed fetched exactly once"
+    assert all(asked[f"/news/{name}"] == 1 for name in names), asked
+    entries = follow_list.entries()
+    assert all(entry.last_fetch for entry in entries), [e.status for e in entries]
+    indexed = sum(entry.total_articles for entry in entries)
+    copies = sum(1 for entry in entries for problem in entry.problems if problem.kind == "copy")
+    assert indexed > 0 and indexed + copies == FEEDS, [(e.url, e.status, e.problems) for e in entries]
+    store = ArticleStore.open(settings, embeddings=embeddings)
+    assert sum(store.article_text(web.url(f"/news/{name}")) is not None for name in names) == indexed
+
+
+def test_a_worker_killed_mid_fetch_leaves_its_feed_to_the_other(
+    web: WebServer, embeddings, options: dict[str, object]
+) -> None:
+    names = ["slow", "a", "b", "c"]
+    serve_feeds(web, names)
+    reached, release = threading.Event(), threading.Event()
+    slow_page = web.routes["/news/slow"]
+
+    def slow(request: Recorded) -> Route:  # the first worker is killed while it waits here
+        reached.set()
+        release.wait(timeout=120)
+        assert isinstance(slow_page, Route)
+        return slow_page
+
+    web.routes["/news/slow"] = slow
+    settings, follow_list = follow(options, web, ["slow"])
+    enqueue_feeds(settings)
+    first = worker(options)
+    try:
+        assert reached.wait(timeout=300), "the first worker never reached the slow article"
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=60)
+    finally:
+        stop_process(first)
+    web.routes["/news/slow"] = slow_page
+    release.set()
+    for name in names[1:]:
+        follow_list.add(web.url(f"/feed/{name}.xml"))
+    enqueue_feeds(settings)
+
+    second = worker(options)
+    try:
+        deadline = time.monotonic() + 300
+        while not all(entry.last_fetch for entry in follow_list.entries()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        stop_process(second)
+        said = second.stdout.read() if second.stdout else ""
+
+    entries = {entry.url: entry for entry in follow_list.entries()}
+    assert all(entry.last_fetch for entry in entries.values()), ([e.status for e in entries.values()], said)
+    asked = Counter(request.path for request in web.requests)
+    assert asked["/feed/slow.xml"] == 2, "the killed worker's feed fetched again, by the other"
+    assert all(asked[f"/feed/{name}.xml"] == 1 for name in names[1:]), asked
+    slow_entry = entries[web.url("/feed/slow.xml")]
+    assert slow_entry.total_articles == 1, (slow_entry.status, slow_entry.problems)
+    store = ArticleStore.open(settings, embeddings=embeddings)
+    assert store.article_text(web.url("/news/slow")) is not None
