@@ -16,10 +16,14 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+
+from index.store.sql import sql_engine
 
 
 def _binaries() -> Path:
@@ -84,3 +88,13 @@ def _wait_until_accepting(port: int) -> None:
         except OSError:
             time.sleep(0.2)
     pytest.fail(f"PostgreSQL is not accepting connections on port {port}")
+
+
+def fresh_postgres_database(server: str) -> str:
+    """A new, empty database on the test server: the tables start empty whatever ran before."""
+    name = f"fresh_{uuid.uuid4().hex[:12]}"
+    engine = sql_engine(server).execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as db:
+        db.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return server.rsplit("/", 1)[0] + f"/{name}"

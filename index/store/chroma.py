@@ -26,7 +26,7 @@ from index.folding import FOLDING
 from index.settings import IndexSettings, StoreSettings
 from index.store.errors import EmbeddingModelMismatchError, StoreError, StoreUnreadableError
 from index.store.keyword.backends import KeywordSearch, open_keyword_index
-from index.store.sql import sql_engine
+from index.store.sql import create_racing, sql_engine
 from index.stories.copies import StoryRegistry
 from index.stories.groups import StoryGroups
 
@@ -291,7 +291,7 @@ def record_manager_for(settings: StoreSettings, suffix: str = "") -> SQLRecordMa
     record_manager = SQLRecordManager(
         namespace=f"chroma/{settings.collection}{suffix}", engine=sql_engine(settings.record_manager_database)
     )
-    record_manager.create_schema()
+    create_racing(record_manager.create_schema)  # two follow workers may open a new index at once
     return record_manager
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -85,18 +85,28 @@ class SideTables:
         return Table(name, self.metadata, *columns)
 
     def create(self, engine: Engine, also: Iterable[Table] = ()) -> None:
-        """Make this store's tables, and the tables ``also`` borrowed from another store, when missing.
+        """Make this store's tables, and the tables ``also`` borrowed from another store, when missing."""
 
-        Two processes opening a new database at once (two ``digest run --once`` replicas) may both see
-        a table missing and both CREATE it; the second then fails ("table ... already exists" on
-        SQLite, a unique violation on PostgreSQL). Once more, the check finds the table made: done.
-        """
-        for attempt in (1, 2):
-            try:
-                self.metadata.create_all(engine)
-                for table in also:
-                    table.create(engine, checkfirst=True)
-                return
-            except DatabaseError:
-                if attempt == 2:
-                    raise
+        def create_all() -> None:
+            self.metadata.create_all(engine)
+            for table in also:
+                table.create(engine, checkfirst=True)
+
+        create_racing(create_all)
+
+
+def create_racing(create: Callable[[], None]) -> None:
+    """Run ``create``, a check-then-CREATE of tables, once more when it lost a race.
+
+    Two processes opening a new database at once (two ``digest run --once`` replicas, two follow
+    workers) may both see a table missing and both CREATE it; the second then fails ("table ...
+    already exists" on SQLite, a unique violation on PostgreSQL). Once more, the check finds the
+    table made: done.
+    """
+    for attempt in (1, 2):
+        try:
+            create()
+            return
+        except DatabaseError:
+            if attempt == 2:
+                raise

@@ -7,13 +7,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from assistant.deliveries.digest import Subscription
 from assistant.deliveries.schedules import Schedules, checked_cadence, next_time
@@ -21,17 +19,8 @@ from index.errors import UserError
 from index.store.sql import sql_engine
 from tests.assistant.deliveries.test_webhooks import add_hook, digest, environment, news_db  # noqa: F401 - fixture
 from tests.conftest import ROOT
+from tests.postgres_server import fresh_postgres_database
 from tests.webhook_receiver import WebhookReceiver
-
-
-def fresh_postgres_database(server: str) -> str:
-    """A new, empty database on the test server: the tables start empty whatever ran before."""
-    name = f"digests_{uuid.uuid4().hex[:12]}"
-    engine = sql_engine(server).execution_options(isolation_level="AUTOCOMMIT")
-    with engine.connect() as db:
-        db.execute(text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return server.rsplit("/", 1)[0] + f"/{name}"
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

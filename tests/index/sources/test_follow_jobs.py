@@ -22,6 +22,7 @@ from index.sources.follow_store import FollowStore, open_follow_list
 from index.store import ArticleStore
 from tests.conftest import ROOT, stop_process
 from tests.news_site import page, rss
+from tests.postgres_server import fresh_postgres_database
 from tests.web_server import Recorded, Route, WebServer
 
 FEEDS = 20
@@ -45,7 +46,7 @@ def options(web: WebServer, tmp_path: Path, postgres_server: str, chroma_server:
         "chroma_host": host,
         "chroma_port": port,
         "collection": f"news_{uuid.uuid4().hex[:8]}",
-        "record_manager_url": postgres_server,
+        "record_manager_url": fresh_postgres_database(postgres_server),  # new tables: workers race to make them
         "keyword_index": "postgres",
         "fetch_allow_private": [web.origin],
         "fetch_host_interval": 0.0,
