@@ -6,7 +6,8 @@ with what is still missing, and a chunk whose article was removed meanwhile is s
 there to fill. Full vectors of chunks the main collection no longer has (a crash between the two
 deletes) are removed first. Chunks are filled newest article first (undated ones last, ties in id
 order): most questions are about recent news, and the follower's bounded share between two cycles
-then goes to what it has just fetched rather than to a random slice of the archive.
+then goes to what it has just fetched rather than to a random slice of the archive. On a Chroma
+server several fill processes share the work, each chunk embedded by one (:mod:`index.store.fill_claims`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from index.errors import SettingsError
 from index.store import ArticleStore
+from index.store.fill_claims import fill_claims
 
 logger = logging.getLogger(__name__)
 
@@ -63,12 +65,20 @@ def improve(
     if on_progress is not None:
         on_progress(done, total)
     size = batch_size or store.max_batch_size
-    filled = 0
-    for start in range(0, len(missing), size):
-        written = full.fill(missing[start : start + size])
-        filled, done = filled + written, done + written
-        if on_progress is not None:
-            on_progress(done, total)
+    filled = position = 0
+    with fill_claims(store.settings) as claims:
+        while position < len(missing):
+            mine, looked = claims.claim(missing[position : position + 4 * size], size, full.written)
+            position += looked
+            try:
+                written = full.fill(mine) if mine else 0
+            finally:
+                claims.release(mine)
+            filled, done = filled + written, done + written
+            if on_progress is not None and mine:
+                on_progress(done, total)
+    if filled < len(missing):  # some were another filler's (a Chroma server): count what is there now
+        done = len(chunk_ids & full.all_ids())
     return FillReport(filled=filled, removed=len(stale), done=done, total=total)
 
 

@@ -162,6 +162,14 @@ class FullVectors:
             self._filled = None
             return set()
 
+    def written(self, ids: Sequence[str]) -> set[str]:
+        """Which of these chunks have a full vector now, read afresh (another filler may have just written
+        some: :mod:`index.store.fill_claims`), where :meth:`having` may remember an empty collection."""
+        collection = self.collection()
+        if collection is None or not ids:
+            return set()
+        return set(collection.get(ids=list(ids), include=[])["ids"])
+
     def _searchable(self) -> chromadb.Collection | None:
         """The collection once it holds vectors, remembered (no lookup or count per question after that)."""
         if self._filled is not None or self.name is None or time.monotonic() < self._empty_until:
