@@ -43,7 +43,7 @@ from assistant.settings import AssistantSettings, default_assistant_settings
 from assistant.stories_shown import with_stories
 from assistant.text import content_words
 from assistant.types import Answer, AnswerUpdate, Filters
-from assistant.unread import with_unread
+from assistant.unread import FollowedList, with_unread
 from index.store import ArticleStore
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ class Assistant:
         self.retriever = PassageRetriever.from_settings(self.store, self.settings)
         self.extractive = extractive_answerer(self.store, self.settings)
         self.news = NewsAnswerer(self.store, self.settings, self.extractive.min_relevance)
+        self.followed = FollowedList(self.settings)  # where answers read the articles feeds could not
         self.chat_model = chat_model
         self.backend = backend or type(chat_model).__name__
         self.answerer: Answerer = as_answerer(answerer) if answerer is not None else self._default_answerer()
@@ -183,7 +184,7 @@ class Assistant:
         """Each citation with the other outlets that published the same text (wire copies) and the
         other articles of its story (:mod:`index.stories.groups`): "N outlets reported this story"; and
         the articles of those stories a followed feed could not read (:mod:`assistant.unread`)."""
-        return with_unread(with_stories(self.store, answer), self.settings.follow_file)
+        return with_unread(with_stories(self.store, answer), self.followed)
 
 
 _default_lock = threading.Lock()

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from dataclasses import dataclass
-from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.types import Answer, UnreadArticle
 from index.errors import UserError
-from index.sources.follow_list import FollowList
+from index.settings import IndexSettings
+from index.sources.follow_store import FollowStore, open_follow_list
 from index.sources.problems import ProblemKind
 from index.words import counted
 
@@ -35,15 +38,37 @@ class UnreadNote:
     articles: tuple[UnreadArticle, ...]
 
 
-def with_unread(answer: Answer, follow_file: Path) -> Answer:
-    """``answer`` with the unread articles of the stories its citations belong to (from the follow list
-    at ``follow_file``; none when there is no such list or it cannot be read)."""
+class FollowedList:
+    """The deployment's followed list as answers read it (:func:`index.sources.follow_store.open_follow_list`:
+    the JSON file, or the shared PostgreSQL list in server mode), opened by the first answer that needs
+    it and kept: the shared list makes its tables under a lock when opened, not a thing to do per answer.
+    The list itself is read afresh at every answer (a follower elsewhere writes it)."""
+
+    def __init__(self, settings: IndexSettings) -> None:
+        self.settings = settings
+        self._store: FollowStore | None = None
+        self._lock = threading.Lock()
+
+    def store(self) -> FollowStore | None:
+        """The list; None in embedded mode while no feed was ever followed (no file is made for it)."""
+        if not self.settings.follow_database and not self.settings.follow_file.exists():
+            return None
+        with self._lock:
+            if self._store is None:  # a database that cannot be reached is tried again at the next answer
+                self._store = open_follow_list(self.settings)
+            return self._store
+
+
+def with_unread(answer: Answer, followed: FollowedList) -> Answer:
+    """``answer`` with the unread articles of the stories its citations belong to (from ``followed``;
+    none when there is no list yet or it cannot be read)."""
     stories = {citation.story_id for citation in answer.citations if citation.story_id}
-    if not stories or not follow_file.exists():  # no feed followed: nothing to read, no file to make
+    if not stories:
         return answer
     try:
-        entries = FollowList(follow_file).entries()
-    except UserError as error:  # the answer stands without the note; the feeds tab says what is wrong
+        follow_list = followed.store()
+        entries = follow_list.entries() if follow_list is not None else []
+    except (UserError, SQLAlchemyError) as error:  # the answer stands without the note; the feeds tab says why
         logger.warning("could not read the followed list for unread articles: %s", error)
         return answer
     unread: dict[str, UnreadArticle] = {}

@@ -11,6 +11,9 @@ once :meth:`WebServer.wait_answered` returns (the server is done with that reque
 Hostile answers too: :func:`compression_bomb` is a body of zeros compressed in any Content-Encoding
 the client may meet (``br``, ``zstd``, ``gzip``, ``deflate``, stacked ``"gzip, br"``), a few KB on
 the wire for a GiB once decoded.
+
+:class:`LoopbackServer` is the plumbing under it (a threaded server on a loopback port, its thread, its
+close), shared with the webhook receiver of :mod:`tests.webhook_receiver`.
 """
 
 from __future__ import annotations
@@ -50,17 +53,12 @@ class Route:
 Answer = Route | Callable[[Recorded], Route]
 
 
-class WebServer:
-    """A ``ThreadingHTTPServer`` on a free loopback port, started on creation; ``close()`` it."""
+class LoopbackServer:
+    """A ``ThreadingHTTPServer`` on 127.0.0.1 (``port``, a free one by default) answering through
+    ``handler``, served from a thread from creation until :meth:`close` (or the ``with`` block's end)."""
 
-    def __init__(self) -> None:
-        self.routes: dict[str, Answer] = {}
-        self.requests: list[Recorded] = []
-        self.sent: dict[str, int] = {}
-        self.answered: list[str] = []  # the paths whose answer is over: all sent, or the client hung up
-        self._lock = threading.Lock()
-        self._answered = threading.Condition(self._lock)
-        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
+    def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0) -> None:
+        self._server = _QuietServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self.port = int(self._server.server_address[1])
@@ -71,6 +69,30 @@ class WebServer:
     def origin(self) -> str:
         """``127.0.0.1:PORT``, as a :class:`index.sources.fetching.SafetyPolicy` allows it."""
         return f"127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+class WebServer(LoopbackServer):
+    """The test server of the fetcher (see the module's docstring), started on creation; ``close()`` it."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Answer] = {}
+        self.requests: list[Recorded] = []
+        self.sent: dict[str, int] = {}
+        self.answered: list[str] = []  # the paths whose answer is over: all sent, or the client hung up
+        self._lock = threading.Lock()
+        self._answered = threading.Condition(self._lock)
+        super().__init__(_handler_for(self))
 
     def url(self, path: str = "/") -> str:
         return f"http://{self.origin}{path}"
@@ -98,17 +120,6 @@ class WebServer:
         with self._answered:
             if not self._answered.wait_for(lambda: path in self.answered, timeout):
                 raise TimeoutError(f"the server was still answering {path} after {timeout} s")
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -11,9 +11,10 @@ import hashlib
 import hmac
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+from tests.web_server import LoopbackServer
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ class Post:
         return hmac.compare_digest(expected, self.headers.get("x-digest-signature", ""))
 
 
-class WebhookReceiver:
-    """A ``ThreadingHTTPServer`` on ``port`` (a free one by default), started on creation; close it."""
+class WebhookReceiver(LoopbackServer):
+    """The receiving end on ``port`` (a free one by default), started on creation; close it."""
 
     def __init__(self, port: int = 0) -> None:
         self.answers: list[int] = []
@@ -52,15 +53,7 @@ class WebhookReceiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self._server.daemon_threads = True
-        self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-
-    @property
-    def origin(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        super().__init__(Handler, port)
 
     def url(self, path: str = "/hook") -> str:
         return f"http://{self.origin}{path}"
@@ -68,13 +61,3 @@ class WebhookReceiver:
     def wait_for(self, count: int, timeout: float = 60.0) -> bool:
         with self._changed:
             return self._changed.wait_for(lambda: len(self.posts) >= count, timeout=timeout)
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()

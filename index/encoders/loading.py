@@ -10,9 +10,11 @@ is then one :class:`EmbeddingModelUnavailableError` line naming the extra.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from index.encoders.registry import (
@@ -31,6 +33,7 @@ __all__ = [
     "EmbeddingModelUnavailableError",
     "embedding_dimension",
     "load_embeddings",
+    "remembered_queries",
     "require_torch_extra",
     "resolve_model_path",
     "sentence_transformer",
@@ -70,3 +73,16 @@ def embedding_dimension(embeddings: Encoder | HuggingFaceEmbeddings) -> int:
     if dimension is None:
         dimension = len(embeddings.embed_query("dimension probe"))
     return int(dimension)
+
+
+def remembered_queries(embeddings: Embeddings, size: int = 2048) -> Callable[[str], np.ndarray]:
+    """``embeddings.embed_query`` as a read-only float32 vector, the last ``size`` questions remembered:
+    retrieval, the answerer and the second speed each ask for a question's vector, embedded once."""
+
+    @lru_cache(maxsize=size)
+    def embed(text: str) -> np.ndarray:
+        vector = np.asarray(embeddings.embed_query(text), dtype=np.float32)
+        vector.setflags(write=False)
+        return vector
+
+    return embed

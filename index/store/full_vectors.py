@@ -27,7 +27,7 @@ from chromadb.errors import NotFoundError
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from index.encoders.loading import embedding_dimension, load_embeddings
+from index.encoders.loading import embedding_dimension, load_embeddings, remembered_queries
 from index.encoders.registry import canonical_encoder_name, is_multilingual
 from index.settings import IndexSettings, StoreSettings
 from index.store.chroma import embedding_text
@@ -181,19 +181,10 @@ class FullVectors:
         self._filled = collection
         return collection
 
-    def query_vector(self, text: str) -> np.ndarray:
-        """The question in the better encoder's space, remembered like the fast one's."""
-        return self._query_vector(text)
-
     @functools.cached_property
-    def _query_vector(self) -> Callable[[str], np.ndarray]:
-        @functools.lru_cache(maxsize=2048)
-        def embed(text: str) -> np.ndarray:
-            vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
-            vector.setflags(write=False)
-            return vector
-
-        return embed
+    def query_vector(self) -> Callable[[str], np.ndarray]:
+        """The question in the better encoder's space, remembered like the fast one's (the encoder loaded here)."""
+        return remembered_queries(self.embeddings)
 
     def fill(self, ids: Sequence[str]) -> int:
         """Embed these chunks (those the main collection still has) and upsert them; the chunks written.

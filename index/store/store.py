@@ -23,7 +23,7 @@ from langchain_classic.indexes import SQLRecordManager
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from index.encoders.loading import embedding_dimension, load_embeddings
+from index.encoders.loading import embedding_dimension, load_embeddings, remembered_queries
 from index.encoders.registry import canonical_encoder_name
 from index.folding import FOLDING
 from index.settings import IndexSettings
@@ -287,19 +287,10 @@ class ArticleStore(ArticleCatalogue, StoreWrites):
         """Whether any chunk of the article is indexed."""
         return bool(self.collection.get(where={"article_id": article_id}, limit=1, include=[])["ids"])
 
-    def query_vector(self, text: str) -> np.ndarray:
-        """The question's embedding, remembered: retrieval and answering both need it."""
-        return self._query_vector(text)
-
     @functools.cached_property
-    def _query_vector(self) -> Callable[[str], np.ndarray]:
-        @functools.lru_cache(maxsize=2048)
-        def embed(text: str) -> np.ndarray:
-            vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
-            vector.setflags(write=False)
-            return vector
-
-        return embed
+    def query_vector(self) -> Callable[[str], np.ndarray]:
+        """The question's embedding, remembered: retrieval and answering both need it."""
+        return remembered_queries(self.embeddings)
 
     def delete_keys(self, keys: Sequence[str]) -> None:
         """Remove chunks from Chroma first, then from the record manager (as LangChain does)."""

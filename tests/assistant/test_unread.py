@@ -1,11 +1,13 @@
 """An answer whose story has an article a followed feed could not read says so: a loopback feed lists
 two outlets' articles on one story, one behind a paywall, and an answer about that story names the
 paywalled address (typed, in the chat, the CLI, the API's JSON and the Markdown export), while an
-answer about another story says nothing of it."""
+answer about another story says nothing of it; in server mode the list an answer reads is the one in
+PostgreSQL."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -19,13 +21,16 @@ from assistant.settings import AssistantSettings
 from assistant.types import Answer, Citation, Filters, UnreadArticle
 from chat.history import reply_gist
 from chat.render import render_answer
+from index.sources.follow_store import open_follow_list
 from index.sources.follower import Follower
 from index.sources.problems import ProblemKind
 from index.store import ArticleStore
 from tests.news_site import page, paywall_page, rss
+from tests.postgres_server import fresh_postgres_database
 from tests.web_server import Route, WebServer
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
+KESTREL = "How many blades did the manifest of shipment kestrel-1 list?"
 LINE = "1 article of this story could not be read: behind a paywall"
 WALKOUT = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Velna bus drivers walk out</title>
 <meta property="og:site_name" content="Valley Post">
@@ -44,7 +49,9 @@ def store(settings: AssistantSettings, embeddings) -> ArticleStore:
     return ArticleStore.open(settings, embeddings=embeddings)
 
 
-def test_an_answer_says_which_article_of_its_story_could_not_be_read(settings, store, web: WebServer) -> None:
+def follow_a_story_with_a_paywalled_article(settings: AssistantSettings, store: ArticleStore, web: WebServer) -> str:
+    """A feed of the story's two articles (one behind a paywall) and another story, followed and read
+    once; the paywalled article's address."""
     paid, free = web.url("/harbour/kestrel-1"), web.url("/news/1")
     web.routes["/harbour/kestrel-1"] = Route(body=paywall_page(1, site="Harbour Times"), headers=HTML)
     web.routes["/news/1"] = Route(body=page(1), headers=HTML)
@@ -62,9 +69,16 @@ def test_an_answer_says_which_article_of_its_story_could_not_be_read(settings, s
     [problem] = follower.follow_list.entries()[0].problems
     assert (problem.url, problem.kind, problem.story) == (paid, ProblemKind.PAYWALL, story)
     assert [m.article_id for m in store.story_groups.members(str(story))] == [free], "nothing placed"
+    return paid
+
+
+def test_an_answer_says_which_article_of_its_story_could_not_be_read(
+    settings, store, web: WebServer, tmp_path: Path
+) -> None:
+    paid, free = follow_a_story_with_a_paywalled_article(settings, store, web), web.url("/news/1")
 
     bot = Assistant(settings, store=store)
-    answer = bot.ask("How many blades did the manifest of shipment kestrel-1 list?")
+    answer = bot.ask(KESTREL)
     assert answer.answered and answer.citations[0].article_id == free
     assert [(a.url, a.kind, a.title) for a in answer.unread] == [(paid, "paywall", "Kestrel cargo held")]
     shown = render_answer(answer)
@@ -81,6 +95,29 @@ def test_an_answer_says_which_article_of_its_story_could_not_be_read(settings, s
     other = bot.ask("Why did the bus drivers in Velna walk out?")
     assert other.answered and other.citations[0].article_id == web.url("/velna")
     assert other.unread == () and "could not be read" not in render_answer(other)
+
+    never = settings.model_copy(update={"follow_file": tmp_path / "never" / "followed.json"})
+    assert Assistant(never, store=store).ask(KESTREL).unread == (), "no feed ever followed there"
+    assert not (tmp_path / "never").exists(), "and no list (nor its lock) made for it"
+
+
+def test_in_server_mode_an_answer_reads_the_shared_followed_list(
+    settings, embeddings, web: WebServer, postgres_server: str
+) -> None:
+    shared = settings.model_copy(update={"follow_database_url": fresh_postgres_database(postgres_server)})
+    store = ArticleStore.open(shared, embeddings=embeddings)
+    paid = follow_a_story_with_a_paywalled_article(shared, store, web)
+    assert not shared.follow_file.exists(), "the list lives in PostgreSQL"
+
+    bot = Assistant(shared, store=store)
+    answer = bot.ask(KESTREL)
+
+    assert answer.answered and [(a.url, a.kind) for a in answer.unread] == [(paid, "paywall")]
+    assert LINE in render_answer(answer)
+    opened = bot.followed.store()
+    open_follow_list(shared).update(web.url("/feed.xml"), lambda entry: entry.problems.clear())  # read fine since
+    assert bot.ask(KESTREL).unread == (), "the list is read afresh at every answer"
+    assert bot.followed.store() is opened, "the shared list opened once per assistant, not per answer"
 
 
 def test_an_unread_article_is_escaped_and_linked_only_when_http() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from assistant.conversations.store import ConversationStore, database_url
 from chat.settings import Settings
-from tests.browser.chromium import CHROMIUM, MISSING, launched_chromium
+from tests.browser.conftest import SIRTE
 from tests.browser.test_chat_page import (
     REPLY_TIMEOUT_MS,
     UI_TIMEOUT_MS,
@@ -24,57 +23,14 @@ from tests.browser.test_chat_page import (
     _expect_cited,
     _offline_env,
 )
-from tests.conftest import run_python, serving
+from tests.conftest import serving
 
-SIRTE = {
-    "doc_id": "turkey-sirte",
-    "title": "Turkey says Haftar's forces must leave Sirte",
-    "publish_date": "2020/06/20",
-    "source": "aa.com.tr",
-    "url": "https://www.aa.com.tr/en/turkey-sirte",
-    "text": (
-        "Turkey said on Saturday that forces loyal to Khalifa Haftar must withdraw from the city of Sirte "
-        "before any lasting cease-fire in Libya. Ibrahim Kalin, the presidential spokesman, said Sirte and "
-        "Al-Jufra had to be evacuated by Haftar's forces. He accused France of jeopardizing NATO security."
-    ),
-}
-FESTIVAL = {
-    "doc_id": "zorblat-festival",
-    "title": "Zorblat harbour festival draws record crowds",
-    "publish_date": "2021/07/04",
-    "source": "harbourtimes.com",
-    "url": "https://harbourtimes.com/zorblat-festival",
-    "text": (
-        "The Zorblat harbour festival drew 40,000 visitors on Sunday, the organisers said. "
-        "Fishing boats decorated with lanterns sailed past the old lighthouse at dusk."
-    ),
-}
 FIRST = "What does Turkey demand in Libya?"
 SECOND = "How many visitors did the Zorblat harbour festival draw?"
 THIRD = "Who accused France of jeopardizing NATO security?"
 NOTE = "exactly what I needed"
 NEXT_TO_PX = 60  # the note box opens this close under the answer rated: below its buttons, no further
 NOTE_BOX_PLACED = "() => window.__feedbackView?.placed === true"
-
-
-@pytest.fixture(scope="module")
-def data_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder with an index of the two articles in ``db/``; conversations go beside it."""
-    root = tmp_path_factory.mktemp("conversations")
-    (root / "articles").mkdir()
-    lines = "".join(json.dumps(article) + "\n" for article in (SIRTE, FESTIVAL))
-    (root / "articles" / "news.jsonl").write_text(lines, encoding="utf-8")
-    build = run_python("-m", "index", "build", str(root / "articles"), "--db", str(root / "db"), "--quiet")
-    assert build.returncode == 0, build.stderr
-    return root
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(MISSING)
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 def _open(browser: Browser, url: str) -> Page:

@@ -7,38 +7,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.chromium import CHROMIUM, MISSING, launched_chromium
 from tests.browser.test_chat_page import UI_TIMEOUT_MS, _offline_env
-from tests.browser.test_conversations import FESTIVAL, SIRTE
-from tests.conftest import run_python, serving
+from tests.conftest import serving
 from tests.webhook_receiver import WebhookReceiver
 
 SHOTS = Path("/tmp/deliver2-shots")
-
-
-@pytest.fixture(scope="module")
-def data_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("deliveries")
-    (root / "articles").mkdir()
-    lines = "".join(json.dumps(article) + "\n" for article in (SIRTE, FESTIVAL))
-    (root / "articles" / "news.jsonl").write_text(lines, encoding="utf-8")
-    build = run_python("-m", "index", "build", str(root / "articles"), "--db", str(root / "db"), "--quiet")
-    assert build.returncode == 0, build.stderr
-    return root
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(MISSING)
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 @pytest.mark.browser

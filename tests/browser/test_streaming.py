@@ -7,13 +7,11 @@ them. Observed in the page by the order of what it shows, not by timing (the tim
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.chromium import CHROMIUM, MISSING, launched_chromium
 from tests.browser.test_chat_page import UI_TIMEOUT_MS, _offline_env
 from tests.conftest import serving
 
@@ -31,14 +29,6 @@ WATCH = """(() => {
     seen.ended = Boolean(bot.querySelector('.sources')) || text.includes('not in the articles');
   }).observe(document, { subtree: true, childList: true, characterData: true });
 })()"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(MISSING)
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 @pytest.mark.browser
