@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -54,17 +56,24 @@ def options(web: WebServer, tmp_path: Path, postgres_server: str, chroma_server:
     }
 
 
-def worker(options: dict[str, object], *flags: str) -> subprocess.Popen[str]:
-    """``python -m index follow worker`` as another machine runs it."""
+def worker(options: dict[str, object], *flags: str, log: Path | None = None) -> subprocess.Popen[str]:
+    """``python -m index follow worker`` as another machine runs it (what it says: to ``log``, or a pipe)."""
     env = {f"ASSISTANT_{key.upper()}": v if isinstance(v, str) else json.dumps(v) for key, v in options.items()}
     return subprocess.Popen(
         [sys.executable, "-m", "index", "follow", "worker", *flags],
         cwd=ROOT,
         env={**os.environ, **env},
-        stdout=subprocess.PIPE,
+        stdout=log.open("w") if log else subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def wait_for(done: Callable[[], bool], timeout: float = 300) -> bool:
+    deadline = time.monotonic() + timeout
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return done()
 
 
 def follow(options: dict[str, object], web: WebServer, names: list[str]) -> tuple[IndexSettings, FollowStore]:
@@ -155,3 +164,33 @@ def test_a_worker_killed_mid_fetch_leaves_its_feed_to_the_other(
     assert slow_entry.total_articles == 1, (slow_entry.status, slow_entry.problems)
     store = ArticleStore.open(settings, embeddings=embeddings)
     assert store.article_text(web.url("/news/slow")) is not None
+
+
+def test_due_feeds_are_enqueued_on_each_tick_by_one_worker(
+    web: WebServer, embeddings, options: dict[str, object], tmp_path: Path
+) -> None:
+    names = ["p0", "p1", "p2"]
+    serve_feeds(web, names)
+    options = {**options, "follow_tick_cron": "* * * * * */2", "follow_interval_minutes": 1 / 60}  # 2 s, 1 s
+    logs = [tmp_path / f"worker{n}.log" for n in range(2)]
+    workers = [worker(options, log=log) for log in logs]
+    try:
+        settings, follow_list = follow(options, web, names)  # nobody enqueues: the workers' ticks do
+
+        def fetches() -> Counter[str]:
+            return Counter(r.path for r in list(web.requests) if r.path.startswith("/feed/"))
+
+        assert wait_for(lambda: len(fetches()) == len(names) and min(fetches().values()) >= 3), fetches()
+    finally:
+        for process in workers:
+            stop_process(process)
+    said = "".join(log.read_text() for log in logs)
+    ticks = re.findall(r"tick (\d+): ", said)
+    assert len(ticks) == len(set(ticks)), f"a tick run by both workers: {sorted(ticks)}"
+    fetched = fetches()
+    assert max(fetched.values()) <= len(ticks), (fetched, ticks, "a feed fetched twice in one tick")
+    asked = Counter(request.path for request in web.requests)
+    assert all(asked[f"/news/{name}"] == 1 for name in names), asked
+    assert [entry.total_articles for entry in follow_list.entries()] == [1, 1, 1], said
+    store = ArticleStore.open(settings, embeddings=embeddings)
+    assert all(store.article_text(web.url(f"/news/{name}")) is not None for name in names)
