@@ -64,10 +64,12 @@ def _main(argv: Sequence[str] | None) -> int:
     logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
     follower = Follower(assistant.store, settings)
     conversations = ConversationStore.open(database_url(settings))  # the chat's and the API's
-    if settings.follow_in_chat and settings.follow_database:  # server mode: a follow worker among the others
-        from index.sources.follow_jobs import start_in_chat  # noqa: PLC0415 - procrastinate: the server extra
+    if settings.follow_database:  # server mode: Follow enqueues a job; the chat a follow worker among the others
+        from index.sources import follow_jobs  # noqa: PLC0415 - procrastinate: the server extra
 
-        start_in_chat(follower)
+        follow_jobs.share_fetches(follower)
+        if settings.follow_in_chat:
+            follow_jobs.start_in_chat(follower)
     elif settings.follow_in_chat:  # new articles of the followed feeds are answered without a restart
         start_in_background(follower)
     if settings.digests_in_chat:  # scheduled digests sent from this process, claimed as any runner claims them

@@ -147,11 +147,18 @@ def run_worker(settings: IndexSettings, *, until_empty: bool = False) -> None:
     _serve(Follower(ArticleStore.open(settings), settings), until_empty=until_empty)
 
 
-def start_in_chat(follower: Follower) -> threading.Event:
-    """Run a worker with the chat's ``follower`` (its store, client and list) in a daemon thread, and make its
-    ``fetch_in_background`` enqueue jobs; set the returned event to stop the worker."""
+def share_fetches(follower: Follower) -> None:
+    """Make the chat's Follow and Fetch (``follower.fetch_in_background``) enqueue jobs, whoever takes them:
+    never two fetches of a feed at once, the per-host lock held."""
     settings = follower.settings
     follower.enqueue = lambda urls: enqueue_feeds(settings, urls)
+
+
+def start_in_chat(follower: Follower) -> threading.Event:
+    """Run a worker with the chat's ``follower`` (its store, client and list) in a daemon thread, its fetches
+    shared (:func:`share_fetches`); set the returned event to stop the worker."""
+    settings = follower.settings
+    share_fetches(follower)
     stop = threading.Event()
     threading.Thread(target=_serve, args=(follower,), kwargs={"stop": stop}, name="follow-worker", daemon=True).start()
     log.info("the chat is a follow worker: due feeds on %r", settings.follow_tick_cron)
