@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 from procrastinate import App, PsycopgConnector
 from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
 from procrastinate.job_context import JobContext
-from procrastinate.jobs import Status
+from procrastinate.jobs import JobDeferrer, Status
 from sqlalchemy import text
 
 from index.settings import IndexSettings
@@ -55,6 +55,7 @@ from index.store.sql import utc_now
 
 log = logging.getLogger(__name__)
 QUEUE = "follow"
+BATCH = 500  # jobs deferred in one statement
 
 _follower: Follower | None = None  # this worker process's follower (its store, client and list)
 _settings: IndexSettings | None = None
@@ -104,14 +105,28 @@ async def enqueue_due(context: JobContext, timestamp: int) -> None:
 
 
 async def _defer(ready: App, urls: list[str], asked: str) -> int:
+    """Defer a job per url not already waiting, in batches (a url enqueued meanwhile: one at a time)."""
     enqueued = 0
-    for url in urls:
+    for start in range(0, len(urls), BATCH):
+        batch = urls[start : start + BATCH]
+        waiting = await ready.connector.execute_query_all_async(
+            "SELECT queueing_lock FROM procrastinate_jobs WHERE status = 'todo' AND queueing_lock = ANY(%(urls)s)",
+            urls=batch,
+        )
+        waits = {row["queueing_lock"] for row in waiting}
+        jobs = [_job(ready, url).make_new_job(url=url, asked=asked) for url in batch if url not in waits]
         try:
-            await ready.configure_task("fetch_feed", lock=url, queueing_lock=url).defer_async(url=url, asked=asked)
-            enqueued += 1
-        except AlreadyEnqueued:
-            pass
+            enqueued += len(await ready.job_manager.batch_defer_jobs_async(jobs)) if jobs else 0
+        except AlreadyEnqueued:  # one of them was enqueued by another process since
+            for job in jobs:
+                with contextlib.suppress(AlreadyEnqueued):
+                    await ready.job_manager.defer_job_async(job)
+                    enqueued += 1
     return enqueued
+
+
+def _job(ready: App, url: str) -> JobDeferrer:
+    return ready.configure_task("fetch_feed", lock=url, queueing_lock=url)
 
 
 def job_app(settings: IndexSettings) -> App:
