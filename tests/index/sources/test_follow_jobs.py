@@ -225,3 +225,16 @@ def test_the_chats_follower_is_a_worker_and_its_fetches_are_jobs(
     assert all(asked[f"/news/{name}"] == 1 for name in names), asked
     store = ArticleStore.open(settings, embeddings=embeddings)
     assert all(store.article_text(web.url(f"/news/{name}")) is not None for name in names)
+
+
+def test_two_replicas_enqueueing_at_once_enqueue_each_feed_once(web: WebServer, options: dict[str, object]) -> None:
+    names = [f"r{n}" for n in range(1000)]  # two batches each: the two replicas' batches overlap
+    settings, _ = follow(options, web, names)
+    counts: list[int] = []
+    replicas = [threading.Thread(target=lambda: counts.append(enqueue_feeds(settings))) for _ in range(2)]
+    for replica in replicas:
+        replica.start()
+    for replica in replicas:
+        replica.join(timeout=300)
+    assert len(counts) == 2 and sum(counts) == len(names), counts
+    assert enqueue_feeds(settings) == 0
