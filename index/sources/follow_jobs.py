@@ -118,6 +118,7 @@ async def _defer(ready: App, urls: list[str], asked: str) -> int:
         try:
             enqueued += len(await ready.job_manager.batch_defer_jobs_async(jobs)) if jobs else 0
         except AlreadyEnqueued:  # one of them was enqueued by another process since
+            log.info("a batch of %d jobs met one enqueued meanwhile: one at a time", len(jobs))
             for job in jobs:
                 with contextlib.suppress(AlreadyEnqueued):
                     await ready.job_manager.defer_job_async(job)
