@@ -215,6 +215,13 @@ class FetchSettings(BaseModel):
     follow_interval_minutes: float = Field(
         default=30.0, gt=0, description="Minutes between two checks of the followed feeds and sitemaps."
     )
+    follow_tick_cron: str = Field(
+        default="* * * * *",
+        description=(
+            "Server mode: when the follow workers look for feeds due (last fetched follow_interval_minutes ago or "
+            "more) and enqueue them, as a cron line (a sixth field counts seconds); one worker does each tick."
+        ),
+    )
     follow_in_chat: bool = Field(
         default=False, description="Let the chat process check the followed sources in the background."
     )

@@ -1,7 +1,8 @@
 """``python app.py [--host 127.0.0.1] [--port 7860] [--db DIR] [--llm NAME] [--no-auth]``: the composition root.
 
 Reads the settings, checks the login and the language model, claims the index, loads the
-:class:`~assistant.Assistant` once, opens the conversation store and starts the follower; then serves
+:class:`~assistant.Assistant` once, opens the conversation store and starts the follower (in server mode,
+a follow worker sharing the jobs of :mod:`index.sources.follow_jobs`); then serves
 the chat (:func:`chat.app.build_app`) at ``/`` and the API (:mod:`api`) beside it (:mod:`server.serve`).
 """
 
@@ -63,7 +64,13 @@ def _main(argv: Sequence[str] | None) -> int:
     logger.info("index at %s holds %d chunks", settings.db_path, assistant.store.count())
     follower = Follower(assistant.store, settings)
     conversations = ConversationStore.open(database_url(settings))  # the chat's and the API's
-    if settings.follow_in_chat:  # new articles of the followed feeds are answered without a restart
+    if settings.follow_database:  # server mode: Follow enqueues a job; the chat a follow worker among the others
+        from index.sources import follow_jobs  # noqa: PLC0415 - procrastinate: the server extra
+
+        follow_jobs.share_fetches(follower)
+        if settings.follow_in_chat:
+            follow_jobs.start_in_chat(follower)
+    elif settings.follow_in_chat:  # new articles of the followed feeds are answered without a restart
         start_in_background(follower)
     if settings.digests_in_chat:  # scheduled digests sent from this process, claimed as any runner claims them
         start_digests(Runner(settings, lambda: assistant), settings.digest_check_seconds)

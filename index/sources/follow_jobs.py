@@ -18,7 +18,16 @@ which retries a job that *failed*, not one whose worker vanished. The fetch resu
 and seen links are saved only once every entry is indexed (:mod:`index.sources.follow_list`) and the
 record manager skips articles already indexed.
 
-Not done yet (issue 31): enqueueing on a schedule (``follow enqueue`` is run by hand or by cron).
+On a schedule, by procrastinate's periodic tasks: every worker runs the periodic deferrer, which
+defers one ``enqueue_due`` job per tick of ``follow_tick_cron`` (the database keeps a tick from being
+deferred twice, however many workers run), and the worker that takes it enqueues the feeds *due*: the
+in-process follower's ``follow_interval_minutes``, per feed (never fetched, or last fetched that long
+ago or more). Nobody runs ``follow enqueue`` (it enqueues every feed, due or not). A job carries when
+it was asked for; a feed fetched since (a fetch that was running when the tick came) is not fetched
+again. Finished jobs are deleted, so the jobs table stays the size of the queue.
+
+The chat's process is a worker too (:func:`start_in_chat`), with the chat's own follower, so replicas
+and ``follow worker`` processes share the work; its Follow and Fetch buttons enqueue jobs.
 """
 
 from __future__ import annotations
@@ -26,33 +35,44 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from procrastinate import App, PsycopgConnector
 from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
-from procrastinate.jobs import Status
+from procrastinate.job_context import JobContext
+from procrastinate.jobs import JobDeferrer, Status
 from sqlalchemy import text
 
 from index.settings import IndexSettings
+from index.sources.follow_list import Followed
 from index.sources.follow_store import open_follow_list
 from index.sources.follower import Follower
 from index.store import ArticleStore
 from index.store.keyword.postgres import postgres_engine
+from index.store.sql import utc_now
 
 log = logging.getLogger(__name__)
 QUEUE = "follow"
+BATCH = 500  # jobs deferred in one statement
 
 _follower: Follower | None = None  # this worker process's follower (its store, client and list)
 _settings: IndexSettings | None = None
 
 
-def fetch_feed(url: str) -> None:
-    """Fetch one followed feed into the index; a feed no longer followed is skipped."""
+def fetch_feed(url: str, asked: str | None = None) -> None:
+    """Fetch one followed feed into the index; a feed no longer followed, or fetched since ``asked``
+    (UTC ISO text, as ``last_fetch``), is skipped."""
     assert _follower is not None and _settings is not None, "run by run_worker only"
     host = urlsplit(url).hostname or ""
     with postgres_engine(_settings.follow_database).connect() as connection:
         connection.execute(text("SELECT pg_advisory_lock(hashtext(:host))"), {"host": f"follow-host:{host}"})
         try:
+            entry = _follower.follow_list.get(url)
+            if entry is not None and asked and entry.last_fetch and entry.last_fetch >= asked:
+                log.info("%s was fetched since it was enqueued", url)
+                return
             report = _follower.fetch_one(url)
             log.info("fetched %s", report.line())
         except KeyError:
@@ -61,11 +81,62 @@ def fetch_feed(url: str) -> None:
             connection.execute(text("SELECT pg_advisory_unlock(hashtext(:host))"), {"host": f"follow-host:{host}"})
 
 
+def due(entry: Followed, at: datetime, interval_minutes: float) -> bool:
+    """Whether ``entry`` is due at ``at``: never fetched, or last fetched ``interval_minutes`` ago or more."""
+    if not entry.last_fetch:
+        return True
+    try:
+        last = datetime.fromisoformat(entry.last_fetch)
+    except ValueError:
+        return True
+    last = last if last.tzinfo else last.replace(tzinfo=UTC)
+    return at - last >= timedelta(minutes=interval_minutes)
+
+
+async def enqueue_due(context: JobContext, timestamp: int) -> None:
+    """One tick of ``follow_tick_cron``: a job for each feed due (deferred by procrastinate's periodic
+    deferrer, once per tick across workers)."""
+    assert _follower is not None and _settings is not None and context.app is not None, "run by run_worker only"
+    at = datetime.fromtimestamp(timestamp, UTC)
+    entries = await asyncio.to_thread(_follower.follow_list.entries)
+    urls = [entry.url for entry in entries if due(entry, at, _settings.follow_interval_minutes)]
+    enqueued = await _defer(context.app, urls, at.isoformat(timespec="seconds"))
+    log.info("tick %d: %d of %d feeds due, %d enqueued", timestamp, len(urls), len(entries), enqueued)
+
+
+async def _defer(ready: App, urls: list[str], asked: str) -> int:
+    """Defer a job per url not already waiting, in batches (a url enqueued meanwhile: one at a time)."""
+    enqueued = 0
+    for start in range(0, len(urls), BATCH):
+        batch = urls[start : start + BATCH]
+        waiting = await ready.connector.execute_query_all_async(
+            "SELECT queueing_lock FROM procrastinate_jobs WHERE status = 'todo' AND queueing_lock = ANY(%(urls)s)",
+            urls=batch,
+        )
+        waits = {row["queueing_lock"] for row in waiting}
+        jobs = [_job(ready, url).make_new_job(url=url, asked=asked) for url in batch if url not in waits]
+        try:
+            enqueued += len(await ready.job_manager.batch_defer_jobs_async(jobs)) if jobs else 0
+        except AlreadyEnqueued:  # one of them was enqueued by another process since
+            log.info("a batch of %d jobs met one enqueued meanwhile: one at a time", len(jobs))
+            for job in jobs:
+                with contextlib.suppress(AlreadyEnqueued):
+                    await ready.job_manager.defer_job_async(job)
+                    enqueued += 1
+    return enqueued
+
+
+def _job(ready: App, url: str) -> JobDeferrer:
+    return ready.configure_task("fetch_feed", lock=url, queueing_lock=url)
+
+
 def job_app(settings: IndexSettings) -> App:
     """The jobs' app on the deployment's database, its tables made once."""
     url = settings.follow_database
     ready = App(connector=PsycopgConnector(conninfo=url))
     ready.task(name="fetch_feed", queue=QUEUE)(fetch_feed)
+    tick = ready.task(name="enqueue_due", queue=QUEUE, pass_context=True, priority=1, queueing_lock="enqueue_due")
+    ready.periodic(cron=settings.follow_tick_cron)(tick(enqueue_due))
     with postgres_engine(url).begin() as connection:
         connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('procrastinate schema'))"))
         if connection.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is None:
@@ -74,39 +145,72 @@ def job_app(settings: IndexSettings) -> App:
     return ready
 
 
-def enqueue_feeds(settings: IndexSettings) -> int:
-    """One job per followed feed not already waiting; how many were enqueued."""
+def enqueue_feeds(settings: IndexSettings, urls: list[str] | None = None) -> int:
+    """One job for each of ``urls`` (None: every followed feed) not already waiting; how many were enqueued."""
     ready = job_app(settings)
-    enqueued = 0
-    with ready.open():
-        for entry in open_follow_list(settings).entries():
-            try:
-                ready.configure_task("fetch_feed", lock=entry.url, queueing_lock=entry.url).defer(url=entry.url)
-                enqueued += 1
-            except AlreadyEnqueued:
-                pass
-    return enqueued
+    if urls is None:
+        urls = [entry.url for entry in open_follow_list(settings).entries()]
+
+    async def defer() -> int:
+        async with ready.open_async():
+            return await _defer(ready, urls, utc_now())
+
+    return asyncio.run(defer())
 
 
 def run_worker(settings: IndexSettings, *, until_empty: bool = False) -> None:
     """Take fetch jobs until stopped (``until_empty``: until the queue is empty)."""
-    global _follower, _settings  # noqa: PLW0603 - the task runs in this process with this follower
-    _settings = settings
-    _follower = Follower(ArticleStore.open(settings), settings)
-    asyncio.run(_work(job_app(settings), settings.follow_stalled_seconds, until_empty=until_empty))
+    _serve(Follower(ArticleStore.open(settings), settings), until_empty=until_empty)
 
 
-async def _work(ready: App, stalled_seconds: float, *, until_empty: bool) -> None:
+def share_fetches(follower: Follower) -> None:
+    """Make the chat's Follow and Fetch (``follower.fetch_in_background``) enqueue jobs, whoever takes them:
+    never two fetches of a feed at once, the per-host lock held."""
+    settings = follower.settings
+    follower.enqueue = lambda urls: enqueue_feeds(settings, urls)
+
+
+def start_in_chat(follower: Follower) -> threading.Event:
+    """Run a worker with the chat's ``follower`` (its store, client and list) in a daemon thread, its fetches
+    shared (:func:`share_fetches`); set the returned event to stop the worker."""
+    settings = follower.settings
+    share_fetches(follower)
+    stop = threading.Event()
+    threading.Thread(target=_serve, args=(follower,), kwargs={"stop": stop}, name="follow-worker", daemon=True).start()
+    log.info("the chat is a follow worker: due feeds on %r", settings.follow_tick_cron)
+    return stop
+
+
+def _serve(follower: Follower, *, until_empty: bool = False, stop: threading.Event | None = None) -> None:
+    global _follower, _settings  # the tasks run in this process with this follower
+    _follower, _settings = follower, follower.settings
+    ready = job_app(follower.settings)
+    asyncio.run(_work(ready, follower.settings.follow_stalled_seconds, until_empty=until_empty, stop=stop))
+
+
+async def _work(ready: App, stalled_seconds: float, *, until_empty: bool, stop: threading.Event | None) -> None:
     async with ready.open_async():
         rescuer = asyncio.create_task(_retry_stalled(ready, stalled_seconds))
-        try:
-            await ready.run_worker_async(
+        worker = asyncio.create_task(
+            ready.run_worker_async(
                 queues=[QUEUE],
                 wait=not until_empty,
                 concurrency=1,
+                delete_jobs="successful",
+                install_signal_handlers=stop is None,  # a thread of the chat: its process has its own
                 update_heartbeat_interval=stalled_seconds / 4,
                 stalled_worker_timeout=stalled_seconds,
             )
+        )
+        try:
+            if stop is None:
+                await worker
+            else:
+                while not worker.done() and not stop.is_set():
+                    await asyncio.sleep(0.5)
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
         finally:
             rescuer.cancel()
             with contextlib.suppress(asyncio.CancelledError):

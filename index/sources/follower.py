@@ -72,6 +72,10 @@ class Follower:
         self.tracker = FetchTracker()
         # Called with the number of new articles after a cycle or a fetch that indexed some.
         self.indexed_listeners: list[Callable[[int], None]] = [on_indexed] if on_indexed else []
+        # Server mode with workers (index.sources.follow_jobs.start_in_chat): a fetch asked for is a job
+        # any worker takes (the per-host lock and one fetch per feed hold); takes the addresses, returns
+        # how many were enqueued (not those already waiting).
+        self.enqueue: Callable[[list[str]], int] | None = None
 
     def cycle(self) -> list[FetchReport]:
         """Fetch every followed address once (one cycle at a time per process; those after the
@@ -101,6 +105,8 @@ class Follower:
         """Fetch ``url`` (None: every followed address) in a thread of its own, and return at once;
         False when that fetch already waits or runs. :meth:`progress` tells how far it is."""
         urls = [without_credentials(url)] if url else [entry.url for entry in self.follow_list.entries()]
+        if self.enqueue is not None:
+            return self.enqueue(urls) > 0
         if not self.tracker.wait(urls):
             return False
         work = (lambda: self.fetch_one(urls[0])) if url else self.cycle

@@ -12,6 +12,7 @@ address typed with a user name or password in it is refused before anything is f
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import threading
 from pathlib import Path
@@ -120,5 +121,7 @@ def shared_fetching(settings: IndexSettings, args: argparse.Namespace) -> int:
     if args.action == "enqueue":
         print(f"{follow_jobs.enqueue_feeds(settings)} feeds to fetch")
     else:
+        logging.getLogger(follow_jobs.__name__).setLevel(logging.INFO)  # each tick and fetch, one line
+        print(f"taking fetch jobs; feeds due are enqueued on {settings.follow_tick_cron!r}", flush=True)
         follow_jobs.run_worker(settings, until_empty=args.once)
     return 0
