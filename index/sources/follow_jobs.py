@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
@@ -57,6 +58,9 @@ log = logging.getLogger(__name__)
 QUEUE = "follow"
 BATCH = 500  # jobs deferred in one statement
 
+# One engine per database for the process (the per-host locks of every job, the schema check): an engine
+# per job would open a connection pool per feed fetched.
+_engine = functools.lru_cache(maxsize=4)(postgres_engine)
 _follower: Follower | None = None  # this worker process's follower (its store, client and list)
 _settings: IndexSettings | None = None
 
@@ -66,7 +70,7 @@ def fetch_feed(url: str, asked: str | None = None) -> None:
     (UTC ISO text, as ``last_fetch``), is skipped."""
     assert _follower is not None and _settings is not None, "run by run_worker only"
     host = urlsplit(url).hostname or ""
-    with postgres_engine(_settings.follow_database).connect() as connection:
+    with _engine(_settings.follow_database).connect() as connection:
         connection.execute(text("SELECT pg_advisory_lock(hashtext(:host))"), {"host": f"follow-host:{host}"})
         try:
             entry = _follower.follow_list.get(url)
@@ -137,7 +141,7 @@ def job_app(settings: IndexSettings) -> App:
     ready.task(name="fetch_feed", queue=QUEUE)(fetch_feed)
     tick = ready.task(name="enqueue_due", queue=QUEUE, pass_context=True, priority=1, queueing_lock="enqueue_due")
     ready.periodic(cron=settings.follow_tick_cron)(tick(enqueue_due))
-    with postgres_engine(url).begin() as connection:
+    with _engine(url).begin() as connection:
         connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('procrastinate schema'))"))
         if connection.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is None:
             with ready.open():
@@ -145,9 +149,10 @@ def job_app(settings: IndexSettings) -> App:
     return ready
 
 
-def enqueue_feeds(settings: IndexSettings, urls: list[str] | None = None) -> int:
-    """One job for each of ``urls`` (None: every followed feed) not already waiting; how many were enqueued."""
-    ready = job_app(settings)
+def enqueue_feeds(settings: IndexSettings, urls: list[str] | None = None, ready: App | None = None) -> int:
+    """One job for each of ``urls`` (None: every followed feed) not already waiting; how many were enqueued
+    (``ready``: the jobs' app already made, as the chat keeps it)."""
+    ready = ready or job_app(settings)
     if urls is None:
         urls = [entry.url for entry in open_follow_list(settings).entries()]
 
@@ -166,8 +171,8 @@ def run_worker(settings: IndexSettings, *, until_empty: bool = False) -> None:
 def share_fetches(follower: Follower) -> None:
     """Make the chat's Follow and Fetch (``follower.fetch_in_background``) enqueue jobs, whoever takes them:
     never two fetches of a feed at once, the per-host lock held."""
-    settings = follower.settings
-    follower.enqueue = lambda urls: enqueue_feeds(settings, urls)
+    settings, ready = follower.settings, job_app(follower.settings)  # made once, not at every click
+    follower.enqueue = lambda urls: enqueue_feeds(settings, urls, ready)
 
 
 def start_in_chat(follower: Follower) -> threading.Event:
