@@ -74,7 +74,7 @@ def fetch_feed(url: str, asked: str | None = None) -> None:
         connection.execute(text("SELECT pg_advisory_lock(hashtext(:host))"), {"host": f"follow-host:{host}"})
         try:
             entry = _follower.follow_list.get(url)
-            if entry is not None and asked and entry.last_fetch and entry.last_fetch >= asked:
+            if entry is not None and asked and _fetched_after(entry, asked):
                 log.info("%s was fetched since it was enqueued", url)
                 return
             report = _follower.fetch_one(url)
@@ -83,6 +83,18 @@ def fetch_feed(url: str, asked: str | None = None) -> None:
             log.info("%s is no longer followed", url)
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(hashtext(:host))"), {"host": f"follow-host:{host}"})
+
+
+def _fetched_after(entry: Followed, asked: str) -> bool:
+    """Whether ``entry`` was last fetched after ``asked``. Strictly: ``last_fetch`` keeps whole seconds,
+    so a fetch that ended in the second a job was asked for is not taken for one made since (a feed
+    enqueued again right after a cycle was skipped that way)."""
+    if not entry.last_fetch:
+        return False
+    try:
+        return datetime.fromisoformat(entry.last_fetch) > datetime.fromisoformat(asked)
+    except ValueError:
+        return False
 
 
 def due(entry: Followed, at: datetime, interval_minutes: float) -> bool:
@@ -158,7 +170,7 @@ def enqueue_feeds(settings: IndexSettings, urls: list[str] | None = None, ready:
 
     async def defer() -> int:
         async with ready.open_async():
-            return await _defer(ready, urls, utc_now())
+            return await _defer(ready, urls, utc_now("microseconds"))
 
     return asyncio.run(defer())
 
