@@ -30,7 +30,7 @@ COLUMNS = ["address", "kind", "last fetch", "status", "new", "total", "problems"
 
 
 def _when(timestamp: str | None) -> str:
-    return (timestamp or "—").replace("T", " ").replace("+00:00", " UTC")
+    return (timestamp or "—")[:19].replace("T", " ") + (" UTC" if timestamp else "")
 
 
 def followed_rows(follower: Follower, entries: list[Followed] | None = None) -> list[list[Any]]:

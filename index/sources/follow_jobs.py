@@ -86,9 +86,9 @@ def fetch_feed(url: str, asked: str | None = None) -> None:
 
 
 def _fetched_after(entry: Followed, asked: str) -> bool:
-    """Whether ``entry`` was last fetched after ``asked``. Strictly: ``last_fetch`` keeps whole seconds,
-    so a fetch that ended in the second a job was asked for is not taken for one made since (a feed
-    enqueued again right after a cycle was skipped that way)."""
+    """Whether ``entry`` was last fetched after ``asked``. Both keep microseconds: in whole seconds a fetch
+    that ended in the second a job was asked for cannot be told before (fetch again: a re-enqueue right
+    after a cycle) from after (skip: a tick that read the list while the fetch ran)."""
     if not entry.last_fetch:
         return False
     try:
@@ -114,9 +114,10 @@ async def enqueue_due(context: JobContext, timestamp: int) -> None:
     deferrer, once per tick across workers)."""
     assert _follower is not None and _settings is not None and context.app is not None, "run by run_worker only"
     at = datetime.fromtimestamp(timestamp, UTC)
+    read = utc_now("microseconds")  # the ask: a fetch ending after the list was read makes the job moot
     entries = await asyncio.to_thread(_follower.follow_list.entries)
     urls = [entry.url for entry in entries if due(entry, at, _settings.follow_interval_minutes)]
-    enqueued = await _defer(context.app, urls, at.isoformat(timespec="seconds"))
+    enqueued = await _defer(context.app, urls, read)
     log.info("tick %d: %d of %d feeds due, %d enqueued", timestamp, len(urls), len(entries), enqueued)
 
 

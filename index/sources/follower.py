@@ -198,10 +198,11 @@ class Follower:
             read_fine.add(entry.url)  # read again: a problem of the feed itself stands only if noted again
 
         def record(e: Followed) -> None:
-            e.last_fetch = utc_now()
+            # Microseconds: a follow job compares it with when it was asked for (follow_jobs.fetch_feed).
+            e.last_fetch = utc_now("microseconds")
             e.kind = report.kind if report.kind != "unchanged" else e.kind
             e.new_articles = report.new_articles
-            e.problems = kept_problems(report.problems(e.last_fetch), e.problems, read_fine)
+            e.problems = kept_problems(report.problems(utc_now()), e.problems, read_fine)
             if report.failed:
                 e.status = f"failed: {report.failed}"
                 return

@@ -84,7 +84,7 @@ def follow(settings: IndexSettings, args: argparse.Namespace) -> int:
     if args.action == "list":
         for entry in follow_list.entries():
             print(
-                f"{entry.url}\t{entry.kind or '?'}\t{entry.last_fetch or 'never'}\t{entry.status}\t"
+                f"{entry.url}\t{entry.kind or '?'}\t{(entry.last_fetch or 'never')[:19]}\t{entry.status}\t"
                 f"{entry.new_articles} new, {entry.total_articles} in all, {counted(len(entry.problems), 'problem')}"
             )
             for problem in entry.problems:  # newest first, each with the article's address and why

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from index.settings import IndexSettings
-from index.sources.follow_jobs import enqueue_feeds, start_in_chat
+from index.sources.follow_jobs import _fetched_after, enqueue_feeds, start_in_chat
 from index.sources.follow_store import FollowStore, open_follow_list
+from index.sources.follow_list import Followed
 from index.sources.follower import Follower
 from index.store import ArticleStore
 from tests.conftest import ROOT, stop_process
@@ -225,6 +226,21 @@ def test_the_chats_follower_is_a_worker_and_its_fetches_are_jobs(
     assert all(asked[f"/news/{name}"] == 1 for name in names), asked
     store = ArticleStore.open(settings, embeddings=embeddings)
     assert all(store.article_text(web.url(f"/news/{name}")) is not None for name in names)
+
+
+def test_a_fetch_ending_in_the_second_a_job_was_asked_is_told_before_from_after() -> None:
+    """Plumbing, no database: a job is skipped only for a fetch that ended after it was asked for (a tick
+    that read the list while the fetch ran), not for one that ended just before (Fetch all after a cycle);
+    CI met the first within one second, when the list kept whole seconds."""
+    asked = "2026-12-06T20:42:00.500000+00:00"
+
+    def fetched(at: str | None) -> Followed:
+        return Followed(url="http://127.0.0.1/feed.xml", added=asked, last_fetch=at)
+
+    assert _fetched_after(fetched("2026-12-06T20:42:00.900000+00:00"), asked), "ended after the ask: skip"
+    assert not _fetched_after(fetched("2026-12-06T20:42:00.100000+00:00"), asked), "ended before: fetch"
+    assert not _fetched_after(fetched("2026-12-06T20:42:00+00:00"), asked), "a list kept in seconds: fetch"
+    assert not _fetched_after(fetched(None), asked), "never fetched: fetch"
 
 
 def test_two_replicas_enqueueing_at_once_enqueue_each_feed_once(web: WebServer, options: dict[str, object]) -> None:
