@@ -202,7 +202,7 @@ class Follower:
             e.last_fetch = utc_now("microseconds")
             e.kind = report.kind if report.kind != "unchanged" else e.kind
             e.new_articles = report.new_articles
-            e.problems = kept_problems(report.problems(utc_now()), e.problems, read_fine)
+            e.problems = kept_problems(report.problems(e.last_fetch), e.problems, read_fine)
             if report.failed:
                 e.status = f"failed: {report.failed}"
                 return
