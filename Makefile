@@ -43,8 +43,10 @@ services:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		sh scripts/apt-install.sh "PostgreSQL (its initdb)" postgresql
 
+# Two processes, a test module each at a time (its module-wide servers started once): 15 min on 2 cores
+# where one process took 22.
 test: install browser services
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadscope
 
 # The settings reference, generated from the settings object (a test fails when it is stale).
 docs: install
