@@ -20,8 +20,8 @@ import pytest
 
 from index.settings import IndexSettings
 from index.sources.follow_jobs import _fetched_after, enqueue_feeds, start_in_chat
-from index.sources.follow_store import FollowStore, open_follow_list
 from index.sources.follow_list import Followed
+from index.sources.follow_store import FollowStore, open_follow_list
 from index.sources.follower import Follower
 from index.store import ArticleStore
 from tests.conftest import ROOT, stop_process
