@@ -38,7 +38,7 @@ class Candidate:
     fused: float = 0.0
     similarity: float | None = None
     document: Document | None = None
-    ranks: dict[str, int] = field(default_factory=dict)
+    ranks: dict[str, float] = field(default_factory=dict)  # 1 is first; full vectors' scaled (retrieval)
 
     @property
     def passage(self) -> Document:

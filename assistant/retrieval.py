@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 MODES: tuple[RetrievalMode, ...] = get_args(RetrievalMode)
 _RRF_K = 60
+_LEAST_SHARE = 0.01  # a fill just begun: its few chunks' ranks are not scaled beyond 100x
 
 
 class PassageRetriever(BaseRetriever):
@@ -108,16 +109,18 @@ class PassageRetriever(BaseRetriever):
         candidates: dict[str, Candidate] = {}
         # Over-fetch when later articles will be dropped, so as many candidates remain.
         fetch = options.candidates * (2 if not_after else 1)
+        share = self.store.full_vectors.filled_share() if options.retrieval_mode != "bm25" else 0.0
         if options.retrieval_mode != "bm25":
             hits = self.store.search_by_vector(query_vector, fetch, chunk_filter)
             for rank, (document, similarity) in enumerate(hits, start=1):
                 candidate = candidates.setdefault(str(document.id), Candidate(str(document.id)))
                 candidate.document, candidate.similarity = document, similarity
                 candidate.ranks["dense"] = rank
-            # The second speed (index.store.full_vectors): the same chunks by the better encoder, a list of
-            # its own in the same fusion; empty (nothing embedded) until a fill has begun.
+            # The second speed (index.store.full_vectors): the same chunks by the better encoder, empty
+            # (nothing embedded) until a fill has begun. It ranks only the filled share of the index, so its
+            # rank r is read as r / share in the whole: the 10th of a tenth filled stands near the 100th.
             for rank, chunk_id in enumerate(self.store.full_vectors.search(question, fetch, chunk_filter), start=1):
-                candidates.setdefault(chunk_id, Candidate(chunk_id)).ranks["full"] = rank
+                candidates.setdefault(chunk_id, Candidate(chunk_id)).ranks["full"] = rank / max(share, _LEAST_SHARE)
         if options.retrieval_mode != "dense":
             self.store.keep_keyword_index_current()
             found = self.store.keyword_index.search(
@@ -134,7 +137,7 @@ class PassageRetriever(BaseRetriever):
                 del candidates[chunk_id]
         weight = options.date_weight if not_after is not None else options.today_date_weight
         for candidate in candidates.values():
-            fused = _fused(candidate, candidate.chunk_id in with_full)
+            fused = _fused(candidate, candidate.chunk_id in with_full, share)
             published = parse_iso(candidate.passage.metadata.get("date"))
             prior = recency_prior(
                 published, reference, half_life_days=options.recency_days, grace_days=options.future_grace_days
@@ -159,17 +162,20 @@ class PassageRetriever(BaseRetriever):
             del candidates[chunk_id]  # in the keyword index but not (yet) in Chroma: never shown
 
 
-def _fused(candidate: Candidate, has_full_vector: bool) -> float:
+def _fused(candidate: Candidate, has_full_vector: bool, share: float) -> float:
     """Reciprocal rank fusion of the candidate's lists, its two vector lists counted as one where it has both.
 
-    A chunk with a full vector is ranked by both encoders, one without by the fast one alone: the two
-    vector terms are averaged (a chunk absent from a list it could be in scores 0 there), so a partial
-    fill favours no chunk for being filled. Counted as lists of their own, a third of the dev index
-    filled lowered undated MRR@10 from 0.823 to 0.787 (docs/lab-notes.md, "Two speeds").
+    A chunk with a full vector is ranked by both encoders, one without by the fast one alone: its two
+    vector terms are weighted into one (a chunk absent from a list it could be in scores 0 there), so a
+    partial fill favours no chunk for being filled. Counted as lists of their own, a third of the dev
+    index filled lowered undated MRR@10 from 0.823 to 0.787. The better encoder's weight grows with the
+    ``share`` filled, from half (its ranks over a small sample are rough) to all of it once the whole
+    index is filled, where MiniLM alone ranked better than the two averaged (docs/lab-notes.md, "Two speeds").
     """
     terms = {name: 1.0 / (_RRF_K + rank) for name, rank in candidate.ranks.items()}
     if has_full_vector:
-        terms["dense"] = (terms.get("dense", 0.0) + terms.pop("full", 0.0)) / 2
+        weight = (1.0 + share) / 2
+        terms["dense"] = (1.0 - weight) * terms.get("dense", 0.0) + weight * terms.pop("full", 0.0)
     return sum(terms.values())
 
 

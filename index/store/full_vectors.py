@@ -36,7 +36,8 @@ from index.store.filters import ChunkFilter, filtered_nearest
 logger = logging.getLogger(__name__)
 
 # While the second collection is empty (no fill yet), whether it still is is asked again only this
-# often: every question would otherwise pay a count, and a fill running elsewhere is seen soon enough.
+# often, and how much of the index it holds is counted again only this often: every question would
+# otherwise pay a count, and a fill running elsewhere is seen soon enough.
 _RECHECK_EMPTY_SECONDS = 30.0
 _FULL_MODEL_KEY = "full_embedding_model"
 
@@ -69,6 +70,7 @@ class FullVectors:
         self.name = full_collection_name(settings, self.encoder) if self.encoder else None
         self._empty_until = 0.0  # monotonic time before which the collection is taken to be empty
         self._filled: chromadb.Collection | None = None  # the collection, once seen holding vectors
+        self._share: tuple[float, float] = (0.0, 0.0)  # (monotonic time it was counted, share filled)
 
     @property
     def enabled(self) -> bool:
@@ -111,6 +113,18 @@ class FullVectors:
         """Chunks that have full vectors (0 when off or never filled)."""
         collection = self.collection()
         return collection.count() if collection is not None else 0
+
+    def filled_share(self) -> float:
+        """The share of the main collection's chunks that have full vectors (0 to 1), counted at most every
+        :data:`_RECHECK_EMPTY_SECONDS`: retrieval reads a full-vector rank against it (assistant.retrieval)."""
+        counted, share = self._share
+        if self._searchable() is None:
+            return 0.0
+        if time.monotonic() - counted >= _RECHECK_EMPTY_SECONDS or not counted:
+            chunks = self.main.count()
+            share = min(1.0, self.count() / chunks) if chunks else 0.0
+            self._share = (time.monotonic(), share)
+        return share
 
     def all_ids(self) -> set[str]:
         """Every chunk id with a full vector."""
