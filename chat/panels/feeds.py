@@ -69,7 +69,7 @@ def follow(follower: Follower, url: str) -> str:
     except UserError as error:
         return escape_markdown(str(error))
     follower.fetch_in_background(entry.url)
-    return f"Following {escape_markdown(entry.url)}: its articles are being fetched, the list shows how far."
+    return f"Following {escape_markdown(entry.url)}: its row in the list shows its fetch and what it brought."
 
 
 def fetch_now(follower: Follower, url: str) -> str:

@@ -37,7 +37,7 @@ def test_the_articles_tab_follows_a_feed_and_the_chat_answers_from_it(tmp_path: 
         client = Client(url, verbose=False)
         assert "not in the articles" in ask(client, 2)
         outcome, table, _problems = client.predict(web.url("/feed.xml"), "", api_name="/follow")
-        assert f"Following {web.url('/feed.xml')}: its articles are being fetched" in outcome
+        assert f"Following {web.url('/feed.xml')}: its row in the list shows its fetch" in outcome
         [row] = table["data"]
         assert row[0] == web.url("/feed.xml") and row[3].startswith(("waiting", "fetching")), "returned at once"
         followed = FollowList(tmp_path / "followed.json")
