@@ -33,12 +33,19 @@ def _when(timestamp: str | None) -> str:
     return (timestamp or "—")[:19].replace("T", " ") + (" UTC" if timestamp else "")
 
 
+# Server mode: a fetch job of another process, as the list shows it (this process's own show how far).
+JOB_STATUS = {"todo": "queued for a follow worker", "doing": "being fetched by a follow worker"}
+
+
 def followed_rows(follower: Follower, entries: list[Followed] | None = None) -> list[list[Any]]:
-    """One row per followed address; the status of one being fetched is how far its fetch is."""
+    """One row per followed address; the status of one being fetched is how far its fetch is, or in
+    server mode that its job waits for a worker or runs in one."""
     rows = []
+    jobs = follower.job_states() if follower.job_states is not None else {}
     for entry in follower.follow_list.entries() if entries is None else entries:
         progress = follower.progress(entry.url)
-        status = progress.line() if progress is not None else entry.status
+        job = JOB_STATUS.get(jobs.get(entry.url, ""))
+        status = progress.line() if progress is not None else job or entry.status
         row = [entry.url, entry.kind, _when(entry.last_fetch), status, entry.new_articles, entry.total_articles]
         rows.append([*row, len(entry.problems)])
     return rows
@@ -99,8 +106,10 @@ def unfollow(follower: Follower, url: str) -> str:
 
 def feeds_marker(follower: Follower, selected: str) -> str:
     """Different whenever the list could look different: the followed list's marker (its file's stat, or
-    the shared list's count and latest write), the fetches under way and how far, the selected address."""
-    return json.dumps([follower.follow_list.marker(), follower.tracker.snapshot(), selected.strip()])
+    the shared list's count and latest write), the fetches under way and how far, the jobs waiting or
+    running (server mode), the selected address."""
+    jobs = follower.job_states() if follower.job_states is not None else {}
+    return json.dumps([follower.follow_list.marker(), follower.tracker.snapshot(), jobs, selected.strip()])
 
 
 def feeds_panel(follower: Follower, listing: ListingRefresh | None = None) -> None:

@@ -186,6 +186,19 @@ def share_fetches(follower: Follower) -> None:
     never two fetches of a feed at once, the per-host lock held."""
     settings, ready = follower.settings, job_app(follower.settings)  # made once, not at every click
     follower.enqueue = lambda urls: enqueue_feeds(settings, urls, ready)
+    follower.job_states = lambda: job_states(settings)
+
+
+def job_states(settings: IndexSettings) -> dict[str, str]:
+    """The fetch jobs waiting ("todo") or running ("doing") in any process, by feed address."""
+    with _engine(settings.follow_database).connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT queueing_lock, status::text FROM procrastinate_jobs "
+                "WHERE task_name = 'fetch_feed' AND status IN ('todo', 'doing') AND queueing_lock IS NOT NULL"
+            )
+        )
+        return {str(url): str(status) for url, status in rows}
 
 
 def start_in_chat(follower: Follower) -> threading.Event:

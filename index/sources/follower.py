@@ -76,6 +76,9 @@ class Follower:
         # any worker takes (the per-host lock and one fetch per feed hold); takes the addresses, returns
         # how many were enqueued (not those already waiting).
         self.enqueue: Callable[[list[str]], int] | None = None
+        # And there, the jobs waiting or running in any process, by address ("todo" / "doing"): what the
+        # list shows for a fetch this process does not run.
+        self.job_states: Callable[[], dict[str, str]] | None = None
 
     def cycle(self) -> list[FetchReport]:
         """Fetch every followed address once (one cycle at a time per process; those after the

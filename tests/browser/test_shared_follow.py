@@ -36,7 +36,7 @@ def test_a_feed_followed_in_the_chat_is_indexed_by_a_follow_worker(
         "HF_HUB_OFFLINE": "1",
         "GRADIO_ANALYTICS_ENABLED": "False",
     }
-    other = worker(options, log=tmp_path / "worker.log")
+    other = None
     try:
         with serving(Path(str(options["db_path"])), env) as url, launched_chromium(CHROMIUM) as browser:
             page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
@@ -45,11 +45,17 @@ def test_a_feed_followed_in_the_chat_is_indexed_by_a_follow_worker(
             page.locator("#follow-url textarea, #follow-url input").first.fill(address)
             page.get_by_role("button", name="Follow", exact=True).click()
             expect(page.locator("#follow-outcome")).to_contain_text(f"Following {address}")
+            # No worker runs yet: the row says the job waits for one, not "not fetched yet".
+            status = feed_row(page, address).get_by_role("gridcell").nth(3)
+            expect(status).to_have_text("queued for a follow worker")
+            other = worker(options, log=tmp_path / "worker.log")
             said = tmp_path / "worker.log"
             assert wait_for(lambda: "fetched " + address in said.read_text()), said.read_text()
             expect(feed_row(page, address).get_by_role("gridcell").nth(5)).to_have_text("1", timeout=60_000)
+            expect(status).to_have_text("ok")
     finally:
-        stop_process(other)
+        if other is not None:
+            stop_process(other)
     asked = Counter(request.path for request in web.requests)
     assert (asked["/feed/wire.xml"], asked["/news/wire"]) == (1, 1), asked
     store = ArticleStore.open(IndexSettings(**options), embeddings=embeddings)  # type: ignore[arg-type]
