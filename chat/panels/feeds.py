@@ -37,11 +37,18 @@ def _when(timestamp: str | None) -> str:
 JOB_STATUS = {"todo": "queued for a follow worker", "doing": "being fetched by a follow worker"}
 
 
-def followed_rows(follower: Follower, entries: list[Followed] | None = None) -> list[list[Any]]:
+def job_states(follower: Follower) -> dict[str, str]:
+    """Server mode: the fetch jobs waiting or running in any process, by address; else nothing."""
+    return follower.job_states() if follower.job_states is not None else {}
+
+
+def followed_rows(
+    follower: Follower, entries: list[Followed] | None = None, jobs: dict[str, str] | None = None
+) -> list[list[Any]]:
     """One row per followed address; the status of one being fetched is how far its fetch is, or in
-    server mode that its job waits for a worker or runs in one."""
+    server mode that its job waits for a worker or runs in one (``jobs``: already read)."""
     rows = []
-    jobs = follower.job_states() if follower.job_states is not None else {}
+    jobs = job_states(follower) if jobs is None else jobs
     for entry in follower.follow_list.entries() if entries is None else entries:
         progress = follower.progress(entry.url)
         job = JOB_STATUS.get(jobs.get(entry.url, ""))
@@ -104,11 +111,11 @@ def unfollow(follower: Follower, url: str) -> str:
     return f"{escape_markdown(url)} is not followed."
 
 
-def feeds_marker(follower: Follower, selected: str) -> str:
+def feeds_marker(follower: Follower, selected: str, jobs: dict[str, str] | None = None) -> str:
     """Different whenever the list could look different: the followed list's marker (its file's stat, or
     the shared list's count and latest write), the fetches under way and how far, the jobs waiting or
-    running (server mode), the selected address."""
-    jobs = follower.job_states() if follower.job_states is not None else {}
+    running (server mode; ``jobs``: already read), the selected address."""
+    jobs = job_states(follower) if jobs is None else jobs
     return json.dumps([follower.follow_list.marker(), follower.tracker.snapshot(), jobs, selected.strip()])
 
 
@@ -142,10 +149,11 @@ def feeds_panel(follower: Follower, listing: ListingRefresh | None = None) -> No
     timer = listing.timer if listing is not None else gr.Timer(CHECK_SECONDS)
 
     def listed(selected_url: str) -> tuple[list[list[Any]], str, str]:
-        marker = feeds_marker(follower, selected_url)  # before reading: a change meanwhile shows next time
+        jobs = job_states(follower)  # read once, for the marker and the rows
+        marker = feeds_marker(follower, selected_url, jobs)  # before reading: a change meanwhile shows next time
         entries = follower.follow_list.entries()
         chosen = next((entry for entry in entries if entry.url == selected_url.strip()), None)
-        return followed_rows(follower, entries), problems_markdown(chosen), marker
+        return followed_rows(follower, entries, jobs), problems_markdown(chosen), marker
 
     def on_follow(url: str, selected_url: str) -> Any:
         return (follow(follower, url), *listed(selected_url))
