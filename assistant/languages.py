@@ -36,7 +36,13 @@ _WORD = re.compile(r"[^\W_]+")
 def _script(word: str) -> str:
     """The script of a word's first letter ("LATIN", "CYRILLIC", ...); "" without a letter."""
     letter = next((ch for ch in word if ch.isalpha()), "")
-    return unicodedata.name(letter, "").split(" ", 1)[0] if letter else ""
+    return _letter_script(letter) if letter else ""
+
+
+@lru_cache(maxsize=4096)
+def _letter_script(letter: str) -> str:
+    # Asked for every word of every passage a question reads: a name lookup per word was 7 % of an answer.
+    return unicodedata.name(letter, "").split(" ", 1)[0]
 
 
 # A text is read as another language on two of its words at least: one word ("la", "Trump") says nothing.
@@ -94,13 +100,13 @@ def language_of(words: list[str]) -> str | None:
     on 6 of 50 English dev questions until they were left out.
     """
     lists = _lists()
-    scripts = Counter(script for script in map(_script, words) if script)
-    if not scripts:
+    script = _main_script(words)
+    if not script:
         return None
-    script = scripts.most_common(1)[0][0]
     votes: Counter[str] = Counter()
     for word in words:
-        votes.update(lists.voters.get((script, word), ()))
+        for language in lists.voters.get((script, word), ()):
+            votes[language] += 1
     # On a tie, the language whose list is shorter: its words say more (Spanish's 260 words over
     # Asturian's 529, Turkish's over Turkmen's). And by name last, so the answer never depends on the
     # order jusText's set of names came in.
@@ -113,9 +119,32 @@ def language_of(words: list[str]) -> str | None:
     return None
 
 
+def _main_script(words: list[str]) -> str:
+    """The script most of these words are written in; "" when none has a letter."""
+    joined = "".join(words)
+    if joined.isascii():  # most passages, at once: reading each word's script was 5 % of an answer
+        return "LATIN" if any(ch.isalpha() for ch in joined) else ""
+    scripts = Counter(script for script in map(_script, words) if script)
+    return scripts.most_common(1)[0][0] if scripts else ""
+
+
 # A word with its apostrophe ending ("Arizona's"), and what may stand before a sentence's first word.
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_SENTENCE_START = re.compile(r"(?:^|[.!?¿¡:;\"«»“”„()\-–—]\s*)$")
+_SENTENCE_END = frozenset('.!?¿¡:;"«»“”„()-–—')
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens the text or follows a sentence's end (spaces between).
+
+    Looks back over the spaces only: matching a pattern against the whole text before each word was
+    quadratic, a third of an answer's time on long passages.
+    """
+    if start == 0:
+        return True
+    before = start
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    return before > 0 and text[before - 1] in _SENTENCE_END
 
 
 def _common_words(text: str) -> list[str]:
@@ -126,15 +155,25 @@ def _common_words(text: str) -> list[str]:
     words: list[str] = []
     for match in _TOKEN.finditer(text):
         word = match.group()
-        if word[0].isupper() and not _SENTENCE_START.search(text[: match.start()]):
+        if word[0].isupper() and not _starts_sentence(text, match.start()):
             continue
-        words.extend(_WORD.findall(fold_key(word)))
+        words.extend(_folded_words(word))
     return words
 
 
+@lru_cache(maxsize=65536)
+def _folded_words(token: str) -> tuple[str, ...]:
+    # A word's folded form, once per word: passages repeat their words ("the", "said", names).
+    return tuple(_WORD.findall(fold_key(token)))
+
+
+@lru_cache(maxsize=4096)
 def text_language(text: str) -> str | None:
     """The language ``text`` is in (jusText's name), read from its words that are not names;
-    ``None`` for English or when it cannot tell (:func:`language_of`)."""
+    ``None`` for English or when it cannot tell (:func:`language_of`).
+
+    Cached: an answer reads the same passages' words in the reranker, the phrase boost and the
+    sentence choice."""
     return language_of(_common_words(text))
 
 

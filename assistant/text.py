@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 from langchain_core.documents import Document
 
@@ -30,6 +31,13 @@ def content_word_sequence(text: str) -> list[str]:
     Folded as keyword search folds them (:func:`index.folding.fold_key`): "Kalin" in a question is
     the article's "Kalın", "Zelenskyy’s" its "Zelensky's".
     """
+    return list(_content_words_of(text))
+
+
+@lru_cache(maxsize=8192)
+def _content_words_of(text: str) -> tuple[str, ...]:
+    # Cached: one answer reads each candidate passage's words several times (the reranker's word and
+    # phrase boosts, the answerer's sentences, the kind of answer); reading them was 40 % of its time.
     raw_words = _WORD.findall(fold_key(text))
     # A question in Spanish shares "de" and "la" with English sentences by chance: its own function words
     # are left out too (assistant.languages).
@@ -42,12 +50,12 @@ def content_word_sequence(text: str) -> list[str]:
         if word in _STOPWORDS or raw_word in foreign:
             continue
         words.append(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
-    return words
+    return tuple(words)
 
 
 def content_words(text: str) -> set[str]:
     """The distinct words of :func:`content_word_sequence`."""
-    return set(content_word_sequence(text))
+    return set(_content_words_of(text))
 
 
 def question_names(question: str) -> set[str]:
@@ -64,8 +72,7 @@ def names_all(names: set[str], passage: Document) -> bool:
 def content_phrases(text: str) -> set[tuple[str, str]]:
     """Pairs of neighbouring content words ("toxic masculinity", "atmospheric river"): a phrase of the
     question found in a passage is stronger evidence than its two words found apart."""
-    words = content_word_sequence(text)
-    return set(itertools.pairwise(words))
+    return set(itertools.pairwise(_content_words_of(text)))
 
 
 def question_focus(question: str) -> str:
