@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
-from index.chunking import split_sentences
+from index.chunking import quotable_sentences
 
 # The same sentence in another article is cited beside the first, up to this many extra sources.
 CORROBORATE = True
 MAX_CORROBORATING = 2
-_MIN_SENTENCE_CHARS = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +55,8 @@ def candidates_of(passages: list[Document]) -> list[Candidate]:
     first: dict[str, int] = {}
     candidates: list[Candidate] = []
     for passage in passages:
-        text = passage.page_content
-        for start, end in split_sentences(text):
-            sentence = " ".join(text[start:end].split())
+        for start, sentence in quotable_sentences(passage.page_content):
             key = sentence.lower()
-            if len(sentence) < _MIN_SENTENCE_CHARS:
-                continue
             if key in first:
                 earlier = candidates[first[key]]
                 other_article = str(passage.metadata.get("article_id")) != article_of(earlier)

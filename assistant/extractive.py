@@ -17,7 +17,7 @@ import functools
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -98,8 +98,11 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         min_answer_score: float = 0.4,
         max_sentences: int = 3,
         query_vector: Callable[[str], np.ndarray] | None = None,
+        stored_vectors: Callable[[Mapping[str, str]], dict[str, np.ndarray]] | None = None,
     ) -> None:
         self.embeddings = embeddings
+        # The fill's vectors of the passages' sentences (index.store.sentence_vectors), by this encoder.
+        self.stored_vectors = stored_vectors
         # Cached: an answer scores sentences twice (to pick the lead story, then within it).
         self.query_vector = functools.lru_cache(maxsize=256)(
             query_vector or (lambda text: np.asarray(embeddings.embed_query(text)))
@@ -176,6 +179,21 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
                     self._cache.popitem(last=False)
         return np.stack([known[s] for s in sentences])
 
+    def _read_stored(self, passages: list[Document], sentences: list[str]) -> None:
+        """Put the fill's vectors of these passages' sentences in the cache, when some are not there:
+        one query instead of embedding them (the whole chunk's: the lead story's turn reads its others)."""
+        if self.stored_vectors is None:
+            return
+        with self._cache_lock:
+            if all(sentence in self._cache for sentence in sentences):
+                return
+        chunks = {str(p.id): p.page_content for p in passages if p.id}
+        found = self.stored_vectors(chunks) if chunks else {}
+        with self._cache_lock:
+            self._cache.update(found)
+            while len(self._cache) > _SENTENCE_CACHE_SIZE:
+                self._cache.popitem(last=False)
+
     def _scored(self, question: str, candidates: list[Candidate]) -> tuple[list[Candidate], list[float], np.ndarray]:
         """The shortlisted candidates, their scores against ``question``, and their vectors."""
         focus = question_focus(question)
@@ -192,6 +210,7 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
             [overlaps[i] for i in sorted(shortlist)],
             [bonuses[i] for i in sorted(shortlist)],
         )
+        self._read_stored([c.passage for c in candidates], [c.sentence for c in candidates])
         sentence_vectors = self.sentence_vectors([c.sentence for c in candidates])
         semantic = sentence_vectors @ self.query_vector(question)
         if focus != question:
@@ -304,11 +323,17 @@ def extractive_answerer(store: ArticleStore, settings: AssistantSettings) -> Ext
     unless retrieval's reads languages it does not (:func:`index.encoders.floors.answer_encoder`)."""
     retrieval_encoder = store.settings.embedding_model  # the index's own when the setting was left unset
     answer_encoder = answer_encoder_for(retrieval_encoder, settings.answer_embedding_model)
+    full = store.full_vectors
+    query_vector: Callable[[str], np.ndarray] | None
     if canonical_encoder_name(answer_encoder) != canonical_encoder_name(retrieval_encoder):
         embeddings: Embeddings = load_embeddings(answer_encoder, settings.embedding_batch_size)
         query_vector = None  # the question in the answerer's own vector space
+        if full.encoder and canonical_encoder_name(full.encoder) == canonical_encoder_name(answer_encoder):
+            query_vector = full.query_vector  # the second speed's search embeds the same question: once
     else:
         embeddings, query_vector = store.embeddings, store.query_vector
+    sentences = full.sentences
+    stored = sentences.read if sentences and sentences.model == canonical_encoder_name(answer_encoder) else None
     calibrated_relevance, calibrated_answer = floors(retrieval_encoder, answer_encoder)
     return ExtractiveAnswerer(
         embeddings,
@@ -316,6 +341,7 @@ def extractive_answerer(store: ArticleStore, settings: AssistantSettings) -> Ext
         min_answer_score=_setting_or(settings.min_answer_score, calibrated_answer),
         max_sentences=settings.max_answer_sentences,
         query_vector=query_vector,
+        stored_vectors=stored,
     )
 
 

@@ -225,10 +225,13 @@ def _stats(settings: IndexSettings, args: argparse.Namespace) -> int:
         print(json.dumps(stats, indent=2))
     else:
         full = stats.pop("full_vectors"), stats.pop("full_embedding_model")
+        sentences = stats.pop("sentence_vectors")
         for key, value in stats.items():
             print(f"{key:20} {value}")
         if full[1] is not None:  # the second speed is on: how far its fill is, 0 included (improve fills it)
             print(f"{'full vectors':20} {full[0]:,} of {stats['chunks']:,} chunks have full vectors ({full[1]})")
+        if sentences is not None:  # the answerer's sentences, filled beside: read, not embedded, per question
+            print(f"{'sentence vectors':20} {sentences:,} of {stats['chunks']:,} chunks have the answerer's sentences")
     return 0
 
 

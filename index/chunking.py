@@ -43,6 +43,22 @@ class Chunk:
     text: str
 
 
+# A shorter "sentence" is a dateline, a byline or a caption's credit: never quoted as an answer.
+MIN_QUOTABLE_CHARS = 25
+
+
+def quotable_sentences(text: str) -> list[tuple[int, str]]:
+    """The sentences of ``text`` an answer may quote, each with where it starts: its whitespace made
+    single spaces, none shorter than :data:`MIN_QUOTABLE_CHARS`. The answerer reads a passage's
+    sentences, and the fill embeds a chunk's, by this one rule (index.store.sentence_vectors)."""
+    found = []
+    for start, end in split_sentences(text):
+        sentence = " ".join(text[start:end].split())
+        if len(sentence) >= MIN_QUOTABLE_CHARS:
+            found.append((start, sentence))
+    return found
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of ``text``, whitespace excluded."""
     spans: list[tuple[int, int]] = []

@@ -55,9 +55,9 @@ def improve(
             f"encoder ({store.settings.embedding_model}); set it to a better encoder (e.g. minilm-int8)"
         )
     chunk_ids = store.chunk_ids()
-    have = full.all_ids()
-    stale = sorted(have - chunk_ids)
+    stale = sorted(full.stale_ids(chunk_ids))
     full.delete(stale)
+    have = full.filled_ids()
     missing = _newest_first(store, sorted(chunk_ids - have))
     total, done = len(chunk_ids), len(chunk_ids) - len(missing)
     missing = missing[:limit] if limit is not None else missing
@@ -78,7 +78,7 @@ def improve(
             if on_progress is not None and mine:
                 on_progress(done, total)
     if filled < len(missing):  # some were another filler's (a Chroma server): count what is there now
-        done = len(chunk_ids & full.all_ids())
+        done = len(chunk_ids & full.filled_ids())
     return FillReport(filled=filled, removed=len(stale), done=done, total=total)
 
 

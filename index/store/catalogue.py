@@ -183,6 +183,8 @@ class ArticleCatalogue:
             "embedding_dimension": metadata.get(DIMENSION_KEY),
             "full_vectors": self.full_vectors.count(),  # chunks the second speed has filled
             "full_embedding_model": self.full_vectors.encoder,
+            # chunks whose quotable sentences the fill has embedded for the answerer (None: not kept)
+            "sentence_vectors": sentences.count() if (sentences := self.full_vectors.sentences) else None,
             "store_bytes": size,
             "last_update": (
                 datetime.fromtimestamp(changed, tz=UTC).isoformat(timespec="seconds") if changed is not None else None

@@ -5,9 +5,12 @@ Articles become answerable as soon as the fast encoder (``embedding_model``) has
 Chroma collection beside the first (``<collection>__full_<encoder>``), through the same client, so
 an embedded index and a Chroma server work alike. Retrieval searches both and fuses the lists.
 
-What is done is what that collection holds: vectors are upserted under the chunk's own id (with its
-metadata, so dates and sources filter there too), so a fill killed at any point resumes with what
-is missing and redoes nothing finished. A chunk removed from the main collection is removed here by
+The fill also embeds each chunk's quotable sentences for the answerer, when it scores with the same
+encoder (:mod:`index.store.sentence_vectors`): a chunk is filled when it has both.
+
+What is done is what that collection (and that table) holds: vectors are upserted under the chunk's
+own id (with its metadata, so dates and sources filter there too), so a fill killed at any point
+resumes with what is missing and redoes nothing finished. A chunk removed from the main collection is removed here by
 the same delete (:meth:`index.store.chroma.ArticleChroma.delete`), and a fill that wrote a chunk
 removed meanwhile takes it out again (:meth:`FullVectors.fill`).
 """
@@ -27,11 +30,13 @@ from chromadb.errors import NotFoundError
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
+from index.encoders.floors import answer_encoder
 from index.encoders.loading import embedding_dimension, load_embeddings, remembered_queries
 from index.encoders.registry import canonical_encoder_name, is_multilingual
 from index.settings import IndexSettings, StoreSettings
 from index.store.chroma import embedding_text
 from index.store.filters import ChunkFilter, filtered_nearest
+from index.store.sentence_vectors import SentenceVectors
 
 logger = logging.getLogger(__name__)
 
@@ -59,15 +64,32 @@ def full_encoder(settings: IndexSettings) -> str | None:
     return str(name)
 
 
+def sentence_encoder(settings: IndexSettings) -> str | None:
+    """The encoder the fill embeds the answerer's sentences with: the full encoder, when the answerer
+    scores with that same one (the default: minilm-int8 for both); None otherwise."""
+    full = full_encoder(settings)
+    if full is None:
+        return None
+    answering = answer_encoder(settings.embedding_model, getattr(settings, "answer_embedding_model", None))
+    return full if canonical_encoder_name(answering) == canonical_encoder_name(full) else None
+
+
 class FullVectors:
     """The second collection of one store: its search, its fill, its count and its deletes."""
 
-    def __init__(self, client: chromadb.ClientAPI, settings: IndexSettings, main: chromadb.Collection) -> None:
+    def __init__(
+        self,
+        client: chromadb.ClientAPI,
+        settings: IndexSettings,
+        main: chromadb.Collection,
+        sentences: SentenceVectors | None = None,
+    ) -> None:
         self.client = client
         self.settings = settings
         self.main = main
         self.encoder = full_encoder(settings)
         self.name = full_collection_name(settings, self.encoder) if self.encoder else None
+        self.sentences = sentences if self.encoder else None  # the answerer's, filled beside (or None)
         self._empty_until = 0.0  # monotonic time before which the collection is taken to be empty
         self._filled: chromadb.Collection | None = None  # the collection, once seen holding vectors
         self._share: tuple[float, float] = (0.0, 0.0)  # (monotonic time it was counted, share filled)
@@ -131,11 +153,23 @@ class FullVectors:
         collection = self.collection()
         return _ids_of(collection, self.client.get_max_batch_size()) if collection is not None else set()
 
+    def filled_ids(self) -> set[str]:
+        """Every chunk the fill is done with: a full vector, and the answerer's sentence vectors if kept."""
+        have = self.all_ids()
+        return have & self.sentences.all_ids() if self.sentences is not None else have
+
+    def stale_ids(self, chunk_ids: set[str]) -> set[str]:
+        """Chunks with full or sentence vectors that are not among ``chunk_ids`` (the index's)."""
+        kept = self.all_ids() | (self.sentences.all_ids() if self.sentences is not None else set())
+        return kept - chunk_ids
+
     def delete(self, ids: Sequence[str]) -> None:
         """Remove these chunks' full vectors (those it has); called wherever main chunks are removed."""
         collection = self.collection() if ids else None
         if collection is not None:
             collection.delete(ids=list(ids))
+        if self.sentences is not None and ids:
+            self.sentences.delete(ids)
 
     def search(self, question: str, k: int, chunk_filter: ChunkFilter | None = None) -> list[str]:
         """The ids of the ``k`` chunks whose full vectors are closest to ``question``, best first.
@@ -177,12 +211,13 @@ class FullVectors:
             return set()
 
     def written(self, ids: Sequence[str]) -> set[str]:
-        """Which of these chunks have a full vector now, read afresh (another filler may have just written
-        some: :mod:`index.store.fill_claims`), where :meth:`having` may remember an empty collection."""
+        """Which of these chunks the fill is done with now, read afresh (another filler may have just
+        written some: :mod:`index.store.fill_claims`), where :meth:`having` may remember an empty collection."""
         collection = self.collection()
         if collection is None or not ids:
             return set()
-        return set(collection.get(ids=list(ids), include=[])["ids"])
+        done = set(collection.get(ids=list(ids), include=[])["ids"])
+        return done & self.sentences.having(done) if self.sentences is not None else done
 
     def _searchable(self) -> chromadb.Collection | None:
         """The collection once it holds vectors, remembered (no lookup or count per question after that)."""
@@ -209,17 +244,30 @@ class FullVectors:
         got = self.main.get(ids=list(ids), include=["documents", "metadatas"])
         if not got["ids"]:
             return 0
-        metadatas = [dict(metadata) if metadata else None for metadata in got["metadatas"] or []]
-        texts = got["documents"] or []
-        inputs = [embedding_text(text or "", metadata) for text, metadata in zip(texts, metadatas, strict=True)]
-        vectors = self.embeddings.embed_documents(inputs)
         collection = self.collection(create=True)
         assert collection is not None
-        collection.upsert(ids=got["ids"], embeddings=vectors, metadatas=metadatas)  # type: ignore[arg-type]
+        have = set(collection.get(ids=got["ids"], include=[])["ids"])  # a chunk whose sentences alone are missing
+        rows = [
+            (chunk_id, text or "", dict(metadata) if metadata else None)
+            for chunk_id, text, metadata in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+        ]
+        lacking = [row for row in rows if row[0] not in have]
+        if lacking:
+            inputs = [embedding_text(text, metadata) for _, text, metadata in lacking]
+            collection.upsert(
+                ids=[chunk_id for chunk_id, _, _ in lacking],
+                embeddings=self.embeddings.embed_documents(inputs),  # type: ignore[arg-type]
+                metadatas=[metadata for _, _, metadata in lacking],  # type: ignore[misc]
+            )
+        if self.sentences is not None:
+            done = self.sentences.having(got["ids"])
+            self.sentences.write(
+                {chunk_id: text for chunk_id, text, _ in rows if chunk_id not in done}, self.embeddings
+            )
         still = set(self.main.get(ids=got["ids"], include=[])["ids"])
         gone = [chunk_id for chunk_id in got["ids"] if chunk_id not in still]
         if gone:
-            collection.delete(ids=gone)
+            self.delete(gone)
         self._empty_until = 0.0
         return len(got["ids"]) - len(gone)
 

@@ -47,8 +47,9 @@ from index.store.chroma import (
     with_built_encoder,
 )
 from index.store.filters import ChunkFilter, filtered_nearest
-from index.store.full_vectors import FullVectors
+from index.store.full_vectors import FullVectors, sentence_encoder
 from index.store.keyword.backends import KeywordSearch, open_keyword_index
+from index.store.sentence_vectors import SentenceVectors
 from index.store.writes import StoreWrites
 from index.stories.copies import StoryRegistry
 from index.stories.groups import StoryGroups
@@ -121,7 +122,15 @@ class ArticleStore(ArticleCatalogue, StoreWrites):
         apply_ef_search(vector_store._collection, settings)
         note_unfolded_vectors(vector_store._collection, embeddings, settings)
         vector_store.keyword_index = keyword_index
-        vector_store.full_vectors = FullVectors(client, settings, vector_store._collection)
+        sentences = sentence_encoder(settings)
+        vector_store.full_vectors = FullVectors(
+            client,
+            settings,
+            vector_store._collection,
+            SentenceVectors(record_manager.engine, record_manager.namespace, canonical_encoder_name(sentences))  # type: ignore[arg-type]
+            if sentences
+            else None,
+        )
         store = cls(settings, client, vector_store, record_manager, embeddings)
         try:
             store.fold_keyword_index_at_open()

@@ -139,6 +139,8 @@ def test_articles_removed_during_and_after_the_fill_leave_no_full_vectors(tmp_pa
     improve(store, on_progress=remove_some)
     assert len(removed) == 2
     assert store.full_vectors.all_ids() == store.chunk_ids()  # nothing of theirs, everything of the rest
+    assert store.full_vectors.sentences is not None
+    assert store.full_vectors.sentences.all_ids() == store.chunk_ids()  # the answerer's sentences alike
 
     gone = "story-0" if "story-0" not in removed else "story-1"
     assert store.chunk_keys_of(gone) <= store.full_vectors.all_ids()

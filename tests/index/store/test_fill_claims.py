@@ -78,6 +78,8 @@ def test_an_improve_process_leaves_the_chunks_another_filler_holds_and_a_later_r
     then = run_python(*command, env=env)  # the other machine died: its claims went with its session
     assert _summary(then.stdout) == (10, chunks, chunks)
     assert store.full_vectors.all_ids() == store.chunk_ids()
+    sentences = store.full_vectors.sentences  # in the shared PostgreSQL, beside the record manager
+    assert sentences is not None and sentences.all_ids() == store.chunk_ids()
 
 
 def _summary(output: str) -> tuple[int, int, int]:

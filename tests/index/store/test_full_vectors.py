@@ -40,8 +40,10 @@ def test_embedded_and_server_fill_and_rank_alike(chroma_server: tuple[str, int],
         store = _filled_store(settings, corpus)
         retriever = PassageRetriever.from_settings(store, settings, retrieval_mode="hybrid", k=5)
         rankings.append([d.id for d in retriever.search(QUESTION, today=date(2024, 6, 1))])
+        sentences = store.full_vectors.sentences  # the answerer's, kept beside (index.store.sentence_vectors)
+        assert sentences is not None and sentences.all_ids() == store.chunk_ids()
         store.remove_articles(["medic"])
-        assert store.full_vectors.all_ids() == store.chunk_ids()
+        assert store.full_vectors.all_ids() == store.chunk_ids() == sentences.all_ids()
     assert rankings[0] == rankings[1]
 
     reset_store(server)  # a rebuild drops the second collection with the first
