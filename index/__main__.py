@@ -211,7 +211,7 @@ def _improve(settings: IndexSettings, args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int) -> None:
         if not args.quiet:
-            print(f"{done:,} of {total:,} chunks have full vectors", flush=True)
+            print(f"{done:,} of {total:,} chunks filled", flush=True)
 
     if args.limit is not None and args.limit < 0:
         raise UserError(f"--limit must be 0 or more, not {args.limit}")

@@ -22,7 +22,7 @@ from index.store.fill_claims import fill_claims
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]  # (chunks with full vectors, chunks in the index)
+Progress = Callable[[int, int], None]  # (chunks filled, chunks in the index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +31,14 @@ class FillReport:
 
     filled: int  # chunks embedded and written by this run
     removed: int  # full vectors of chunks no longer indexed, removed
-    done: int  # chunks with full vectors at the end
+    done: int  # chunks filled at the end
     total: int  # chunks in the index at the start
+    sentences: bool = False  # whether filled means the answerer's sentence vectors too
 
     def summary(self) -> str:
         removed = f", {self.removed:,} stale removed" if self.removed else ""
-        return f"filled {self.filled:,} chunks{removed}: {self.done:,} of {self.total:,} chunks have full vectors"
+        what = "full vectors and sentence vectors" if self.sentences else "full vectors"
+        return f"filled {self.filled:,} chunks{removed}: {self.done:,} of {self.total:,} chunks have {what}"
 
 
 def improve(
@@ -61,7 +63,7 @@ def improve(
     missing = _newest_first(store, sorted(chunk_ids - have))
     total, done = len(chunk_ids), len(chunk_ids) - len(missing)
     missing = missing[:limit] if limit is not None else missing
-    logger.info("%d of %d chunks have full vectors; filling %d", done, total, len(missing))
+    logger.info("%d of %d chunks filled; filling %d", done, total, len(missing))
     if on_progress is not None:
         on_progress(done, total)
     size = batch_size or store.max_batch_size
@@ -79,7 +81,7 @@ def improve(
                 on_progress(done, total)
     if filled < len(missing):  # some were another filler's (a Chroma server): count what is there now
         done = len(chunk_ids & full.filled_ids())
-    return FillReport(filled=filled, removed=len(stale), done=done, total=total)
+    return FillReport(filled=filled, removed=len(stale), done=done, total=total, sentences=full.sentences is not None)
 
 
 def _newest_first(store: ArticleStore, ids: list[str]) -> list[str]:

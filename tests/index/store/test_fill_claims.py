@@ -18,7 +18,7 @@ from tests.conftest import run_python
 from tests.index.test_improve import _write_corpus
 from tests.postgres_server import fresh_postgres_database
 
-_SUMMARY = re.compile(r"^filled ([\d,]+) chunks: ([\d,]+) of ([\d,]+) chunks have full vectors$")
+_SUMMARY = re.compile(r"^filled ([\d,]+) chunks: ([\d,]+) of ([\d,]+) chunks have full vectors and sentence vectors$")
 
 
 def _server_settings(tmp_path: Path, chroma_server: tuple[str, int], postgres_server: str) -> IndexSettings:
