@@ -26,6 +26,7 @@ from index.folding import FOLDING
 from index.settings import IndexSettings, StoreSettings
 from index.store.errors import EmbeddingModelMismatchError, StoreError, StoreUnreadableError
 from index.store.keyword.backends import KeywordSearch, open_keyword_index
+from index.store.sentence_vectors import SentenceVectors
 from index.store.sql import create_racing, sql_engine
 from index.stories.copies import StoryRegistry
 from index.stories.groups import StoryGroups
@@ -278,6 +279,7 @@ def reset_store(settings: StoreSettings) -> None:
         if not suffix:
             StoryRegistry(record_manager.engine, record_manager.namespace).clear()  # type: ignore[arg-type]
             StoryGroups(record_manager.engine, record_manager.namespace).clear()  # type: ignore[arg-type]
+            SentenceVectors(record_manager.engine, record_manager.namespace, "").clear()  # type: ignore[arg-type]
             keyword_index = open_keyword_index(settings, record_manager.namespace)
             if keyword_index.shared:  # a local one follows Chroma by itself (reconciled at the next open)
                 keyword_index.clear()

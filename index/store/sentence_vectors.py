@@ -155,6 +155,11 @@ class SentenceVectors:
             with self.engine.begin() as connection:
                 self._delete(connection, list(ids))
 
+    def clear(self) -> None:
+        """Remove every row of this store (a rebuild), by any encoder."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(_rows).where(_rows.c.namespace == self.namespace))
+
     def _delete(self, connection: Connection, ids: list[str]) -> None:
         for start in range(0, len(ids), _IN_CLAUSE):
             connection.execute(

@@ -22,7 +22,7 @@ from assistant.settings import AssistantSettings
 from index.build import build_index
 from index.chunking import quotable_sentences
 from index.improve import improve
-from index.store import ArticleStore
+from index.store import ArticleStore, reset_store
 from index.store.sentence_vectors import SentenceVectors, pack, unpack
 from tests.assistant.test_two_speeds import ARTICLES
 
@@ -128,3 +128,12 @@ def test_kept_vectors_keep_their_cosines() -> None:
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
     kept = unpack(pack(rows), len(rows))
     assert np.abs(kept @ rows.T - rows @ rows.T).max() < 0.01
+
+
+def test_a_rebuild_drops_them(settings: AssistantSettings) -> None:
+    store = ArticleStore.open(settings)
+    improve(store)
+    sentences = store.full_vectors.sentences
+    assert sentences is not None and sentences.count() == store.count() > 0
+    reset_store(settings)
+    assert sentences.count() == 0
