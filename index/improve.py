@@ -57,9 +57,9 @@ def improve(
             f"encoder ({store.settings.embedding_model}); set it to a better encoder (e.g. minilm-int8)"
         )
     chunk_ids = store.chunk_ids()
-    stale = sorted(full.stale_ids(chunk_ids))
+    have, stale_ids = full.fill_state(chunk_ids)
+    stale = sorted(stale_ids)
     full.delete(stale)
-    have = full.filled_ids()
     missing = _newest_first(store, sorted(chunk_ids - have))
     total, done = len(chunk_ids), len(chunk_ids) - len(missing)
     missing = missing[:limit] if limit is not None else missing
@@ -80,7 +80,7 @@ def improve(
             if on_progress is not None and mine:
                 on_progress(done, total)
     if filled < len(missing):  # some were another filler's (a Chroma server): count what is there now
-        done = len(chunk_ids & full.filled_ids())
+        done = len(chunk_ids & full.fill_state(chunk_ids)[0])
     return FillReport(filled=filled, removed=len(stale), done=done, total=total, sentences=full.sentences is not None)
 
 

@@ -153,15 +153,14 @@ class FullVectors:
         collection = self.collection()
         return _ids_of(collection, self.client.get_max_batch_size()) if collection is not None else set()
 
-    def filled_ids(self) -> set[str]:
-        """Every chunk the fill is done with: a full vector, and the answerer's sentence vectors if kept."""
-        have = self.all_ids()
-        return have & self.sentences.all_ids() if self.sentences is not None else have
-
-    def stale_ids(self, chunk_ids: set[str]) -> set[str]:
-        """Chunks with full or sentence vectors that are not among ``chunk_ids`` (the index's)."""
-        kept = self.all_ids() | (self.sentences.all_ids() if self.sentences is not None else set())
-        return kept - chunk_ids
+    def fill_state(self, chunk_ids: set[str]) -> tuple[set[str], set[str]]:
+        """(filled, stale): the chunks the fill is done with (a full vector, and the answerer's sentence
+        vectors when kept), and those with either that are not among ``chunk_ids`` (the index's)."""
+        full = self.all_ids()
+        if self.sentences is None:
+            return full, full - chunk_ids
+        sentences = self.sentences.all_ids()
+        return full & sentences, (full | sentences) - chunk_ids
 
     def delete(self, ids: Sequence[str]) -> None:
         """Remove these chunks' full vectors (those it has); called wherever main chunks are removed."""

@@ -87,14 +87,19 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> AssistantSettings:
-    corpus = tmp_path / "news.jsonl"
+def write_articles(corpus: Path) -> Path:
+    """:data:`ARTICLES` as a JSONL corpus, dated May 2024 in order, the medic's from its own outlet."""
     with corpus.open("w", encoding="utf-8") as out:
         for n, (doc_id, title, text) in enumerate(ARTICLES, start=1):
             source = "clinic.example" if doc_id == "medic" else "daily.example"
             record = {"doc_id": doc_id, "title": title, "text": text, "date": f"2024-05-{n:02d}", "source": source}
             out.write(json.dumps(record) + "\n")
+    return corpus
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> AssistantSettings:
+    corpus = write_articles(tmp_path / "news.jsonl")
     settings = AssistantSettings(db_path=tmp_path / "db", retrieval_mode="hybrid")
     build_index(ArticleStore.open(settings), [corpus], show_progress=False)
     return settings

@@ -8,7 +8,6 @@ question time" is seen; the answers themselves are compared whole.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +23,7 @@ from index.chunking import quotable_sentences
 from index.improve import improve
 from index.store import ArticleStore, reset_store
 from index.store.sentence_vectors import SentenceVectors, pack, unpack
-from tests.assistant.test_two_speeds import ARTICLES
+from tests.assistant.test_two_speeds import ARTICLES, write_articles
 
 QUESTIONS = [
     "Who cared for the striker after his knee gave way?",
@@ -35,13 +34,7 @@ QUESTIONS = [
 
 @pytest.fixture
 def settings(tmp_path: Path) -> AssistantSettings:
-    corpus = tmp_path / "news.jsonl"
-    corpus.write_text(
-        "".join(
-            json.dumps({"doc_id": doc_id, "title": title, "text": text, "date": f"2024-05-{n:02d}"}) + "\n"
-            for n, (doc_id, title, text) in enumerate(ARTICLES, start=1)
-        )
-    )
+    corpus = write_articles(tmp_path / "news.jsonl")
     settings = AssistantSettings(db_path=tmp_path / "db")
     build_index(ArticleStore.open(settings), [corpus], show_progress=False)
     return settings
