@@ -16,8 +16,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from assistant.text import content_phrases, content_words
-from index.chunking import split_sentences
+from assistant.text import content_phrases, content_words, sentence_words
 from index.encoders.torch_models import require_torch_extra
 
 logger = logging.getLogger(__name__)
@@ -76,10 +75,7 @@ def lexical_boost(question_words: set[str], document: Document) -> float:
     """Share of the question's words in the passage's best sentence and in its title, weighted."""
     if not question_words:
         return 0.0
-    text = document.page_content
-    best_sentence = max(
-        (len(question_words & content_words(text[start:end])) for start, end in split_sentences(text)), default=0
-    )
+    best_sentence = max((len(question_words & words) for words in sentence_words(document.page_content)), default=0)
     title = len(question_words & content_words(str(document.metadata.get("title", ""))))
     return (SENTENCE_WEIGHT * best_sentence + TITLE_WEIGHT * title) / len(question_words)
 

@@ -21,9 +21,11 @@ score) and ``metadata["story_id"]`` (its article's story, what the answerer keep
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any, get_args
 
@@ -110,28 +112,24 @@ class PassageRetriever(BaseRetriever):
         # Over-fetch when later articles will be dropped, so as many candidates remain.
         fetch = options.candidates * (2 if not_after else 1)
         share = self.store.full_vectors.filled_share() if options.retrieval_mode != "bm25" else 0.0
-        if options.retrieval_mode != "bm25":
-            hits = self.store.search_by_vector(query_vector, fetch, chunk_filter)
-            for rank, (document, similarity) in enumerate(hits, start=1):
-                candidate = candidates.setdefault(str(document.id), Candidate(str(document.id)))
-                candidate.document, candidate.similarity = document, similarity
-                candidate.ranks["dense"] = rank
-            # The second speed (index.store.full_vectors): the same chunks by the better encoder, empty
-            # (nothing embedded) until a fill has begun. It ranks only the filled share of the index, so its
-            # rank r is read as r / share in the whole: the 10th of a tenth filled stands near the 100th.
-            for rank, chunk_id in enumerate(self.store.full_vectors.search(question, fetch, chunk_filter), start=1):
-                candidates.setdefault(chunk_id, Candidate(chunk_id)).ranks["full"] = rank / max(share, _LEAST_SHARE)
-        if options.retrieval_mode != "dense":
-            self.store.keep_keyword_index_current()
-            found = self.store.keyword_index.search(
-                question, fetch, date_range=chunk_filter.day_range(), sources=chunk_filter.sources or None
-            )
-            for rank, (chunk_id, _score) in enumerate(found, start=1):
-                candidates.setdefault(chunk_id, Candidate(chunk_id)).ranks["bm25"] = rank
+        dense, full, keyword = self._searched(question, query_vector, fetch, chunk_filter)
+        for rank, (document, similarity) in enumerate(dense, start=1):
+            candidate = candidates.setdefault(str(document.id), Candidate(str(document.id)))
+            candidate.document, candidate.similarity = document, similarity
+            candidate.ranks["dense"] = rank
+        # The second speed (index.store.full_vectors): the same chunks by the better encoder, empty
+        # (nothing embedded) until a fill has begun. It ranks only the filled share of the index, so its
+        # rank r is read as r / share in the whole: the 10th of a tenth filled stands near the 100th.
+        for rank, chunk_id in enumerate(full, start=1):
+            candidates.setdefault(chunk_id, Candidate(chunk_id)).ranks["full"] = rank / max(share, _LEAST_SHARE)
+        for rank, chunk_id in enumerate(keyword, start=1):
+            candidates.setdefault(chunk_id, Candidate(chunk_id)).ranks["bm25"] = rank
         if not candidates:
             return []
-        with_full = self.store.full_vectors.having(list(candidates)) if options.retrieval_mode != "bm25" else set()
+        # Which candidates have full vectors (SQL) is read while their passages are fetched (Chroma).
+        having = _search_pool().submit(self.store.full_vectors.having, list(candidates))
         self._complete(candidates, query_vector)
+        with_full = having.result() if options.retrieval_mode != "bm25" else set()
         if not_after is not None:
             for chunk_id in [c.chunk_id for c in candidates.values() if _published_after(c, not_after)]:
                 del candidates[chunk_id]
@@ -150,6 +148,37 @@ class PassageRetriever(BaseRetriever):
             ranked = self.reranker.rerank(question, ranked)
         return _capped(ranked, options.per_article, self.k)
 
+    def _searched(
+        self, question: str, query_vector: np.ndarray, fetch: int, chunk_filter: ChunkFilter
+    ) -> tuple[list[tuple[Document, float]], list[str], list[str]]:
+        """The three searches' lists (dense, full vectors, keywords; empty where the mode skips one).
+
+        Run side by side: each waits in Chroma's, ONNX Runtime's or tantivy's native code with the
+        GIL released, so a question waits for the slowest search, not for their sum (docs/benchmarks.md).
+        """
+        mode = self.settings.retrieval_mode
+        if mode != "dense":
+            self.store.keep_keyword_index_current()  # before the threads: it may reopen the index
+        pool = _search_pool()
+        dense = pool.submit(self.store.search_by_vector, query_vector, fetch, chunk_filter) if mode != "bm25" else None
+        full = pool.submit(self.store.full_vectors.search, question, fetch, chunk_filter) if mode != "bm25" else None
+        keyword = (
+            pool.submit(
+                self.store.keyword_index.search,
+                question,
+                fetch,
+                date_range=chunk_filter.day_range(),
+                sources=chunk_filter.sources or None,
+            )
+            if mode != "dense"
+            else None
+        )
+        return (
+            dense.result() if dense else [],
+            full.result() if full else [],
+            [chunk_id for chunk_id, _score in keyword.result()] if keyword else [],
+        )
+
     def _complete(self, candidates: dict[str, Candidate], query_vector: np.ndarray) -> None:
         """Fetch passages found only by keywords (or only by full vectors), with their fast vectors for the
         cosine similarity: the relevance floors are calibrated on the index's own encoder."""
@@ -160,6 +189,12 @@ class PassageRetriever(BaseRetriever):
             candidate.similarity = float(chunk.vector @ query_vector)
         for chunk_id in [c.chunk_id for c in candidates.values() if c.document is None]:
             del candidates[chunk_id]  # in the keyword index but not (yet) in Chroma: never shown
+
+
+@functools.cache
+def _search_pool() -> ThreadPoolExecutor:
+    """One pool per process for the searches of a question (three at most run at once)."""
+    return ThreadPoolExecutor(max_workers=3, thread_name_prefix="search")
 
 
 def _fused(candidate: Candidate, has_full_vector: bool, share: float) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from langchain_core.documents import Document
 
 from assistant.rerank import Candidate, Reranker
-from assistant.text import content_phrases
+from assistant.text import content_phrases, content_words, sentence_words
 
 
 def Scored(document: Document) -> Candidate:  # noqa: N802 - reads as the candidate it makes
@@ -33,3 +33,16 @@ def test_phrases_are_neighbouring_content_words() -> None:
         ("river", "hit"),
         ("hit", "california"),
     }
+
+
+def test_a_sentence_is_read_in_its_passages_language() -> None:
+    # The reranker reads each candidate's sentences in the passage's language, guessed once: alone,
+    # "La vie en rose, she sang, ..." reads as Finnish and would lose "la vie en rose" as function words.
+    quoted = "La vie en rose, she sang, to a standing crowd."
+    passage = (
+        "The singer closed the gala at the opera house on Tuesday night, and the audience was on its feet for "
+        f"most of the evening. She had not performed in the city for more than ten years. {quoted} Tickets for "
+        "her next concert sold out within an hour, the organisers said."
+    )
+    assert {"vie", "rose"} <= sentence_words(passage)[2]
+    assert not {"vie", "rose"} & content_words(quoted)
