@@ -6,8 +6,7 @@ ranked against the question with the same embedding model as retrieval, plus a s
 sharing the question's content words and for coming from a highly ranked passage.
 
 It is a LangChain ``Runnable`` taking ``{"question": str, "passages": list[Document]}`` and
-returning an :class:`~assistant.types.Answer`: any other answerer (an LLM, later) plugs into the
-same seam.
+returning an :class:`~assistant.types.Answer`: any other answerer (an LLM, later) plugs into the same seam.
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ from assistant.citations import cite_sentences
 from assistant.lead_story import lead_stories, several_stories_notice, story_of
 from assistant.settings import AssistantSettings
 from assistant.short_answer import short_answer
+from assistant.spellings import spelt_alike
 from assistant.text import content_words, names_all, question_focus, question_names
 from assistant.types import Answer, AnswerUpdate, not_in_articles
 from index.encoders.floors import answer_encoder as answer_encoder_for
@@ -281,7 +281,8 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
 
 
 def _overlap(question: str, focus: str, sentence_words: set[str]) -> float:
-    """Share of the question's words in a sentence, the asking part's words counting most."""
+    """Share of the question's words in a sentence (names in another script spelt alike), the asking part's most."""
+    sentence_words = sentence_words | spelt_alike(question, sentence_words)
     question_words = content_words(question)
     whole = len(question_words & sentence_words) / max(1, len(question_words))
     if focus == question:

@@ -133,7 +133,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SENTENCE_END = frozenset('.!?¿¡:;"«»“”„()-–—')
 
 
-def _starts_sentence(text: str, start: int) -> bool:
+def starts_sentence(text: str, start: int) -> bool:
     """Whether the word at ``start`` opens the text or follows a sentence's end (spaces between).
 
     Looks back over the spaces only: matching a pattern against the whole text before each word was
@@ -155,7 +155,7 @@ def _common_words(text: str) -> list[str]:
     words: list[str] = []
     for match in _TOKEN.finditer(text):
         word = match.group()
-        if word[0].isupper() and not _starts_sentence(text, match.start()):
+        if word[0].isupper() and not starts_sentence(text, match.start()):
             continue
         words.extend(_folded_words(word))
     return words
