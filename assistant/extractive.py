@@ -36,10 +36,11 @@ from assistant.candidates import (
     reading_order,
 )
 from assistant.citations import cite_sentences
+from assistant.languages import text_language
 from assistant.lead_story import lead_stories, several_stories_notice, story_of
 from assistant.settings import AssistantSettings
+from assistant.shared_words import FOCUS_WEIGHT, overlap
 from assistant.short_answer import short_answer
-from assistant.spellings import spelt_alike
 from assistant.text import content_words, names_all, question_focus, question_names
 from assistant.types import Answer, AnswerUpdate, not_in_articles
 from index.encoders.floors import answer_encoder as answer_encoder_for
@@ -74,8 +75,6 @@ _SENTENCE_CACHE_SIZE = 50_000
 # figures in docs/lab-notes.md, "assistant/extractive.py: _MAX_EMBEDDED_SENTENCES".
 _MAX_EMBEDDED_SENTENCES = 8
 _SENTENCES_PER_CALL = 4
-# How much the asking sentence of a multi-sentence question counts against its context.
-_FOCUS_WEIGHT = 0.6
 # The answer first (issue 27; tuned on the even-numbered dev questions, checked on the odd ones,
 # figures in docs/lab-notes.md "The answer first"): the best chosen sentence naming what the question
 # asks for (assistant.answer_kind) opens the answer when reading order would not put one first; the
@@ -197,7 +196,11 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
     def _scored(self, question: str, candidates: list[Candidate]) -> tuple[list[Candidate], list[float], np.ndarray]:
         """The shortlisted candidates, their scores against ``question``, and their vectors."""
         focus = question_focus(question)
-        overlaps = [_overlap(question, focus, content_words(c.sentence)) for c in candidates]
+        language = text_language(question)  # a question in another language than its article shares only names
+        overlaps = [
+            overlap(question, focus, content_words(c.sentence), across_languages=_across(language, c.passage))
+            for c in candidates
+        ]
         kind, question_names = asked_kind(question), _names_and_numbers(question)
         bonuses = [_answer_bonus(c.sentence, question, kind, question_names) for c in candidates]
         # Only the sentences sharing most words with the question (or naming what it asks for) are
@@ -214,15 +217,15 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         sentence_vectors = self.sentence_vectors([c.sentence for c in candidates])
         semantic = sentence_vectors @ self.query_vector(question)
         if focus != question:
-            semantic = (1 - _FOCUS_WEIGHT) * semantic + _FOCUS_WEIGHT * (sentence_vectors @ self.query_vector(focus))
+            semantic = (1 - FOCUS_WEIGHT) * semantic + FOCUS_WEIGHT * (sentence_vectors @ self.query_vector(focus))
         scores = []
-        for candidate, similarity, overlap, kind_bonus in zip(candidates, semantic, overlaps, bonuses, strict=True):
+        for candidate, similarity, shared, kind_bonus in zip(candidates, semantic, overlaps, bonuses, strict=True):
             passage_score = float(candidate.passage.metadata.get("similarity", 0.0))
             penalty = _DANGLING_PENALTY if _DANGLING_START.match(candidate.sentence) else 0.0
             penalty += _ASKING_PENALTY if candidate.sentence.rstrip("\"'”’ ").endswith("?") else 0.0
             bonus = kind_bonus + (_LEDE_WEIGHT if candidate.offset < _LEDE_CHARS else 0.0)
             scores.append(
-                float(similarity) + _LEXICAL_WEIGHT * overlap + _PASSAGE_WEIGHT * passage_score + bonus - penalty
+                float(similarity) + _LEXICAL_WEIGHT * shared + _PASSAGE_WEIGHT * passage_score + bonus - penalty
             )
         return candidates, scores, sentence_vectors
 
@@ -280,15 +283,9 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         return in_reading_order(chosen, lead_sentence(question, [c.sentence for c in chosen], reading_order(chosen)[0]))
 
 
-def _overlap(question: str, focus: str, sentence_words: set[str]) -> float:
-    """Share of the question's words in a sentence (names in another script spelt alike), the asking part's most."""
-    sentence_words = sentence_words | spelt_alike(question, sentence_words)
-    question_words = content_words(question)
-    whole = len(question_words & sentence_words) / max(1, len(question_words))
-    if focus == question:
-        return whole
-    focus_words = content_words(focus)
-    return (1 - _FOCUS_WEIGHT) * whole + _FOCUS_WEIGHT * len(focus_words & sentence_words) / max(1, len(focus_words))
+def _across(question_language: str | None, passage: Document) -> bool:
+    """A question not in English asked of a passage in another language (English passages too)."""
+    return question_language is not None and question_language != text_language(passage.page_content)
 
 
 def _answer_bonus(sentence: str, question: str, kind: Kind | None, question_names: set[str]) -> float:

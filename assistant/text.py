@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from langchain_core.documents import Document
 
-from assistant.languages import SUFFIX_AFTER_APOSTROPHE, function_words, text_language
+from assistant.languages import SUFFIX_AFTER_APOSTROPHE, function_words, starts_sentence, text_language
 from index.chunking import split_sentences
 from index.folding import fold_key
 
@@ -66,6 +66,18 @@ def sentence_words(passage: str) -> list[set[str]]:
     """
     language = text_language(passage)
     return [set(_content_words_of(passage[start:end], language)) for start, end in split_sentences(passage)]
+
+
+def name_words(text: str) -> set[str]:
+    """The content words of ``text``'s names (capitalised inside a sentence, in any script) and numbers,
+    read in ``text``'s language: what it can share with a text in another language ("¿Qué exige
+    Turquía a Haftar en 2020?" → turquia, haftar, 2020)."""
+    tokens = [
+        match.group()
+        for match in _WORD.finditer(text)
+        if match.group()[0].isdigit() or (match.group()[0].isupper() and not starts_sentence(text, match.start()))
+    ]
+    return set(_content_words_of(" ".join(tokens), text_language(text))) if tokens else set()
 
 
 def question_names(question: str) -> set[str]:

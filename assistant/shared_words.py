@@ -1,0 +1,35 @@
+"""What a question shares with a sentence: the answerer's shared-words term.
+
+The answerer scores a sentence by its meaning first and adds a share of the question's content
+words the sentence holds (:mod:`assistant.extractive`); its answer floor was calibrated with that
+term in. A question in another language than its article can share only names and numbers with
+it (a Spanish "exige" never meets an English "demands"), so its share was structurally small and
+its answerable questions fell under the floor with off-topic ones (issue 27; docs/lab-notes.md,
+"Every language answered"). Across languages the share is therefore taken of what can be shared,
+the question's names and numbers (:func:`assistant.text.name_words`), when it has any; and a name in
+another script counts where the sentence spells it alike (:mod:`assistant.spellings`). A question
+in the article's language is read exactly as before.
+"""
+
+from __future__ import annotations
+
+from assistant.spellings import spelt_alike
+from assistant.text import content_words, name_words
+
+FOCUS_WEIGHT = 0.6  # the asking part's share of a question that sets a scene first
+
+
+def overlap(question: str, focus: str, sentence_words: set[str], *, across_languages: bool = False) -> float:
+    """Share of the question's words in a sentence (its content words), the asking part's (``focus``)
+    counting most; ``across_languages``: of the question's words that can be shared at all."""
+    sentence_words = sentence_words | spelt_alike(question, sentence_words)
+    whole = _share(question, sentence_words, across_languages)
+    if focus == question:
+        return whole
+    return (1 - FOCUS_WEIGHT) * whole + FOCUS_WEIGHT * _share(focus, sentence_words, across_languages)
+
+
+def _share(text: str, sentence_words: set[str], across_languages: bool) -> float:
+    words = content_words(text)
+    shareable = (name_words(text) & words if across_languages else set()) or words
+    return min(1.0, len(words & sentence_words) / max(1, len(shareable)))

@@ -1,0 +1,43 @@
+"""What a question shares with a sentence, in one language and across two (assistant/shared_words.py).
+
+The answers are asked in tests/assistant/test_languages.py (a real e5 index); these check the share
+on words alone.
+"""
+
+from __future__ import annotations
+
+from assistant.shared_words import overlap
+from assistant.text import content_words
+
+SENTENCE = content_words(
+    "Turkey said forces loyal to Khalifa Haftar must withdraw from Sirte and al-Jufra, Ibrahim Kalın told AFP."
+)
+
+
+def test_an_english_question_shares_its_content_words() -> None:
+    question = "What does Turkey demand from Haftar's forces in Libya?"
+    # turkey, haftar, forces of {demand, turkey, haftar, force, libya}: the same across or not.
+    assert overlap(question, question, SENTENCE) == 3 / 5
+
+
+def test_across_languages_a_question_shares_only_its_names_and_numbers() -> None:
+    question = "¿Qué exige Turquía a las fuerzas de Haftar en Libia?"
+    # "exige" and "fuerzas" can never meet an English sentence; of its names Turquía, Haftar, Libia,
+    # Haftar is there: a third, not a fifth of every word.
+    assert overlap(question, question, SENTENCE) == 1 / 5
+    assert overlap(question, question, SENTENCE, across_languages=True) == 1 / 3
+
+
+def test_a_name_in_another_script_is_shared_where_the_sentence_spells_it_alike() -> None:
+    question = "Кто такой Ибрагим Калын?"
+    assert overlap(question, question, SENTENCE, across_languages=True) == 1.0
+    assert overlap(question, question, content_words("The volcano erupted on Tuesday."), across_languages=True) == 0
+
+
+def test_a_question_without_names_is_shared_as_before() -> None:
+    # Nothing but ordinary words: across languages the share is still of all of them, so a word the
+    # two languages spell alike ("covid") is not the whole question.
+    question = "¿Cuántas vacunas contra el covid se aplicaron?"
+    sentence = content_words("Covid vaccines were given to 2 million people.")
+    assert overlap(question, question, sentence, across_languages=True) == overlap(question, question, sentence)
+    assert 0 < overlap(question, question, sentence) < 1
