@@ -36,12 +36,11 @@ from assistant.candidates import (
     reading_order,
 )
 from assistant.citations import cite_sentences
-from assistant.languages import text_language
 from assistant.lead_story import lead_stories, several_stories_notice, story_of
 from assistant.settings import AssistantSettings
-from assistant.shared_words import FOCUS_WEIGHT, overlap
+from assistant.shared_words import FOCUS_WEIGHT, sentence_overlap
 from assistant.short_answer import short_answer
-from assistant.text import content_words, names_all, question_focus, question_names
+from assistant.text import names_all, question_focus, question_names
 from assistant.types import Answer, AnswerUpdate, not_in_articles
 from index.encoders.floors import answer_encoder as answer_encoder_for
 from index.encoders.floors import floors
@@ -196,11 +195,7 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
     def _scored(self, question: str, candidates: list[Candidate]) -> tuple[list[Candidate], list[float], np.ndarray]:
         """The shortlisted candidates, their scores against ``question``, and their vectors."""
         focus = question_focus(question)
-        language = text_language(question)  # a question in another language than its article shares only names
-        overlaps = [
-            overlap(question, focus, content_words(c.sentence), across_languages=_across(language, c.passage))
-            for c in candidates
-        ]
+        overlaps = [sentence_overlap(question, focus, c.sentence, c.passage.page_content) for c in candidates]
         kind, question_names = asked_kind(question), _names_and_numbers(question)
         bonuses = [_answer_bonus(c.sentence, question, kind, question_names) for c in candidates]
         # Only the sentences sharing most words with the question (or naming what it asks for) are
@@ -281,11 +276,6 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
             for i in picked
         ]
         return in_reading_order(chosen, lead_sentence(question, [c.sentence for c in chosen], reading_order(chosen)[0]))
-
-
-def _across(question_language: str | None, passage: Document) -> bool:
-    """A question not in English asked of a passage in another language (English passages too)."""
-    return question_language is not None and question_language != text_language(passage.page_content)
 
 
 def _answer_bonus(sentence: str, question: str, kind: Kind | None, question_names: set[str]) -> float:

@@ -5,18 +5,28 @@ words the sentence holds (:mod:`assistant.extractive`); its answer floor was cal
 term in. A question in another language than its article can share only names and numbers with
 it (a Spanish "exige" never meets an English "demands"), so its share was structurally small and
 its answerable questions fell under the floor with off-topic ones (issue 27; docs/lab-notes.md,
-"Every language answered"). Across languages the share is therefore taken of what can be shared,
-the question's names and numbers (:func:`assistant.text.name_words`), when it has any; and a name in
-another script counts where the sentence spells it alike (:mod:`assistant.spellings`). A question
-in the article's language is read exactly as before.
+"Every language answered"). Across languages (a question not in English, an English article) the
+share is therefore taken of what can be shared, the question's names and numbers
+(:func:`assistant.text.name_words`), when it has any; and a name in another script counts where the
+sentence spells it alike (:mod:`assistant.spellings`). A question in the article's language is read
+as before.
 """
 
 from __future__ import annotations
 
+from assistant.languages import text_language
 from assistant.spellings import spelt_alike
-from assistant.text import content_words, name_words
+from assistant.text import content_words, name_words, words_in_passage
 
 FOCUS_WEIGHT = 0.6  # the asking part's share of a question that sets a scene first
+
+
+def sentence_overlap(question: str, focus: str, sentence: str, passage: str) -> float:
+    """:func:`overlap` of one of ``passage``'s sentences, read in the passage's language; across
+    languages when the question is not in English and the passage is. Only then: Spanish passages are
+    read as Asturian or Aragonese now and then, and kin languages share more than names."""
+    across = text_language(question) is not None and text_language(passage) is None
+    return overlap(question, focus, words_in_passage(sentence, passage), across_languages=across)
 
 
 def overlap(question: str, focus: str, sentence_words: set[str], *, across_languages: bool = False) -> float:

@@ -68,6 +68,12 @@ def sentence_words(passage: str) -> list[set[str]]:
     return [set(_content_words_of(passage[start:end], language)) for start, end in split_sentences(passage)]
 
 
+def words_in_passage(sentence: str, passage: str) -> set[str]:
+    """:func:`content_words` of one of ``passage``'s sentences, read in the passage's language (as
+    :func:`sentence_words` reads them all)."""
+    return set(_content_words_of(sentence, text_language(passage)))
+
+
 def name_words(text: str) -> set[str]:
     """The content words of ``text``'s names (capitalised inside a sentence, in any script) and numbers,
     read in ``text``'s language: what it can share with a text in another language ("¿Qué exige

@@ -6,7 +6,7 @@ on words alone.
 
 from __future__ import annotations
 
-from assistant.shared_words import overlap
+from assistant.shared_words import overlap, sentence_overlap
 from assistant.text import content_words
 
 SENTENCE = content_words(
@@ -41,3 +41,16 @@ def test_a_question_without_names_is_shared_as_before() -> None:
     sentence = content_words("Covid vaccines were given to 2 million people.")
     assert overlap(question, question, sentence, across_languages=True) == overlap(question, question, sentence)
     assert 0 < overlap(question, question, sentence) < 1
+
+
+def test_a_sentence_is_read_across_languages_only_when_its_passage_is_in_another_one() -> None:
+    question = "¿Qué exige Turquía a las fuerzas de Haftar en Libia?"
+    english = "Turkey said forces loyal to Khalifa Haftar must withdraw from Sirte, the spokesman told reporters."
+    spanish = (
+        "Turquía exige que las fuerzas de Haftar se retiren de Sirte, dijo el portavoz a los periodistas. "
+        "El gobierno de Trípoli pidió un alto el fuego."
+    )
+    sentence = spanish.split(". ")[0] + "."
+    assert sentence_overlap(question, question, english, english) == 1 / 3  # of Turquía, Haftar, Libia
+    # In Spanish all its words can be shared: exige, turquia, fuerzas, haftar of five.
+    assert sentence_overlap(question, question, sentence, spanish) == 4 / 5
