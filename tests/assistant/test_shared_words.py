@@ -50,7 +50,7 @@ def test_a_sentence_is_read_across_languages_only_when_its_passage_is_in_another
         "Turquía exige que las fuerzas de Haftar se retiren de Sirte, dijo el portavoz a los periodistas. "
         "El gobierno de Trípoli pidió un alto el fuego."
     )
-    sentence = spanish.split(". ")[0] + "."
+    sentence = spanish.split(". ", maxsplit=1)[0] + "."
     assert sentence_overlap(question, question, english, english) == 1 / 3  # of Turquía, Haftar, Libia
     # In Spanish all its words can be shared: exige, turquia, fuerzas, haftar of five.
     assert sentence_overlap(question, question, sentence, spanish) == 4 / 5
