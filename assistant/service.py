@@ -30,6 +30,7 @@ from assistant.history import (
     previous_answer_sentences,
     with_previous_terms,
 )
+from assistant.languages import text_language
 from assistant.lead_story import stories_quoted
 from assistant.llm.answerer import GroundedLLMAnswerer
 from assistant.llm.backends import backend_name, chat_model_for
@@ -164,7 +165,9 @@ class Assistant:
             inputs["stories"] = stories_quoted(self.store, previous_answer_sentences(history_turns(history)))
         for update in self.answerer.updates(inputs):
             if isinstance(update, Answer):
-                notice = " ".join(part for part in (cleaned.notice, update.notice) if part)
+                notice = " ".join(
+                    part for part in (cleaned.notice, update.notice, _quoted_in_english(cleaned.text, update)) if part
+                )
                 yield self._with_stories(dataclasses.replace(update, question=cleaned.text, notice=notice))
             else:
                 yield update
@@ -185,6 +188,16 @@ class Assistant:
         other articles of its story (:mod:`index.stories.groups`): "N outlets reported this story"; and
         the articles of those stories a followed feed could not read (:mod:`assistant.unread`)."""
         return with_unread(with_stories(self.store, answer), self.followed)
+
+
+def _quoted_in_english(question: str, answer: Answer) -> str:
+    """A note for a question in another language answered from English articles: the answer quotes
+    them in their own words (issue 27), which a reader of the question's language should be told."""
+    if not answer.answered or not answer.citations or text_language(question) is None:
+        return ""
+    if any(text_language(citation.passage) is not None for citation in answer.citations):
+        return ""
+    return "The articles quoted are in English."
 
 
 _default_lock = threading.Lock()

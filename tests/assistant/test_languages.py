@@ -64,6 +64,12 @@ def test_the_seed_question_in_another_language_is_answered_from_the_seed(
     assert "Sirte" in result.text, result.text  # the article's own sentence, in English
     assert result.citations[0].article_id.endswith("000_ddd716a611ed0d33.txt")
     assert not [c.article_id for c in result.citations if c.article_id.endswith(tuple(OTHERS))]
+    assert "The articles quoted are in English." in result.notice  # the reader is told why
+
+
+def test_an_english_question_gets_no_note_on_the_articles_language(e5_assistant: Assistant) -> None:
+    result = e5_assistant.ask("What does Turkey demand from Haftar's forces in Libya?")
+    assert result.answered and "in English" not in result.notice, result.notice
 
 
 def test_an_off_topic_question_in_spanish_is_still_refused(e5_assistant: Assistant) -> None:
