@@ -37,6 +37,7 @@ from assistant.candidates import (
 )
 from assistant.citations import cite_sentences
 from assistant.lead_story import lead_stories, several_stories_notice, story_of
+from assistant.sentence_context import with_antecedents
 from assistant.settings import AssistantSettings
 from assistant.shared_words import FOCUS_WEIGHT, sentence_overlap
 from assistant.short_answer import short_answer
@@ -135,10 +136,13 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         chosen = self._choose(question, told_candidates) if (told_candidates := candidates_of(told.passages)) else []
         if not chosen:
             return not_in_articles(question)
-        text, citations = cite_sentences([(c.sentence, [c.passage, *c.corroborating]) for c in chosen])
-        stories = len({story_of(c.passage) for c in chosen})
+        # "The company announced…" is quoted after the sentence naming the company (assistant/sentence_context.py).
+        quoted = with_antecedents(chosen, told_candidates)
+        text, citations = cite_sentences([(c.sentence, [c.passage, *c.corroborating]) for c in quoted])
+        stories = len({story_of(c.passage) for c in quoted})
         notice = several_stories_notice(stories) if stories > 1 else ""
-        short = short_answer(question, chosen[0].sentence)
+        lead = quoted.index(chosen[0])
+        short = next(filter(None, (short_answer(question, c.sentence) for c in (chosen[0], *quoted[:lead]))), None)
         return Answer(
             question, text, answered=True, citations=citations, backend="extractive", notice=notice, short_answer=short
         )
