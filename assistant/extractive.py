@@ -37,7 +37,7 @@ from assistant.candidates import (
 )
 from assistant.citations import cite_sentences
 from assistant.lead_story import lead_stories, several_stories_notice, story_of
-from assistant.sentence_context import with_antecedents
+from assistant.sentence_context import read_with_antecedent, with_antecedents
 from assistant.settings import AssistantSettings
 from assistant.shared_words import FOCUS_WEIGHT, sentence_overlap
 from assistant.short_answer import short_answer
@@ -248,8 +248,8 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
                 focused.append((passage, Document(page_content=text, metadata=passage.metadata)))
         return focused
 
-    def _choose(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
-        candidates, scores, sentence_vectors = self._scored(question, candidates)
+    def _choose(self, question: str, told: list[Candidate]) -> list[Candidate]:
+        candidates, scores, sentence_vectors = self._scored(question, told)
         order = np.argsort(scores)[::-1]
         best = scores[order[0]]
         if best < self.min_answer_score:
@@ -279,7 +279,9 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
             dataclasses.replace(candidates[i], corroborating=tuple(corroborating.get(i, candidates[i].corroborating)))
             for i in picked
         ]
-        return in_reading_order(chosen, lead_sentence(question, [c.sentence for c in chosen], reading_order(chosen)[0]))
+        # Read as the reader will: "The company announced…" names the company its antecedent names.
+        as_read = [read_with_antecedent(c, told) for c in chosen]
+        return in_reading_order(chosen, lead_sentence(question, as_read, reading_order(chosen)[0]))
 
 
 def _answer_bonus(sentence: str, question: str, kind: Kind | None, question_names: set[str]) -> float:

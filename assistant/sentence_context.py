@@ -50,6 +50,12 @@ def antecedent(sentence: Candidate, candidates: list[Candidate]) -> Candidate | 
     return previous if _names(previous.sentence) - _names(sentence.sentence) else None
 
 
+def read_with_antecedent(sentence: Candidate, candidates: list[Candidate]) -> str:
+    """``sentence`` as a reader reads it in an answer: after its antecedent, when it has one."""
+    previous = antecedent(sentence, candidates)
+    return sentence.sentence if previous is None else f"{previous.sentence} {sentence.sentence}"
+
+
 def with_antecedents(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
     """``chosen`` with the antecedent of each sentence pointing back just before it, once."""
     quoted = {c.sentence for c in chosen}

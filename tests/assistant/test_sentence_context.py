@@ -1,5 +1,6 @@
 """A quoted sentence pointing back ("The company announced…") is quoted after the sentence naming
-what it points at, cited to the same passage; one that names its subject itself is quoted alone.
+what it points at, cited to the same passage, and read with it when the answer's opening is chosen;
+one that names its subject itself is quoted alone.
 
 Written articles whose answering sentence opens with "The company" or "The band" and whose name is in
 the sentence before, put in words the question does not use. Real index, real default encoder.
@@ -28,7 +29,8 @@ ARTICLES = [
         "text": (
             "Quillon Grocers is about to look a lot cheaper to small investors. "
             "The company announced on Wednesday that its board approved a 20-for-1 stock split, its first split "
-            "since 1999. Trading on the new basis starts next month, after shareholders vote."
+            "since 1999. Brannock Mills, for example, announced a 7-for-1 stock split in 2014. "
+            "Trading on the new basis starts next month, after shareholders vote."
         ),
     },
     {
@@ -73,6 +75,9 @@ def test_a_sentence_pointing_back_is_quoted_after_the_one_naming_its_subject(
     # Both sentences are cited to the same passage: one marker after each, the same number.
     between = result.text[named_at : result.text.index(pointing_back)]
     assert between.rstrip().endswith("[1]"), result.text
+    # Read with its antecedent, the sentence names what was asked: it opens the answer, ahead of a
+    # sentence naming another company, and the name is the short answer.
+    assert name in result.text.split("[1]")[0], result.text
     assert result.short_answer == name
 
 
