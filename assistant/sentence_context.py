@@ -34,8 +34,8 @@ def _names(sentence: str) -> set[str]:
 
 def antecedent(sentence: Candidate, candidates: list[Candidate]) -> Candidate | None:
     """The sentence right before ``sentence`` in its article, when ``sentence`` points back and that
-    one names something it does not (else None: nothing to resolve, or the article's text there is
-    not among the retrieved passages)."""
+    one does not, and names something it does not (else None: nothing to resolve, or the article's
+    text there is not among the retrieved passages)."""
     if not points_back(sentence.sentence):
         return None
     article = article_of(sentence)
@@ -47,7 +47,9 @@ def antecedent(sentence: Candidate, candidates: list[Candidate]) -> Candidate | 
     if not before:
         return None
     previous = max(before, key=lambda c: c.offset)
-    return previous if _names(previous.sentence) - _names(sentence.sentence) else None
+    # One pointing back itself ("It's the first time the trio…") names nothing to resolve with.
+    resolves = not points_back(previous.sentence) and _names(previous.sentence) - _names(sentence.sentence)
+    return previous if resolves else None
 
 
 def read_with_antecedent(sentence: Candidate, candidates: list[Candidate]) -> str:

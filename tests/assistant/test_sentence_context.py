@@ -98,5 +98,7 @@ def test_only_a_sentence_pointing_back_at_a_name_it_does_not_hold_gets_its_antec
     assert antecedent(named, [lede, pointing, named, resolved]) is None  # names its subject itself
     assert antecedent(resolved, [lede, pointing, named, resolved]) is None  # the name before is its own
     assert antecedent(pointing, [pointing, named, resolved]) is None  # the sentence before was not retrieved
+    pointing_twice = candidates_of([_passage("It was the first split at Quillon Grocers. The company announced it.")])
+    assert antecedent(pointing_twice[1], pointing_twice) is None  # the sentence before points back too
     assert points_back("They are dropping a new single.") and points_back("The late-night host said so.")
     assert not points_back("The Marrow Lanterns are coming.")
