@@ -142,7 +142,8 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         stories = len({story_of(c.passage) for c in quoted})
         notice = several_stories_notice(stories) if stories > 1 else ""
         lead = quoted.index(chosen[0])
-        short = next(filter(None, (short_answer(question, c.sentence) for c in (chosen[0], *quoted[:lead]))), None)
+        opening = (chosen[0], *quoted[:lead])
+        short = next(filter(None, (short_answer(question, c.sentence, c.passage.page_content) for c in opening)), None)
         return Answer(
             question, text, answered=True, citations=citations, backend="extractive", notice=notice, short_answer=short
         )

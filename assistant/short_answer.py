@@ -16,20 +16,25 @@ from index.folding import fold
 _MARKER = re.compile(r"\s*\[\d+\](?:\s*\[\d+\])*")
 
 
-def short_answer(question: str, answer_text: str) -> str | None:
+def short_answer(question: str, answer_text: str, passage: str = "") -> str | None:
     """The name, place, number or date that the answer's first sentence gives for ``question``
     (the first such span it names that the question doesn't), or None when the question's form asks
-    for no such thing or the sentence names none."""
+    for no such thing or the sentence names none. ``passage``, the sentence's passage, tells a name
+    opening the sentence from a plain word there."""
     kind = asked_kind(question)
     if kind is None or not answer_text.strip():
         return None
     if _DEFINITION.match(question_focus(question).strip()):
         return None  # "Who is Ibrahim Kalın?" asks for a description, not another person's name
-    first = _MARKER.split(answer_text.strip(), maxsplit=1)[0]
+    first = _without_dateline(_MARKER.split(answer_text.strip(), maxsplit=1)[0])
     found = new_spans(first, question, kind)
-    # A single capitalised word opening the sentence is as often a plain word ("There", "Former") as
-    # a name: any other span is preferred to it.
+    # A single capitalised word opening the sentence is as often a plain word ("Legal experts say…",
+    # "Sales rose…") as a name: it is one only when its passage writes it capitalised inside a
+    # sentence too ("…shares of Amazon…") or it is a country; without the passage, any other span is
+    # preferred to it.
     opening = bare(first.split(maxsplit=1)[0]) if first.split() else ""
+    if passage and opening and not _capitalised_inside(opening, passage) and opening.lower() not in countries():
+        found = [span for span in found if span != opening]
     found.sort(key=lambda span: span == opening)
     # "Who toppled Gadhafi?" is not answered by "Moammar Gadhafi": a span sharing a name the question
     # gives is the question's own subject.
@@ -41,6 +46,28 @@ def short_answer(question: str, answer_text: str) -> str | None:
     elif focus.lower().startswith("where"):  # the most precise place first: a city before its country
         found.sort(key=lambda span: span.lower().removeprefix("the ") in countries())
     return found[0] if found else None
+
+
+# A dateline or a credit before the sentence proper: "LONDON —", "DUBAI, United Arab Emirates (AP) —",
+# "New York CNN Business —", "(CNN)": where it was written and by whom, never what was asked.
+_DATELINE = re.compile(
+    r"^(?:\([A-Z][\w .]*\)\s*|(?:[A-Z][\w.'’&-]*,?\s+){0,5}[A-Z][\w.'’&-]*(?:\s*\([A-Z][\w .]*\))?\s*[—–]\s*)"
+)
+
+
+def _without_dateline(sentence: str) -> str:
+    """``sentence`` without its dateline, one written at least partly in capitals ("Saudi Arabia — the
+    kingdom…" opens with a name, not a dateline)."""
+    dateline = _DATELINE.match(sentence)
+    if dateline is None or not re.search(r"\b[A-Z]{2,}\b", dateline.group()):
+        return sentence
+    return sentence[dateline.end() :]
+
+
+def _capitalised_inside(word: str, passage: str) -> bool:
+    """Whether ``passage`` writes ``word`` capitalised after another word of its sentence (a name), not
+    only where every word is capitalised (a sentence's or a heading's start)."""
+    return re.search(rf"[a-z,;]\s+[\"'“‘(]?{re.escape(word)}\b", passage) is not None
 
 
 _SMALLER_PLACE = re.compile(r"\b(?:which|what) (?:\w+ )?(?:city|cities|town|village|neighbou?rhood)\b", re.IGNORECASE)

@@ -142,6 +142,22 @@ def test_the_short_answer_is_none_rather_than_a_wrong_name() -> None:
     assert short_answer("Where must Haftar's troops pull out of?", sirte) == "Sirte"
 
 
+def test_a_dateline_or_a_plain_word_opening_the_sentence_is_no_short_answer() -> None:
+    # Where and by whom it was written, not what was asked.
+    term = "LONDON — Asked to sum up 2022 in a word, the public has chosen a phrase. [1]"
+    assert short_answer("Which slang term was chosen as word of the year?", term, term) is None
+    cuts = "DUBAI, United Arab Emirates (AP) — Saudi Arabia and other producers announced cuts. [1]"
+    assert short_answer("Which country announced oil production cuts?", cuts) == "Saudi Arabia"
+    assert short_answer("Which company will unveil a new phone?", "(CNN) Apple will unveil a new phone. [1]") == "Apple"
+    # A word opening the sentence is a name when its passage writes it capitalised inside a sentence too.
+    legal = "Legal experts say the draft could lead the court to overturn other rulings."
+    assert short_answer("Which ruling may be overturned?", legal, f"{legal} The experts disagree.") is None
+    amazon = "Amazon shares are about to get much cheaper."
+    assert short_answer("Which company split its stock?", amazon, f"{amazon} Investors in Amazon cheered.") == "Amazon"
+    floods = "Germany was hit by floods."
+    assert short_answer("Which country was hit?", floods, floods) == "Germany"  # a country whatever its place
+
+
 def test_short_answer_round_trips_and_answers_stored_before_it_load_without_one() -> None:
     answer = Answer("Who?", "Margarethe Olsen won. [1]", True, short_answer="Margarethe Olsen")
     assert Answer.from_dict(answer.to_dict()).short_answer == "Margarethe Olsen"
