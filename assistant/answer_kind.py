@@ -114,7 +114,7 @@ Washington Wisconsin Wyoming""".split(),
 
 WORD = re.compile(r"[$€£]?[\w'’.\-&]+|[^\w\s]")
 _NUMBER = re.compile(
-    r"(?:[$€£]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?)"
+    r"(?:[$€£]\s?\d(?:[\d,]*\d)?(?:\.\d+)?|\b\d(?:[\d,]*\d)?(?:\.\d+)?)"
     r"(?:\s?(?:%|percent\b|million\b|billion\b|trillion\b|thousand\b|hundred\b))?"
 )
 _NUMBER_WORDS = re.compile(
@@ -241,10 +241,11 @@ def spans(sentence: str) -> list[Span]:
     places = _places()
     for match in _DATE.finditer(sentence):
         found.append((match.start(), Span(match.group(0), frozenset({"date"}))))
-    dated = {m.group(0) for m in _DATE.finditer(sentence)}
+    # A number inside a date ("Aug. 8", "May 2") is the date's day, not a count.
+    in_dates = [m.span() for m in _DATE.finditer(sentence)]
     for match in _NUMBER.finditer(sentence):
         text = match.group(0).strip()
-        if text in dated or _YEAR.match(text):
+        if any(start <= match.start() < end for start, end in in_dates) or _YEAR.match(text):
             continue
         found.append((match.start(), Span(text, frozenset({"number"}))))
     for match in _NUMBER_WORDS.finditer(sentence):

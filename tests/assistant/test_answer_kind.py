@@ -154,6 +154,9 @@ def test_a_dateline_or_a_plain_word_opening_the_sentence_is_no_short_answer() ->
     assert short_answer("Which ruling may be overturned?", legal, f"{legal} The experts disagree.") is None
     amazon = "Amazon shares are about to get much cheaper."
     assert short_answer("Which company split its stock?", amazon, f"{amazon} Investors in Amazon cheered.") == "Amazon"
+    # A date's day is no count, and a count ends before its comma.
+    maui = "The fire that tore through Lahaina on Aug. 8, was the deadliest in a century, leaving at least 96 dead. [1]"
+    assert short_answer("How many people died in the Maui fires?", maui, maui) == "96"
     floods = "Germany was hit by floods."
     assert short_answer("Which country was hit?", floods, floods) == "Germany"  # a country whatever its place
 
