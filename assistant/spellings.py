@@ -11,9 +11,10 @@ spelt name counts as shared with a sentence's word when the two are close: an ed
 at least :data:`MIN_SIMILARITY`, which takes Ibragim for Ibrahim (86), Kalyn for Kalin (80),
 Khaftara for Haftar (86) and Putina for Putin (91), and not Turtsiya for Turkey (57).
 
-Only names (capitalised words inside a sentence) of four letters or more, and only in a script other
-than Latin: a common word spelt out ("такой" → "takoy") would meet English words by chance, and a
-Latin-script name is already compared as it is (folded, :mod:`index.folding`). Arabic and Chinese
+Only names (capitalised words inside a sentence) of four letters or more, in a script other than
+Latin, or in Latin letters in a question not in English ("Hafter" ~ Haftar 83, Turkish; "Türkei" ~
+Turkey 83, German): a common word spelt out ("такой" → "takoy") would meet English words by chance,
+and an English question's name is compared as it is (folded, :mod:`index.folding`). Arabic and Chinese
 spelt letter by letter lose their vowels or tones (نتنياهو → "ntnyhw") and meet nothing: no harm, no help.
 """
 
@@ -27,8 +28,8 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
-from assistant.languages import starts_sentence
-from assistant.text import content_words
+from assistant.languages import starts_sentence, text_language
+from assistant.text import content_words, name_words
 from index.folding import fold_key
 
 MIN_SIMILARITY = 80.0  # fuzz.ratio, 0-100
@@ -56,6 +57,18 @@ def names_in_other_scripts(question: str) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(names))
 
 
+@lru_cache(maxsize=1024)
+def names_spelt_otherwise(question: str) -> tuple[tuple[str, str], ...]:
+    """:func:`names_in_other_scripts`, and for a question not in English its Latin-script names too:
+    a language spells a foreign name its own way in Latin letters as well (Turkish "Hafter", "Fransa";
+    German "Türkei"), each as its content word, which is its Latin spelling."""
+    latin: tuple[tuple[str, str], ...] = ()
+    if text_language(question) is not None:
+        names = sorted(name_words(question))
+        latin = tuple((w, w) for w in names if len(w) >= _MIN_LETTERS and w.isascii() and w.isalpha())
+    return names_in_other_scripts(question) + latin
+
+
 def spelt_alike(question: str, words: Collection[str]) -> set[str]:
     """The question's content words that are names in another script spelt like one of ``words``
     (a sentence's content words): what the question and the sentence share beyond the same letters.
@@ -63,7 +76,7 @@ def spelt_alike(question: str, words: Collection[str]) -> set[str]:
     >>> sorted(spelt_alike("Кто такой Ибрагим Калын?", {"ibrahim", "kalin", "spokesman"}))
     ['ибрагим', 'калын']
     """
-    names = names_in_other_scripts(question)
+    names = names_spelt_otherwise(question)
     if not names or not words:
         return set()
     return {

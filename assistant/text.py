@@ -35,13 +35,15 @@ def content_word_sequence(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=8192)
-def _content_words_of(text: str, language: str | None) -> tuple[str, ...]:
+def _content_words_of(text: str, language: str | None, all_names: bool = False) -> tuple[str, ...]:
     # Cached: one answer reads each candidate passage's words several times (the reranker's word and
     # phrase boosts, the answerer's sentences, the kind of answer); reading them was 40 % of its time.
     raw_words = _WORD.findall(fold_key(text))
     # A question in Spanish shares "de" and "la" with English sentences by chance: its own function words
     # are left out too (assistant.languages).
     foreign = function_words(language, raw_words)
+    # A name is no function word though its language's frequent-word list holds it (Turkish "Fransa").
+    foreign = frozenset() if all_names else foreign - _names_of(text) if foreign else foreign
     suffixed = language in SUFFIX_AFTER_APOSTROPHE
     words = []
     for raw_word in raw_words:
@@ -50,6 +52,15 @@ def _content_words_of(text: str, language: str | None) -> tuple[str, ...]:
             continue
         words.append(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
     return tuple(words)
+
+
+def _names_of(text: str) -> set[str]:
+    """The folded words of ``text`` capitalised inside a sentence: names."""
+    return {
+        fold_key(match.group())
+        for match in _WORD.finditer(text)
+        if match.group()[0].isupper() and not starts_sentence(text, match.start())
+    }
 
 
 def content_words(text: str) -> set[str]:
@@ -78,12 +89,20 @@ def name_words(text: str) -> set[str]:
     """The content words of ``text``'s names (capitalised inside a sentence, in any script) and numbers,
     read in ``text``'s language: what it can share with a text in another language ("¿Qué exige
     Turquía a Haftar en 2020?" → turquia, haftar, 2020)."""
+    language = text_language(text)
+    # Turkish writes an apostrophe only between a proper name and its ending ("Hafter'in"): a name
+    # even where it opens the sentence.
+    suffixed = language in SUFFIX_AFTER_APOSTROPHE
     tokens = [
         match.group()
-        for match in _WORD.finditer(text)
-        if match.group()[0].isdigit() or (match.group()[0].isupper() and not starts_sentence(text, match.start()))
+        for match in _WORD.finditer(text.replace("’", "'"))
+        if match.group()[0].isdigit()
+        or (
+            match.group()[0].isupper()
+            and (not starts_sentence(text, match.start()) or (suffixed and "'" in match.group()))
+        )
     ]
-    return set(_content_words_of(" ".join(tokens), text_language(text))) if tokens else set()
+    return set(_content_words_of(" ".join(tokens), language, all_names=True)) if tokens else set()
 
 
 def question_names(question: str) -> set[str]:
