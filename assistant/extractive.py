@@ -37,7 +37,7 @@ from assistant.candidates import (
 )
 from assistant.citations import cite_sentences
 from assistant.lead_story import lead_stories, several_stories_notice, story_of
-from assistant.sentence_context import read_with_antecedent, with_antecedents
+from assistant.sentence_context import quoted_sentences, read_with_antecedent
 from assistant.settings import AssistantSettings
 from assistant.shared_words import FOCUS_WEIGHT, sentence_overlap
 from assistant.short_answer import short_answer
@@ -136,8 +136,9 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         chosen = self._choose(question, told_candidates) if (told_candidates := candidates_of(told.passages)) else []
         if not chosen:
             return not_in_articles(question)
-        # "The company announced…" is quoted after the sentence naming the company (assistant/sentence_context.py).
-        quoted = with_antecedents(chosen, told_candidates)
+        # "The company announced…" is quoted after the sentence naming the company, a teaser lede before
+        # the sentence giving what was asked (assistant/sentence_context.py).
+        quoted = quoted_sentences(question, chosen, told_candidates)
         text, citations = cite_sentences([(c.sentence, [c.passage, *c.corroborating]) for c in quoted])
         stories = len({story_of(c.passage) for c in quoted})
         notice = several_stories_notice(stories) if stories > 1 else ""

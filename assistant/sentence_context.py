@@ -6,13 +6,18 @@ unreadable (issue 27, "the answer first"): "The company announced Wednesday its 
 are about to get 20 times less expensive."). A sentence opening with a pronoun or a bare definite
 description ("The band…", "The late-night TV host…") is quoted with its previous sentence when that
 one names someone or something it does not: the antecedent, cited to the same passage.
+
+A teaser lede works the other way round: "The majority of babies were born out of wedlock last year"
+answers "What percentage…?" only with the sentence after it ("…51.3% of the total"). When the
+answer's opening sentence names nothing of the kind the question asks for and the next sentence of
+its article does, that one is quoted right after it: the payoff.
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.answer_kind import spans
+from assistant.answer_kind import asked_kind, new_spans, spans
 from assistant.candidates import Candidate, article_of
 
 # A pronoun, or "The" and a common noun: the sentence refers to something named before it.
@@ -32,18 +37,19 @@ def _names(sentence: str) -> set[str]:
     return {span.text.lower() for span in spans(sentence) if "name" in span.kinds}
 
 
+def _adjacent(first: Candidate, second: Candidate) -> bool:
+    """Whether ``second`` follows ``first`` in their article with only a space or so between."""
+    gap = second.offset - (first.offset + len(first.sentence))
+    return article_of(first) == article_of(second) and 0 <= gap <= _ADJACENT_GAP
+
+
 def antecedent(sentence: Candidate, candidates: list[Candidate]) -> Candidate | None:
     """The sentence right before ``sentence`` in its article, when ``sentence`` points back and that
     one does not, and names something it does not (else None: nothing to resolve, or the article's
     text there is not among the retrieved passages)."""
     if not points_back(sentence.sentence):
         return None
-    article = article_of(sentence)
-    before = [
-        c
-        for c in candidates
-        if article_of(c) == article and 0 <= sentence.offset - (c.offset + len(c.sentence)) <= _ADJACENT_GAP
-    ]
+    before = [c for c in candidates if _adjacent(c, sentence)]
     if not before:
         return None
     previous = max(before, key=lambda c: c.offset)
@@ -69,3 +75,28 @@ def with_antecedents(chosen: list[Candidate], candidates: list[Candidate]) -> li
             result.append(previous)
         result.append(candidate)
     return result
+
+
+def payoff(question: str, lead: Candidate, candidates: list[Candidate]) -> Candidate | None:
+    """The sentence right after the answer's opening ``lead``, when the lead (read with its antecedent)
+    names nothing of the kind ``question`` asks for and that sentence does (else None)."""
+    kind = asked_kind(question)
+    if kind is None or new_spans(read_with_antecedent(lead, candidates), question, kind):
+        return None
+    after = [c for c in candidates if _adjacent(lead, c)]
+    if not after:
+        return None
+    following = min(after, key=lambda c: c.offset)
+    asks = following.sentence.rstrip("\"'”’ ").endswith("?")
+    return following if not asks and new_spans(following.sentence, question, kind) else None
+
+
+def quoted_sentences(question: str, chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
+    """What an answer quotes of its ``chosen`` sentences (the opening one first): each with its
+    antecedent, and the opening one with its payoff."""
+    quoted = with_antecedents(chosen, candidates)
+    extra = payoff(question, chosen[0], candidates)
+    if extra is not None and extra.sentence not in {c.sentence for c in quoted}:
+        at = quoted.index(chosen[0]) + 1
+        quoted[at:at] = [extra]
+    return quoted

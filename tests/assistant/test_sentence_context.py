@@ -1,6 +1,7 @@
 """A quoted sentence pointing back ("The company announced…") is quoted after the sentence naming
 what it points at, cited to the same passage, and read with it when the answer's opening is chosen;
-one that names its subject itself is quoted alone.
+one that names its subject itself is quoted alone. A teaser lede is quoted with the sentence after it
+that gives the number asked for.
 
 Written articles whose answering sentence opens with "The company" or "The band" and whose name is in
 the sentence before, put in words the question does not use. Real index, real default encoder.
@@ -45,6 +46,18 @@ ARTICLES = [
         ),
     },
 ]
+TEASER = {
+    "doc_id": "births",
+    "title": "A first for Harbourshire",
+    "publish_date": "2024/06/07",
+    "source": "Test wire",
+    "text": (
+        "The majority of babies in Harbourshire were born out of wedlock last year, for the first time since "
+        "records began. Of 62,400 registrations, 32,115 were to women who were not married – 51.3% of the total. "
+        "Registrars expect the trend to continue as marriage rates decline."
+    ),
+}
+ARTICLES.append(TEASER)
 CASES = [
     ("Which company announced a 20-for-1 stock split?", "Quillon Grocers", "The company announced"),
     ("Which band announced a reunion tour and a new single?", "Marrow Lanterns", "The band announced"),
@@ -79,6 +92,13 @@ def test_a_sentence_pointing_back_is_quoted_after_the_one_naming_its_subject(
     # sentence naming another company, and the name is the short answer.
     assert name in result.text.split("[1]")[0], result.text
     assert result.short_answer == name
+
+
+def test_a_teaser_lede_is_quoted_with_the_sentence_after_it_that_gives_what_was_asked(assistant: Assistant) -> None:
+    result = assistant.ask("What percentage of babies in Harbourshire were born out of wedlock last year?")
+    assert result.answered, result.text
+    assert result.text.startswith("The majority of babies in Harbourshire"), result.text
+    assert "51.3% of the total" in result.text, result.text
 
 
 def _passage(text: str) -> Document:
