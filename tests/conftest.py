@@ -3,6 +3,7 @@ embedding model (loaded once per session)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -139,6 +140,18 @@ def articles_dir(tmp_path: Path) -> Path:
     target = tmp_path / "articles"
     shutil.copytree(SEEDS, target)
     return target
+
+
+def assistant_over(root: Path, articles: list[dict[str, str]], embeddings) -> Assistant:
+    """An assistant over ``articles`` written for a test (a JSON-lines file under ``root``), indexed
+    with the real default encoder; each must be indexed."""
+    feed = root / "in" / "news.jsonl"
+    feed.parent.mkdir(parents=True)
+    feed.write_text("\n".join(json.dumps(article) for article in articles), encoding="utf-8")
+    settings = AssistantSettings(db_path=root / "db")
+    store = ArticleStore.open(settings, embeddings=embeddings)
+    assert build_index(store, [feed.parent], show_progress=False).added == len(articles)
+    return Assistant(settings, store=store)
 
 
 @pytest.fixture(scope="session")

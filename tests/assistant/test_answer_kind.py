@@ -7,17 +7,13 @@ count would pick) and gives the answer later in other words. Real index, real de
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from assistant import Assistant
 from assistant.answer_kind import asked_kind, is_circular
-from assistant.settings import AssistantSettings
 from assistant.short_answer import short_answer
 from assistant.types import Answer
-from index.build import build_index
-from index.store import ArticleStore
+from tests.conftest import assistant_over
 
 ARTICLES = [
     {
@@ -67,14 +63,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Assistant:
-    root = tmp_path_factory.mktemp("answer-kind")
-    feed = root / "in" / "news.jsonl"
-    feed.parent.mkdir()
-    feed.write_text("\n".join(json.dumps(article) for article in ARTICLES), encoding="utf-8")
-    settings = AssistantSettings(db_path=root / "db")
-    store = ArticleStore.open(settings, embeddings=embeddings)
-    assert build_index(store, [feed.parent], show_progress=False).added == len(ARTICLES)
-    return Assistant(settings, store=store)
+    return assistant_over(tmp_path_factory.mktemp("answer-kind"), ARTICLES, embeddings)
 
 
 @pytest.mark.parametrize(("question", "answer_words", "short", "article"), CASES)

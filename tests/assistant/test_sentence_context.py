@@ -9,17 +9,13 @@ the sentence before, put in words the question does not use. Real index, real de
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from langchain_core.documents import Document
 
 from assistant import Assistant
 from assistant.candidates import candidates_of
 from assistant.sentence_context import antecedent, points_back
-from assistant.settings import AssistantSettings
-from index.build import build_index
-from index.store import ArticleStore
+from tests.conftest import assistant_over
 
 ARTICLES = [
     {
@@ -66,14 +62,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Assistant:
-    root = tmp_path_factory.mktemp("sentence-context")
-    feed = root / "in" / "news.jsonl"
-    feed.parent.mkdir()
-    feed.write_text("\n".join(json.dumps(article) for article in ARTICLES), encoding="utf-8")
-    settings = AssistantSettings(db_path=root / "db")
-    store = ArticleStore.open(settings, embeddings=embeddings)
-    assert build_index(store, [feed.parent], show_progress=False).added == len(ARTICLES)
-    return Assistant(settings, store=store)
+    return assistant_over(tmp_path_factory.mktemp("sentence-context"), ARTICLES, embeddings)
 
 
 @pytest.mark.parametrize(("question", "name", "pointing_back"), CASES)
