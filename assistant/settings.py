@@ -69,7 +69,15 @@ class AnsweringSettings(BaseModel):
     max_question_chars: int = Field(
         default=2000, ge=50, description="Longer questions are cut at a word boundary here, with a notice saying so."
     )
-    max_answer_sentences: int = Field(default=3, ge=1, le=10, description="Sentences in an extractive answer.")
+    max_answer_sentences: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description=(
+            "Sentences in an extractive answer (besides those quoted for their context: the one a chosen "
+            "sentence points back to, a teaser lede's next one)."
+        ),
+    )
     llm: str = Field(
         default="extractive",
         description=(
