@@ -41,9 +41,10 @@ def _content_words_of(text: str, language: str | None, all_names: bool = False) 
     raw_words = _WORD.findall(fold_key(text))
     # A question in Spanish shares "de" and "la" with English sentences by chance: its own function words
     # are left out too (assistant.languages).
-    foreign = function_words(language, raw_words)
     # A name is no function word though its language's frequent-word list holds it (Turkish "Fransa").
-    foreign = frozenset() if all_names else foreign - _names_of(text) if foreign else foreign
+    foreign = frozenset() if all_names else function_words(language, raw_words)
+    if foreign:
+        foreign -= _names_of(text)
     suffixed = language in SUFFIX_AFTER_APOSTROPHE
     words = []
     for raw_word in raw_words:
