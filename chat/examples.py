@@ -50,20 +50,61 @@ def main_name(text: str, title: str = "") -> str | None:
     """
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
+    # Full forms a shorter name may stand for: the title's names, and runs opening a sentence whole
+    # ("Taylor Swift and…" counts as "Swift", but says whose surname the later "Swift" is).
+    forms = {name for match in _NAME.finditer(title) if (name := _name_of(match.group().split()))}
     for match in _NAME.finditer(text):
         words = match.group().split()
         if _SENTENCE_OPENER.search(text[max(0, match.start() - 3) : match.start()]):
+            forms.add(_name_of(words))
             words = words[1:]  # "The", "Officials" … open a sentence: capitalised, but not names
-        name = " ".join(_name_word(word) for word in words if _name_word(word)).rstrip(".")
+        name = _name_of(words)
         if sum(character.isalpha() for character in name) < 3:  # "U.S", "EU": too short to ask about alone
             continue
         counts[name] += 1
         first_seen.setdefault(name, match.start())
+    _merge_short_forms(counts, first_seen, forms)
     in_title = [name for name in counts if name in title]
     candidates = in_title or list(counts)
     if not candidates:
         return None
     return min(candidates, key=lambda name: (-counts[name], first_seen[name]))
+
+
+def _merge_short_forms(counts: Counter[str], first_seen: dict[str, int], forms: Iterable[str] = ()) -> None:
+    """Count a surname with the full name it shortens ("Swift" with "Taylor Swift": news names a person
+    in full once, then by surname) and a plural with its singular ("World Cups" with "World Cup"), the
+    full forms taken from the names counted or ``forms`` seen elsewhere, so the example asks about the
+    name as a reader would write it.
+
+    >>> counts = Counter({"Taylor Swift": 2, "Swift": 5, "World Cups": 2, "World Cup": 1, "Cuba": 1})
+    >>> _merge_short_forms(counts, dict.fromkeys(counts, 0))
+    >>> sorted(counts.items())
+    [('Cuba', 1), ('Taylor Swift', 7), ('World Cup', 3)]
+    >>> counts = Counter({"Swift": 5, "World Cups": 1})
+    >>> _merge_short_forms(counts, dict.fromkeys(counts, 0), ["Taylor Swift", "USMNT World Cup"])
+    >>> sorted(counts.items())
+    [('Taylor Swift', 5), ('World Cup', 1)]
+    """
+    elsewhere = set(forms)
+    for name in sorted(counts, key=len):
+        known = set(counts) | elsewhere
+        full = [other for other in known if " " not in name and other != name and _ends_with(other, name)]
+        singular = name[:-1] if name.endswith("s") and any(_ends_with(other, name[:-1]) for other in known) else None
+        into = max(full, key=lambda other: counts.get(other, 0)) if full else singular
+        if into is not None:
+            counts[into] += counts.pop(name)
+            first_seen[into] = min(first_seen.get(into, first_seen[name]), first_seen.pop(name))
+
+
+def _ends_with(name: str, last: str) -> bool:
+    """Whether ``name`` is ``last`` or ends with it as whole words ("USMNT World Cup", "World Cup")."""
+    return name == last or name.endswith(f" {last}")
+
+
+def _name_of(words: list[str]) -> str:
+    """The name these capitalised words make, without what is no name ("The", "We've", a final dot)."""
+    return " ".join(_name_word(word) for word in words if _name_word(word)).rstrip(".")
 
 
 def _name_word(word: str) -> str:

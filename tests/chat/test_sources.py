@@ -132,6 +132,14 @@ def test_the_main_name_is_the_one_mentioned_most_and_sentence_openers_are_not_na
     assert main_name("So We’ve said, and so We’ve done it again.") is None
 
 
+def test_an_example_names_a_person_in_full_and_a_thing_in_the_singular() -> None:
+    # Seen on the eval corpus's newest articles: "What is the latest on Swift?", "… on World Cups?".
+    text = "Taylor Swift and Travis Kelce married on Saturday. Swift wore white. Guests said Swift sang."
+    assert main_name(text) == "Taylor Swift"
+    assert main_name("Swift wore white, and fans said Swift sang.", title="Taylor Swift's wedding") == "Taylor Swift"
+    assert main_name("Fans of past World Cups were loud.", title="USMNT World Cup loss to Belgium") == "World Cup"
+
+
 GERMAN_PAGE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Hafenstreik in Hamburg</title>
 <meta property="article:published_time" content="2024-05-14"></head><body><nav>Startseite Politik Sport</nav>
 <article><h1>Hafenstreik in Hamburg</h1>
