@@ -1,7 +1,8 @@
 """Dates in questions and the recency prior.
 
 News questions are about time: "this week", "in 2023". A question's own expressions ("in
-2023", "in March 2023", "since 2022", "this week", "last month", relative ones counted from the
+2023", "word of the year for 2022", "the first debate of 2024", "in March 2023", "since 2022", "this
+week", "last month", relative ones counted from the
 reference date: ``as_of``, else today) become a window that the retriever favours: articles in
 it get a boost. They are not hard filters, because the measured evaluation showed that questions
 name the year of the *event* ("monuments removed in 2021") while the article reporting it is often
@@ -23,7 +24,7 @@ _MONTHS["sept"] = 9
 _MONTH_PATTERN = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 _IN_MONTH_YEAR = re.compile(rf"\b(?:in|during)\s+({_MONTH_PATTERN})\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-_IN_YEAR = re.compile(r"\b(?:in|during)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_IN_YEAR = re.compile(r"\b(?:in|during|for|of)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _SINCE_YEAR = re.compile(r"\b(?:since|after)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _BEFORE_YEAR = re.compile(r"\bbefore\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _RELATIVE = {

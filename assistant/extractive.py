@@ -96,6 +96,7 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         min_relevance: float = 0.2,
         min_answer_score: float = 0.4,
         max_sentences: int = 3,
+        period_factor: float = 1.0,
         query_vector: Callable[[str], np.ndarray] | None = None,
         stored_vectors: Callable[[Mapping[str, str]], dict[str, np.ndarray]] | None = None,
     ) -> None:
@@ -109,6 +110,7 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         self.min_relevance = min_relevance
         self.min_answer_score = min_answer_score
         self.max_sentences = max_sentences
+        self.period_factor = period_factor  # a story in the period the question names (lead_story)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -132,7 +134,7 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         best: dict[str, float] = {}
         for candidate, score in zip(*self._scored(question, candidates)[:2], strict=True):
             best[story_of(candidate.passage)] = max(score, best.get(story_of(candidate.passage), score))
-        told = lead_stories(question, relevant, input.get("stories", ()), best)
+        told = lead_stories(question, relevant, input.get("stories", ()), best, self.period_factor)
         chosen = self._choose(question, told_candidates) if (told_candidates := candidates_of(told.passages)) else []
         if not chosen:
             return not_in_articles(question)
@@ -336,6 +338,7 @@ def extractive_answerer(store: ArticleStore, settings: AssistantSettings) -> Ext
         min_relevance=_setting_or(settings.min_relevance, calibrated_relevance),
         min_answer_score=_setting_or(settings.min_answer_score, calibrated_answer),
         max_sentences=settings.max_answer_sentences,
+        period_factor=settings.question_date_boost,
         query_vector=query_vector,
         stored_vectors=stored,
     )

@@ -29,6 +29,7 @@ from assistant.dates import parse_iso
 from index.store import ArticleStore
 
 STORY_KEY = "story_id"  # a passage's story, in its metadata (set by assistant.retrieval)
+IN_ASKED_PERIOD = "in_asked_period"  # published in the period the question names (set by assistant.retrieval)
 OLDER_DAYS = 60  # a story published this much before the lead story's is another season's
 MAX_STORIES = 3  # told together when several events are asked about
 # How much a story's best sentence counts beside its passages' support when choosing the lead.
@@ -122,13 +123,18 @@ def lead_stories(
     passages: list[Document],
     preferred: Sequence[str] = (),
     best_sentences: Mapping[str, float] | None = None,
+    period_factor: float = 1.0,
 ) -> ToldStories:
     """The passages of the lead story (and of the next ones when the question asks about several
     events), none far older than the lead story's newest.
 
     A story's weight is its :func:`support` (relative to the best-supported story's) plus
     :data:`SENTENCE_WEIGHT` × its best sentence's answer score (``best_sentences``; a story with none
-    scored counts -1). ``preferred``: the stories of the previous answer, which lead when present.
+    scored counts -1), times ``period_factor`` for a story with an article in the period the question
+    names (:data:`IN_ASKED_PERIOD`, "word of the year for 2022"): the retriever boosts those articles
+    by the same factor, but the best sentence can still come from next year's story, whose sentence
+    repeats more of the question's words. ``preferred``: the stories of the previous answer, which
+    lead when present.
     Passages that carry no story at all (a caller's own, not the retriever's) are told as they
     are: there is nothing to tell their stories apart by.
     """
@@ -138,6 +144,8 @@ def lead_stories(
     most = max(totals.values()) or 1.0
     sentences = best_sentences or {}
     weight = {s: total / most + SENTENCE_WEIGHT * sentences.get(s, -1.0) for s, total in totals.items()}
+    for story in {story_of(p) for p in passages if p.metadata.get(IN_ASKED_PERIOD)}:
+        weight[story] *= period_factor if weight[story] > 0 else 1.0
     ranked = sorted(weight, key=lambda story: -weight[story])
     present = [story for story in ranked if story in set(preferred)]
     lead = present[0] if present else ranked[0]

@@ -36,7 +36,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.dates import DateWindow, last_day_as_of, parse_iso, recency_prior, window_from_question
-from assistant.lead_story import with_story_ids
+from assistant.lead_story import IN_ASKED_PERIOD, with_story_ids
 from assistant.rerank import Candidate, Reranker
 from assistant.settings import AssistantSettings, RetrievalMode
 from assistant.types import Filters
@@ -142,7 +142,9 @@ class PassageRetriever(BaseRetriever):
                 published, reference, half_life_days=options.recency_days, grace_days=options.future_grace_days
             )
             candidate.fused = fused * max(0.0, 1.0 + weight * prior)
-            if asked is not None and asked.contains(published):
+            in_window = asked is not None and asked.contains(published)
+            candidate.passage.metadata[IN_ASKED_PERIOD] = in_window
+            if in_window:
                 candidate.fused *= options.question_date_boost
         ranked = sorted(candidates.values(), key=lambda c: c.fused, reverse=True)
         if self.reranker is not None:

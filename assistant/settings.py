@@ -40,7 +40,10 @@ class RetrievalSettings(BaseModel):
     question_date_boost: float = Field(
         default=1.5,
         ge=1.0,
-        description="Score factor for articles inside a date the question names ('this week', 'in 2023').",
+        description=(
+            "Score factor for articles inside a date the question names ('this week', 'in 2023', 'for 2022'), "
+            "and for their story when the answer picks the story it tells."
+        ),
     )
     cross_encoder: str | None = Field(
         default=None,

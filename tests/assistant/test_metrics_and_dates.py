@@ -81,6 +81,8 @@ REFERENCE = date(2023, 5, 17)
     ("question", "expected"),
     [
         ("Who won the election in 2022?", DateWindow(date(2022, 1, 1), date(2022, 12, 31))),
+        ("Who was named person of the year for 2022?", DateWindow(date(2022, 1, 1), date(2022, 12, 31))),
+        ("When is the first debate of 2024?", DateWindow(date(2024, 1, 1), date(2024, 12, 31))),
         ("What happened in March 2021?", DateWindow(date(2021, 3, 1), date(2021, 3, 31))),
         ("What did the court rule in Sept. 2020?", DateWindow(date(2020, 9, 1), date(2020, 9, 30))),
         ("Which bills passed since 2021?", DateWindow(date(2021, 1, 1), None)),
