@@ -1,7 +1,8 @@
 """What kind of thing a question asks for, and where a sentence names one.
 
 "Who won…?" asks for a person, "Where…?" or "Which country…?" for a place, "How many…?" for a
-number, "When…?" for a date, "Which company…?" for an organisation, "Which film…?" for a name. A
+number, "When…?" for a date, "Which company…?" for an organisation, "Which film…?" or "Which
+word…?" for a title (a name, or a short quoted phrase: "goblin mode"), "Which product…?" for a name. A
 sentence answers such a question when it names a thing of that kind *that the question does not
 already name*: "Emmanuel Macron won France's presidential election" answers "Who won France's
 presidential election?", while "France held its presidential election this week" only repeats it.
@@ -28,7 +29,7 @@ from babel import Locale
 from assistant.languages import text_language
 from assistant.text import content_words, question_focus
 
-Kind = Literal["person", "place", "number", "date", "organisation", "name"]
+Kind = Literal["person", "place", "number", "date", "organisation", "title", "name"]
 
 # The question's form → the kind asked for; the first rule that matches the asking sentence wins.
 _PERSON_NOUNS = (
@@ -49,6 +50,14 @@ _ORGANISATION_NOUNS = (
     r"manufacturer|outlet|newspaper|publisher|platform|app|startup|tech company|tech giant|giant|studio|league|"
     r"union|court|department|ministry|government|streaming service|service|store|restaurant|maker"
 )
+# A work's title or a coined term ("Which film…?", "Which word…?"): a name, or a short quoted phrase
+# ("gaslighting", "goblin mode"), which words in lower case are only as a quotation.
+_TITLE_NOUNS = (
+    r"word|words|term|phrase|slogan|nickname|song|film|movie|album|show|series|book|novel|title|hashtag|motto|"
+    r"catchphrase|expression|slang"
+)
+_QUOTED = re.compile(r"[\"“]([^\"“”]{2,60}?)[,.!?]?[\"”]")
+_QUOTED_WORDS = 6
 _FORMS: tuple[tuple[re.Pattern[str], Kind], ...] = (
     (re.compile(r"\bhow (?:many|much|old|long|far|tall|big|high|large|fast|often)\b"), "number"),
     (re.compile(r"\bwhat (?:percentage|percent|share|proportion|number|amount|age|price|cost|sum|fine)\b"), "number"),
@@ -65,6 +74,7 @@ _FORMS: tuple[tuple[re.Pattern[str], Kind], ...] = (
     (re.compile(r"\b(?:who|whom|whose)\b"), "person"),
     (re.compile(rf"\b(?:which|what)(?: \w+)?(?: \w+)? (?:{_PERSON_NOUNS})\b"), "person"),
     (re.compile(rf"\b(?:which|what)(?: \w+)?(?: \w+)? (?:{_ORGANISATION_NOUNS})\b"), "organisation"),
+    (re.compile(rf"\b(?:which|what)(?: \w+)?(?: \w+)? (?:{_TITLE_NOUNS})\b"), "title"),
     (
         re.compile(r"\b(?:which|what) (?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b)\w+"),
         "name",
@@ -270,8 +280,16 @@ def spans(sentence: str) -> list[Span]:
             kinds.add("organisation")  # a single capitalised word is as likely a company (Google) as anything
             if len(words) >= 2 or before in {"by", "said", "says", "told"}:
                 kinds.add("person")
-        found.append((max(position, 0), Span(name, frozenset(kinds))))
+        found.append((max(position, 0), Span(name, frozenset({*kinds, "title"}))))
+    for match in _QUOTED.finditer(sentence):
+        if len(match.group(1).split()) <= _QUOTED_WORDS:
+            found.append((match.start(), Span(match.group(1).strip(), frozenset({"title"}))))
     return [span for _, span in sorted(found, key=lambda pair: pair[0])]
+
+
+def quoted(text: str, sentence: str) -> bool:
+    """Whether ``sentence`` holds ``text`` in quotation marks."""
+    return any(match.group(1).strip() == text for match in _QUOTED.finditer(sentence))
 
 
 def _named_in(span: Span, question: str, question_words: set[str]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer_kind import WORD, asked_kind, bare, countries, is_capitalised, new_spans
+from assistant.answer_kind import WORD, asked_kind, bare, countries, is_capitalised, new_spans, quoted
 from assistant.text import question_focus
 from index.folding import fold
 
@@ -36,6 +36,8 @@ def short_answer(question: str, answer_text: str, passage: str = "") -> str | No
     if passage and opening and not _capitalised_inside(opening, passage) and opening.lower() not in countries():
         found = [span for span in found if span != opening]
     found.sort(key=lambda span: span == opening)
+    if kind == "title":  # a quoted phrase before a name: "Oxford Dictionaries said that “goblin mode”…"
+        found.sort(key=lambda span: not quoted(span, first))
     # "Who toppled Gadhafi?" is not answered by "Moammar Gadhafi": a span sharing a name the question
     # gives is the question's own subject.
     asked_names = {fold(w).lower() for w in WORD.findall(question)[1:] if is_capitalised(w)}

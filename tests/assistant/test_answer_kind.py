@@ -99,7 +99,9 @@ def test_the_circular_sentences_repeat_the_question_and_are_told_apart() -> None
         ("Around how much will the gold card cost?", "number"),
         ("Which airline unveiled an Independence One plane?", "organisation"),
         ("When is the next total solar eclipse?", "date"),
-        ("Which film topped the box office?", "name"),
+        ("Which film topped the box office?", "title"),
+        ("Which slang term was selected as Oxford's word of the year?", "title"),
+        ("Which product is selling out?", "name"),
         ("Why did the markets fall?", None),
     ],
 )
@@ -129,6 +131,20 @@ def test_the_short_answer_is_none_rather_than_a_wrong_name() -> None:
     sirte = "Turkey said forces loyal to Libya's Gen. Khalifa Haftar must withdraw from the city of Sirte. [1]"
     assert short_answer("Which city must Hafter's forces leave?", sirte) == "Sirte"
     assert short_answer("Where must Haftar's troops pull out of?", sirte) == "Sirte"
+
+
+def test_a_title_or_term_asked_for_is_a_name_or_a_short_quoted_phrase() -> None:
+    # Coined words are written in lower case, as a quotation: "goblin mode", not a capitalised name.
+    question = "Which slang term was selected as Oxford's word of the year for 2022?"
+    said = "Oxford Dictionaries said Monday that “goblin mode” has been selected as its word of the year. [1]"
+    assert short_answer(question, said) == "goblin mode"
+    assert short_answer("Which word did Merriam-Webster choose?", 'It announced its word: "gaslighting." [1]') == (
+        "gaslighting"
+    )
+    assert short_answer("Which film swept the Oscars?", "Oppenheimer swept the Oscars on Sunday. [1]") == "Oppenheimer"
+    # A long quotation is what someone said, not a title.
+    speech = 'The senator said "we will not stop until every family has what it needs" on Monday. [1]'
+    assert short_answer("Which phrase did the senator use?", speech) is None
 
 
 def test_a_dateline_or_a_plain_word_opening_the_sentence_is_no_short_answer() -> None:
