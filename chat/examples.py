@@ -52,11 +52,18 @@ def main_name(text: str, title: str = "") -> str | None:
     first_seen: dict[str, int] = {}
     # Full forms a shorter name may stand for: the title's names, and runs opening a sentence whole
     # ("Taylor Swift and…" counts as "Swift", but says whose surname the later "Swift" is).
-    forms = {name for match in _NAME.finditer(title) if (name := _name_of(match.group().split()))}
+    # A run's opening word counts only when the text never writes it in lower case: "Rebuilt Kessel
+    # dam refilled" (a title) names Kessel, since the text says "the rebuilt Kessel dam".
+    lower_words = set(re.findall(r"\b[a-z][\w'’-]*", f"{title} {text}"))
+    forms = {
+        name
+        for match in _NAME.finditer(title)
+        if (name := _name_of(_as_name(match.group().split(), match.start() == 0, lower_words)))
+    }
     for match in _NAME.finditer(text):
         words = match.group().split()
         if _SENTENCE_OPENER.search(text[max(0, match.start() - 3) : match.start()]):
-            forms.add(_name_of(words))
+            forms.add(_name_of(_as_name(words, True, lower_words)))
             words = words[1:]  # "The", "Officials" … open a sentence: capitalised, but not names
         name = _name_of(words)
         if sum(character.isalpha() for character in name) < 3:  # "U.S", "EU": too short to ask about alone
@@ -95,6 +102,12 @@ def _merge_short_forms(counts: Counter[str], first_seen: dict[str, int], forms: 
         if into is not None:
             counts[into] += counts.pop(name)
             first_seen[into] = min(first_seen.get(into, first_seen[name]), first_seen.pop(name))
+
+
+def _as_name(words: list[str], opens: bool, lower_words: set[str]) -> list[str]:
+    """The words of a capitalised run that may be a name: an opening word (of a sentence or a title)
+    that the text also writes in lower case ("Rebuilt", "Officials") is left out."""
+    return words[1:] if opens and words and words[0].lower() in lower_words else words
 
 
 def _ends_with(name: str, last: str) -> bool:

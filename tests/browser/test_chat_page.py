@@ -351,6 +351,9 @@ def test_retry_answers_again_and_clear_starts_a_new_conversation(page: Page, pag
     first = _ask(page, QUESTION)
     expect(first).to_contain_text("Sources", timeout=REPLY_TIMEOUT_MS)
     first_anchor = first.locator("a.cite-chip").first.get_attribute("href")  # fresh for every reply rendered
+    # The answer is done when the box takes a question again: Gradio copies the conversation into the
+    # state Retry reads only after the reply is drawn, and a Retry before that re-asks an empty question.
+    expect(page.locator("#question textarea")).to_be_editable(timeout=REPLY_TIMEOUT_MS)
 
     page.get_by_role("button", name="Retry").click()
     expect(page.get_by_test_id("user")).to_have_count(1)

@@ -138,6 +138,9 @@ def test_an_example_names_a_person_in_full_and_a_thing_in_the_singular() -> None
     assert main_name(text) == "Taylor Swift"
     assert main_name("Swift wore white, and fans said Swift sang.", title="Taylor Swift's wedding") == "Taylor Swift"
     assert main_name("Fans of past World Cups were loud.", title="USMNT World Cup loss to Belgium") == "World Cup"
+    # A headline's opening word is no first name when the text writes it in lower case.
+    text = "Engineers refilled the reservoir behind the rebuilt Kessel dam. Kessel holds again."
+    assert main_name(text, title="Rebuilt Kessel dam refilled") == "Kessel"
 
 
 GERMAN_PAGE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Hafenstreik in Hamburg</title>
