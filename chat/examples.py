@@ -78,6 +78,29 @@ def main_name(text: str, title: str = "") -> str | None:
     return min(candidates, key=lambda name: (-counts[name], first_seen[name]))
 
 
+def with_article(name: str, text: str) -> str:
+    """``name`` as ``text`` writes it standing alone: with "the" when it does so more often than not
+    ("the Iberian Cup", "the Kremlin"; "Kessel" and "NATO" stay bare).
+
+    Only a mention not followed by a lower-case word, a hyphen or a possessive counts: "the Kessel
+    dam", "the NATO summit" and "the Taylor Swift-Travis Kelce wedding" put "the" before what follows.
+
+    >>> with_article("Iberian Cup", "Porto beat Sevilla to lift the Iberian Cup. Porto won the Iberian Cup final.")
+    'the Iberian Cup'
+    >>> with_article("NATO", "The NATO summit opened. NATO said so. Leaders met the NATO chief.")
+    'NATO'
+    >>> with_article("Taylor Swift", "The Taylor Swift-Travis Kelce wedding: the Taylor Swift's fans came.")
+    'Taylor Swift'
+    """
+    with_the = without = 0
+    for mention in re.finditer(rf"(\b[Tt]he\s+)?{re.escape(name)}\b(?!\s+[a-z]|[-‐–'’])", text):
+        if mention.group(1):
+            with_the += 1
+        else:
+            without += 1
+    return f"the {name}" if with_the > without else name
+
+
 def _merge_short_forms(counts: Counter[str], first_seen: dict[str, int], forms: Iterable[str] = ()) -> None:
     """Count a surname with the full name it shortens ("Swift" with "Taylor Swift": news names a person
     in full once, then by surname) and a plural with its singular ("World Cups" with "World Cup"), the
@@ -184,11 +207,12 @@ def _about_the_newest(assistant: Assistant, articles: list[IndexedArticle], coun
         story = story_of.get(article.id, article.id)
         if story in stories_used:
             continue
-        name = main_name(assistant.store.article_text(article.id) or "", article.title)
+        text = assistant.store.article_text(article.id) or ""
+        name = main_name(text, article.title)
         if name is None or name.lower() in names_used:
             continue
         names_used.add(name.lower())
-        question = f"What is the latest on {name}?"
+        question = f"What is the latest on {with_article(name, f'{article.title}. {text}')}?"
         if question not in avoid and question not in found and answers(assistant, question):
             found.append(question)
             stories_used.add(story)

@@ -16,7 +16,7 @@ from assistant.conversations.export import conversation_markdown
 from assistant.conversations.store import ConversationStore
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, Citation
-from chat.examples import example_questions, main_name
+from chat.examples import example_questions, main_name, with_article
 from chat.history import reply_gist
 from chat.render import SOURCES_START, render_answer
 from chat.settings import ChatSettings
@@ -141,6 +141,17 @@ def test_an_example_names_a_person_in_full_and_a_thing_in_the_singular() -> None
     # A headline's opening word is no first name when the text writes it in lower case.
     text = "Engineers refilled the reservoir behind the rebuilt Kessel dam. Kessel holds again."
     assert main_name(text, title="Rebuilt Kessel dam refilled") == "Kessel"
+
+
+def test_an_example_asks_about_a_name_with_the_article_the_text_gives_it() -> None:
+    text = "Porto beat Sevilla to lift the Iberian Cup. Porto won the Iberian Cup final in Lisbon."
+    assert with_article("Iberian Cup", text) == "the Iberian Cup"
+    # "the" before what follows the name does not count: a dam, a summit, a wedding.
+    assert with_article("Kessel", "Engineers refilled the Kessel dam. Kessel holds.") == "Kessel"
+    assert with_article("NATO", "The NATO summit opened. Leaders met the NATO chief, and NATO agreed.") == "NATO"
+    assert with_article("Taylor Swift", "The Taylor Swift-Travis Kelce wedding. Fans of the Taylor Swift's") == (
+        "Taylor Swift"
+    )
 
 
 GERMAN_PAGE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Hafenstreik in Hamburg</title>
