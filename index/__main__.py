@@ -17,7 +17,7 @@ from pathlib import Path
 # The package's __init__ (run before this module) has already applied index.offline's switches.
 from index.articles import Article, LoadError
 from index.build import BuildReport, build_index
-from index.errors import MissingInputError, UserError, run_command
+from index.errors import INTERRUPTED_EXIT, MissingInputError, UserError, run_command
 from index.folding import FOLDING
 from index.improve import improve
 from index.settings import IndexSettings
@@ -209,13 +209,21 @@ def _improve(settings: IndexSettings, args: argparse.Namespace) -> int:
     claim_store(settings)
     store = ArticleStore.open(settings)
 
+    reached = [0, store.count()]
+
     def progress(done: int, total: int) -> None:
+        reached[:] = [done, total]
         if not args.quiet:
             print(f"{done:,} of {total:,} chunks filled", flush=True)
 
     if args.limit is not None and args.limit < 0:
         raise UserError(f"--limit must be 0 or more, not {args.limit}")
-    print(improve(store, on_progress=progress, limit=args.limit).summary(), flush=True)
+    try:
+        print(improve(store, on_progress=progress, limit=args.limit).summary(), flush=True)
+    except KeyboardInterrupt:  # the chunks written are kept: say how far, and how to go on
+        done, total = reached
+        print(f"interrupted (Ctrl-C): {done:,} of {total:,} chunks filled; run it again to go on", file=sys.stderr)
+        return INTERRUPTED_EXIT
     return 0
 
 

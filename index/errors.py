@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 logger = logging.getLogger(__name__)
 
 USER_ERROR_EXIT = 2
+INTERRUPTED_EXIT = 130  # a shell's code for a command stopped by Ctrl-C (128 + SIGINT)
 
 
 class UserError(Exception):
@@ -38,11 +39,17 @@ def one_line(error: BaseException) -> str:
 
 
 def run_command(main: Callable[[Sequence[str] | None], int], argv: Sequence[str] | None = None) -> int:
-    """Run a command's ``main``; a :class:`UserError` (or invalid settings) becomes one line and exit 2."""
+    """Run a command's ``main``; a :class:`UserError` (or invalid settings) becomes one line and exit 2,
+    Ctrl-C one line and exit 130."""
     from pydantic import ValidationError  # noqa: PLC0415 - pydantic is cheap and reads no telemetry switch
 
     try:
         return main(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C is how a person stops a long build or fill: one line, no traceback. What was written
+        # is kept; builds and fills go on from there when run again.
+        print("interrupted (Ctrl-C)", file=sys.stderr)
+        return INTERRUPTED_EXIT
     except UserError as error:
         print(f"error: {one_line(error)}", file=sys.stderr)
         return USER_ERROR_EXIT

@@ -119,3 +119,15 @@ def test_an_invalid_setting_names_its_variable(tmp_path: Path) -> None:
 def test_serving_other_machines_without_a_login_is_refused(tmp_path: Path) -> None:
     line = run_command(["app.py", "--host", "0.0.0.0", "--db", str(tmp_path / "db")])
     assert "ASSISTANT_CHAT_USER" in line and "--no-auth" in line
+
+
+def test_ctrl_c_in_any_command_is_one_line_and_exit_130(capsys: pytest.CaptureFixture[str]) -> None:
+    # Plumbing only: a command's main stopped by Ctrl-C (the real fill stopped by SIGINT is in
+    # tests/index/test_improve.py).
+    from index.errors import run_command as run  # noqa: PLC0415
+
+    def stopped(_argv: object) -> int:
+        raise KeyboardInterrupt
+
+    assert run(stopped, []) == 130
+    assert capsys.readouterr().err == "interrupted (Ctrl-C)\n"

@@ -165,3 +165,37 @@ def test_a_bounded_fill_takes_the_newest_articles_first_and_the_next_one_goes_on
     assert min(date_of[key] for key in filled) >= max(date_of[key] for key in date_of.keys() - filled)
     rest = improve(store, limit=chunks)
     assert rest.filled == chunks - 5 and store.full_vectors.all_ids() == store.chunk_ids()
+
+
+def test_a_fill_stopped_with_ctrl_c_says_how_far_it_got_in_one_line_and_the_next_run_goes_on(tmp_path: Path) -> None:
+    corpus = _write_corpus(tmp_path / "news.jsonl")
+    db = tmp_path / "db"
+    assert run_python("-m", "index", "build", str(corpus), "--db", str(db), "--quiet").returncode == 0
+    env = {**os.environ, "ASSISTANT_INDEX_BATCH_SIZE": "4"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "index", "improve", "--db", str(db)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stdout is not None
+    for line in worker.stdout:  # the first batch written, then Ctrl-C as a person would press it
+        progress = _PROGRESS.match(line.strip())
+        if progress and _number(progress.group(1)) > 0:
+            worker.send_signal(signal.SIGINT)
+            break
+    _, stderr = worker.communicate(timeout=60)
+    assert worker.returncode == 130, stderr
+    said = r"interrupted \(Ctrl-C\): ([\d,]+) of ([\d,]+) chunks filled; run it again to go on\n"
+    stopped = re.fullmatch(said, stderr)
+    assert stopped is not None, stderr  # one line, no traceback
+    done, chunks = _number(stopped.group(1)), _number(stopped.group(2))
+    assert 0 < done < chunks
+
+    resumed = run_python("-m", "index", "improve", "--db", str(db))
+    assert resumed.returncode == 0, resumed.stderr
+    start = _PROGRESS.match(resumed.stdout.splitlines()[0])
+    assert start is not None and _number(start.group(1)) >= done  # what it said was filled, was kept
+    assert resumed.stdout.splitlines()[-1].endswith(f"{chunks:,} of {chunks:,} chunks have {_BOTH}")
