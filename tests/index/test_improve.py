@@ -83,27 +83,31 @@ def test_improve_with_the_second_speed_off_is_one_line_and_exit_2(tmp_path: Path
     assert "full vectors" not in stats.stdout
 
 
+def _fill_stopped_after_its_first_batch(db: Path, stop: signal.Signals) -> tuple[subprocess.Popen[str], int, int]:
+    """``index improve`` in a subprocess, sent ``stop`` once its first batch is written; the process,
+    the chunks it said were filled then, and the index's chunks."""
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "index", "improve", "--db", str(db)],
+        cwd=ROOT,
+        env={**os.environ, "ASSISTANT_INDEX_BATCH_SIZE": "4"},  # many small batches: somewhere to stop in between
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stdout is not None
+    for line in worker.stdout:
+        progress = _PROGRESS.match(line.strip())
+        if progress and _number(progress.group(1)) > 0:
+            worker.send_signal(stop)
+            return worker, _number(progress.group(1)), _number(progress.group(2))
+    raise AssertionError(f"the fill ended before its first batch was reported: {worker.wait()}")
+
+
 def test_a_fill_killed_mid_way_resumes_without_redoing_finished_chunks(tmp_path: Path) -> None:
     corpus = _write_corpus(tmp_path / "news.jsonl")
     db = tmp_path / "db"
     assert run_python("-m", "index", "build", str(corpus), "--db", str(db), "--quiet").returncode == 0
-    env = {**os.environ, "ASSISTANT_INDEX_BATCH_SIZE": "4"}  # many small batches: somewhere to die in between
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "index", "improve", "--db", str(db)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert worker.stdout is not None
-    seen = 0
-    for line in worker.stdout:  # the first batch written, then killed without warning
-        progress = _PROGRESS.match(line.strip())
-        if progress and _number(progress.group(1)) > 0:
-            seen, chunks = _number(progress.group(1)), _number(progress.group(2))
-            worker.send_signal(signal.SIGKILL)
-            break
+    worker, seen, chunks = _fill_stopped_after_its_first_batch(db, signal.SIGKILL)  # without warning
     worker.wait(timeout=60)
     assert worker.returncode == -signal.SIGKILL and seen > 0
 
@@ -171,21 +175,7 @@ def test_a_fill_stopped_with_ctrl_c_says_how_far_it_got_in_one_line_and_the_next
     corpus = _write_corpus(tmp_path / "news.jsonl")
     db = tmp_path / "db"
     assert run_python("-m", "index", "build", str(corpus), "--db", str(db), "--quiet").returncode == 0
-    env = {**os.environ, "ASSISTANT_INDEX_BATCH_SIZE": "4"}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "index", "improve", "--db", str(db)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert worker.stdout is not None
-    for line in worker.stdout:  # the first batch written, then Ctrl-C as a person would press it
-        progress = _PROGRESS.match(line.strip())
-        if progress and _number(progress.group(1)) > 0:
-            worker.send_signal(signal.SIGINT)
-            break
+    worker, _, _ = _fill_stopped_after_its_first_batch(db, signal.SIGINT)  # as a person presses Ctrl-C
     _, stderr = worker.communicate(timeout=60)
     assert worker.returncode == 130, stderr
     said = r"interrupted \(Ctrl-C\): ([\d,]+) of ([\d,]+) chunks filled; run it again to go on\n"
