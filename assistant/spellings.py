@@ -29,6 +29,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from assistant.languages import starts_sentence, text_language
+from assistant.place_names import countries_named
 from assistant.text import content_words, name_words
 from index.folding import fold_key
 
@@ -61,12 +62,16 @@ def names_in_other_scripts(question: str) -> tuple[tuple[str, str], ...]:
 def names_spelt_otherwise(question: str) -> tuple[tuple[str, str], ...]:
     """:func:`names_in_other_scripts`, and for a question not in English its Latin-script names too:
     a language spells a foreign name its own way in Latin letters as well (Turkish "Hafter", "Fransa";
-    German "Türkei"), each as its content word, which is its Latin spelling."""
+    German "Türkei"), each as its content word, which is its Latin spelling; and a country named the
+    question's language's way ("Frankreich", "Франции") as its English names (:mod:`assistant.place_names`)."""
     latin: tuple[tuple[str, str], ...] = ()
-    if text_language(question) is not None:
+    countries: tuple[tuple[str, str], ...] = ()
+    language = text_language(question)
+    if language is not None:
         names = sorted(name_words(question))
         latin = tuple((w, w) for w in names if len(w) >= _MIN_LETTERS and w.isascii() and w.isalpha())
-    return names_in_other_scripts(question) + latin
+        countries = countries_named(frozenset(content_words(question)), language)
+    return names_in_other_scripts(question) + latin + countries
 
 
 def spelt_alike(question: str, words: Collection[str]) -> set[str]:

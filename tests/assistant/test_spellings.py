@@ -6,6 +6,7 @@ the rule on words alone.
 
 from __future__ import annotations
 
+from assistant.place_names import countries_named
 from assistant.spellings import names_in_other_scripts, spelt_alike
 from assistant.text import content_words
 
@@ -29,3 +30,21 @@ def test_a_different_name_or_a_common_word_is_not_taken_for_it() -> None:
     sentence = content_words("Turkey supports the Government of National Accord in Tripoli, Kalın said.")
     assert spelt_alike("Что сказал Путин о Турции?", sentence) == set()  # Turtsii is not Turkey
     assert spelt_alike("Кто такой Ибрагим Калын?", set()) == set()
+
+
+def test_a_country_named_the_questions_way_meets_its_english_name() -> None:
+    # CLDR's names in the question's language, through babel; case endings within the edit similarity.
+    sentence = content_words("Kalın also said France was jeopardizing NATO security; Turkey backs the government.")
+    assert spelt_alike("Kalın Fransa hakkında ne dedi?", sentence) == {"fransa"}
+    assert spelt_alike("Was hat Kalın über Frankreich gesagt?", sentence) == {"kalin", "frankreich"}
+    assert spelt_alike("Что Калын сказал о Франции?", sentence) == {"калын", "франции"}  # genitive
+    assert "turquia" in spelt_alike("¿Qué exige Turquía en Libia?", sentence)  # CLDR's Türkiye, the news's Turkey
+    words = frozenset(content_words("Rusya'nın Almanya'ya tepkisi ne oldu?"))  # Turkish endings dropped
+    assert countries_named(words, "Turkish") == (("almanya", "germany"), ("rusya", "russia"))
+
+
+def test_a_country_is_only_the_one_the_sentence_names_and_english_is_read_as_typed() -> None:
+    sentence = content_words("Kalın also said France was jeopardizing NATO security.")
+    assert spelt_alike("Was hat Kalın über Deutschland gesagt?", sentence) == {"kalin"}  # not Deutschland
+    assert countries_named(frozenset({"hakkinda", "dedi"}), "Turkish") == ()  # no country, no pair
+    assert spelt_alike("What did Kalin say about Francia?", sentence) == set()  # an English question: as typed
