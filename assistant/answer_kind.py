@@ -26,6 +26,7 @@ from typing import Literal
 
 from babel import Locale
 
+from assistant.kind_words import kind_in_other_language
 from assistant.languages import text_language
 from assistant.text import content_words, question_focus
 
@@ -171,19 +172,19 @@ def _places() -> frozenset[str]:
     return frozenset(names)
 
 
-def asked_kind(question: str) -> Kind | None:
+def asked_kind(question: str, *, other_languages: bool = False) -> Kind | None:
     """The kind of thing ``question`` asks for, read from its asking sentence; None when its form
     does not say (a "why", "what is…", a yes/no question) or it is not in English.
 
     The forms are English. A question in another language (asked of a multilingual index) has no
-    kind rather than one guessed: "¿Quién es Ibrahim Kalın?" or "Кто такой Ибрагим Калын?" names
-    its subject in a spelling an English sentence need not share, so the subject itself would be
-    the "new" person and the short answer wrong; without a kind its answer is ranked by meaning and
-    shared words alone, and it has no short answer.
+    kind for its short answer: "¿Quién es Ibrahim Kalın?" or "Кто такой Ибрагим Калын?" names its
+    subject in a spelling an English sentence need not share, so the subject itself would be the
+    "new" person and the short answer wrong. For ranking sentences (``other_languages``) its question
+    word is read (:mod:`assistant.kind_words`), as the answer floor counts on the kind's lift.
     """
     asking = question_focus(question)
     if text_language(asking) is not None:
-        return None
+        return kind_in_other_language(asking) if other_languages else None
     focus = " ".join(asking.lower().split())
     for pattern, kind in _FORMS:
         if pattern.search(focus):
@@ -321,7 +322,7 @@ def is_circular(sentence: str, question: str, kind: Kind) -> bool:
 def lead_sentence(question: str, sentences: list[str], first: int) -> int | None:
     """Which of an answer's ``sentences`` (best first) opens it: the best naming what ``question``
     asks for, unless the one reading order puts ``first`` names such a thing already (None)."""
-    kind = asked_kind(question)
+    kind = asked_kind(question, other_languages=True)
     if kind is None:
         return None
     named = [bool(new_spans(sentence, question, kind)) for sentence in sentences]

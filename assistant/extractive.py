@@ -204,7 +204,7 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         """The shortlisted candidates, their scores against ``question``, and their vectors."""
         focus = question_focus(question)
         overlaps = [sentence_overlap(question, focus, c.sentence, c.passage.page_content) for c in candidates]
-        kind, question_names = asked_kind(question), _names_and_numbers(question)
+        kind, question_names = asked_kind(question, other_languages=True), _names_and_numbers(question)
         bonuses = [_answer_bonus(c.sentence, question, kind, question_names) for c in candidates]
         # Only the sentences sharing most words with the question (or naming what it asks for) are
         # embedded: that is most of the cost of an answer, and a sentence sharing none rarely wins.

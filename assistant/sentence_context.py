@@ -80,7 +80,7 @@ def with_antecedents(chosen: list[Candidate], candidates: list[Candidate]) -> li
 def payoff(question: str, lead: Candidate, candidates: list[Candidate]) -> Candidate | None:
     """The sentence right after the answer's opening ``lead``, when the lead (read with its antecedent)
     names nothing of the kind ``question`` asks for and that sentence does (else None)."""
-    kind = asked_kind(question)
+    kind = asked_kind(question, other_languages=True)
     if kind is None or new_spans(read_with_antecedent(lead, candidates), question, kind):
         return None
     after = [c for c in candidates if _adjacent(lead, c)]

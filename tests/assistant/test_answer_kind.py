@@ -176,3 +176,14 @@ def test_short_answer_round_trips_and_answers_stored_before_it_load_without_one(
 def test_a_refusal_has_no_short_answer(assistant: Assistant) -> None:
     result = assistant.ask("What is the boiling point of tungsten?")
     assert not result.answered and result.short_answer is None
+
+
+def test_a_question_word_of_another_language_says_the_kind_for_ranking_only() -> None:
+    # For ranking sentences (the answer floor counts on the kind's lift); never for the short answer.
+    assert asked_kind("¿Quién es el portavoz presidencial?") is None
+    assert asked_kind("¿Quién es el portavoz presidencial?", other_languages=True) == "person"
+    assert asked_kind("Wie viele Menschen starben?", other_languages=True) == "number"
+    assert asked_kind("Türkiye Libya'da ne zaman ateşkes ilan etti?", other_languages=True) == "date"
+    assert asked_kind("Где находится Сирт?", other_languages=True) == "place"
+    assert asked_kind("¿Qué exige Turquía en Libia?", other_languages=True) is None  # "what": no kind
+    assert asked_kind("Who heads the GNA?", other_languages=True) == "person"  # English as before
