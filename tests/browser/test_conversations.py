@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -106,8 +107,23 @@ def _reopen(page: Page, shown: list[str]) -> None:
     expect(page.get_by_role("button", name="Disliked", exact=True)).to_have_count(1)
     for reply in replies.all():
         _expect_cited(reply)
-    replies.first.locator("a.cite-chip").first.click()
-    expect(replies.first.locator("blockquote.passage:target")).to_contain_text("Sirte")
+    _follow_first_chip(replies.first)
+
+
+def _follow_first_chip(reply: Locator) -> None:
+    """Click the reply's first [n] chip until its passage is the page's target. Gradio may draw the
+    reopened conversation once more after it shows it (seen once in 2 full runs), and a passage drawn
+    anew after the click is no longer the ``:target``: a person clicks again; so does the test, until
+    the deadline."""
+    deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+    while True:
+        reply.locator("a.cite-chip").first.click()
+        try:
+            expect(reply.locator("blockquote.passage:target")).to_contain_text("Sirte", timeout=3_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
 
 
 def _check_exports(page: Page) -> None:
