@@ -24,7 +24,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from assistant.answer_kind import Kind, answer_bonus, asked_kind, lead_sentence
+from assistant.answer_kind import asked_kind, lead_sentence
 from assistant.answerer import AnswerInput
 from assistant.candidates import (
     CORROBORATE,
@@ -37,28 +37,22 @@ from assistant.candidates import (
 )
 from assistant.citations import cite_sentences
 from assistant.lead_story import lead_stories, several_stories_notice, story_of
+from assistant.sentence_bonus import names_and_numbers, sentence_bonus
 from assistant.sentence_context import quoted_sentences, read_with_antecedent
 from assistant.settings import AssistantSettings
-from assistant.shared_words import FOCUS_WEIGHT, sentence_overlap
+from assistant.shared_words import FOCUS_WEIGHT, names_met, read_across_languages, sentence_overlap
 from assistant.short_answer import short_answer
 from assistant.text import names_all, question_focus, question_names
 from assistant.types import Answer, AnswerUpdate, not_in_articles
+from index.encoders.floors import across_languages_allowance, floors
 from index.encoders.floors import answer_encoder as answer_encoder_for
-from index.encoders.floors import floors
 from index.encoders.loading import load_embeddings
 from index.encoders.registry import canonical_encoder_name
-from index.folding import fold
 from index.store import ArticleStore
 
 # Weights of the sentence score: meaning first, shared words and passage rank as tie-breakers.
 _LEXICAL_WEIGHT = 0.25
 _PASSAGE_WEIGHT = 0.15
-# Quiz-like questions ask for something they do not name ("Which country...?", "How much...?"): a
-# sentence naming a person, place or number the question doesn't is likelier to be the answer.
-# Kept because it helped on the RealTimeQA dev questions (same retrieved passages); figures in
-# docs/lab-notes.md, "assistant/extractive.py: _NEW_NAME_BONUS".
-_NEW_NAME_BONUS = 0.1
-_NAME_OR_NUMBER = re.compile(r"\b(?:[A-Z][a-zA-Z]+|\d[\d,.]*)\b")
 # A sentence opening with a pronoun ("They are also ...") means little out of its article.
 _DANGLING_START = re.compile(r"^[\"'“‘]?(he|she|they|it|this|that|these|those|his|her|their|its)\b", re.IGNORECASE)
 _DANGLING_PENALTY = 0.08
@@ -97,6 +91,7 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         min_answer_score: float = 0.4,
         max_sentences: int = 3,
         period_factor: float = 1.0,
+        across_languages: float = 0.0,
         query_vector: Callable[[str], np.ndarray] | None = None,
         stored_vectors: Callable[[Mapping[str, str]], dict[str, np.ndarray]] | None = None,
     ) -> None:
@@ -109,6 +104,9 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         )
         self.min_relevance = min_relevance
         self.min_answer_score = min_answer_score
+        # How much lower the best sentence scores a question asked in another language than its
+        # article's: the floor is that much lower for it (index.encoders.floors.across_languages_allowance).
+        self.across_languages = across_languages
         self.max_sentences = max_sentences
         self.period_factor = period_factor  # a story in the period the question names (lead_story)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -204,8 +202,8 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         """The shortlisted candidates, their scores against ``question``, and their vectors."""
         focus = question_focus(question)
         overlaps = [sentence_overlap(question, focus, c.sentence, c.passage.page_content) for c in candidates]
-        kind, question_names = asked_kind(question, other_languages=True), _names_and_numbers(question)
-        bonuses = [_answer_bonus(c.sentence, question, kind, question_names) for c in candidates]
+        kind, question_names = asked_kind(question, other_languages=True), names_and_numbers(question)
+        bonuses = [sentence_bonus(c.sentence, question, kind, question_names) for c in candidates]
         # Only the sentences sharing most words with the question (or naming what it asks for) are
         # embedded: that is most of the cost of an answer, and a sentence sharing none rarely wins.
         shortlist = sorted(range(len(candidates)), key=lambda i: -(overlaps[i] + _SHORTLIST_BONUS_WEIGHT * bonuses[i]))[
@@ -256,7 +254,13 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         candidates, scores, sentence_vectors = self._scored(question, told)
         order = np.argsort(scores)[::-1]
         best = scores[order[0]]
-        if best < self.min_answer_score:
+        # Lowered across languages only where the story names what the question names: a question naming
+        # nothing, or a name no article holds, may be about anything (assistant.shared_words.names_met).
+        story = " ".join(dict.fromkeys(c.passage.page_content for c in told))
+        across = read_across_languages(question, candidates[order[0]].passage.page_content) and names_met(
+            question, story
+        )
+        if best < self.min_answer_score - (self.across_languages if across else 0.0):
             return []
         picked: list[int] = []
         corroborating: dict[int, list[Document]] = {}
@@ -288,33 +292,6 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         return in_reading_order(chosen, lead_sentence(question, as_read, reading_order(chosen)[0]))
 
 
-def _answer_bonus(sentence: str, question: str, kind: Kind | None, question_names: set[str]) -> float:
-    """For a question whose form says what it asks for, the bonus of a sentence naming such a thing
-    (:mod:`assistant.answer_kind`); else the bonus of naming anything new."""
-    if kind is not None:
-        return answer_bonus(sentence, question, kind)
-    return _NEW_NAME_BONUS if _names_something_new(sentence, question_names) else 0.0
-
-
-def _names_and_numbers(text: str) -> set[str]:
-    """Names and numbers, folded: the question's "Kalin" is the sentence's "Kalın", not a new name."""
-    return {word.lower() for word in _NAME_OR_NUMBER.findall(fold(text))}
-
-
-def _names_something_new(sentence: str, question_names: set[str]) -> bool:
-    """Whether the sentence names a person or place the question doesn't, or a number while keeping
-    every number the question names (its first word, capitalised anyway, does not count).
-
-    A question about "shipment QR-1107" is not answered by a look-alike sentence about QR-1177:
-    a different number where the question gave one is a mismatch, not news.
-    """
-    new = _names_and_numbers(sentence[1:].split(" ", 1)[-1]) - question_names
-    if any(not word[0].isdigit() for word in new):
-        return True
-    question_numbers = {word for word in question_names if word[0].isdigit()}
-    return bool(new) and question_numbers <= _names_and_numbers(sentence)
-
-
 def extractive_answerer(store: ArticleStore, settings: AssistantSettings) -> ExtractiveAnswerer:
     """The extractive answerer the settings describe, scoring sentences with
     ``answer_embedding_model`` when it names another encoder than retrieval's (else the store's),
@@ -339,6 +316,7 @@ def extractive_answerer(store: ArticleStore, settings: AssistantSettings) -> Ext
         min_answer_score=_setting_or(settings.min_answer_score, calibrated_answer),
         max_sentences=settings.max_answer_sentences,
         period_factor=settings.question_date_boost,
+        across_languages=across_languages_allowance(answer_encoder),
         query_vector=query_vector,
         stored_vectors=stored,
     )

@@ -46,7 +46,10 @@ def _letter_script(letter: str) -> str:
 
 
 # A text is read as another language on two of its words at least: one word ("la", "Trump") says nothing.
+# In another script than Latin one word is enough: English is not a candidate, and a short question
+# ("Кого обвинила Турция?") holds only one frequent word ("кого").
 _MIN_VOTES = 2
+_MIN_VOTES_OTHER_SCRIPT = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,7 @@ def language_of(words: list[str]) -> str | None:
     for language, count in ranked[:3]:
         # Words both lists hold ("capital", "de" in Spanish and English) vote for neither.
         english = sum(word in lists.english and word not in lists.words[language] for word in words)
-        if count >= _MIN_VOTES and count > english:
+        if count >= (_MIN_VOTES if script == "LATIN" else _MIN_VOTES_OTHER_SCRIPT) and count > english:
             return language
     return None
 
@@ -153,12 +156,18 @@ def _common_words(text: str) -> list[str]:
     (Finnish's list of 5,900 words holds "taylor", "swift" and "video"). A sentence's first word is
     kept: it is the question word ("Which", "¿Qué", "Wer", "Кто")."""
     words: list[str] = []
-    for match in _TOKEN.finditer(text):
-        word = match.group()
-        if word[0].isupper() and not starts_sentence(text, match.start()):
-            continue
+    for word in _unnamed(text):
         words.extend(_folded_words(word))
     return words
+
+
+def _unnamed(text: str) -> list[str]:
+    """The words of ``text`` as written, but its names (:func:`_common_words`)."""
+    return [
+        match.group()
+        for match in _TOKEN.finditer(text)
+        if not (match.group()[0].isupper() and not starts_sentence(text, match.start()))
+    ]
 
 
 @lru_cache(maxsize=65536)
@@ -174,7 +183,29 @@ def text_language(text: str) -> str | None:
 
     Cached: an answer reads the same passages' words in the reranker, the phrase boost and the
     sentence choice."""
-    return language_of(_common_words(text))
+    words = _common_words(text)
+    language = language_of(words)
+    if language is None and (marked := _marked_language(text)):
+        lists = _lists()
+        english = sum(word in lists.english and word not in lists.words[marked] for word in words)
+        return marked if english < _MIN_VOTES else None
+    return language
+
+
+# A short question has too few frequent words to tell its language ("¿De qué acusó Turquía a
+# Francia?": one Spanish word, "que"), but some marks and letters belong to one language of those
+# people ask a multilingual index in: "¿" and "¡" open only Spanish sentences; "ı", "ğ", "ş" are
+# Turkish; "ы", "э", "ъ" Russian (Ukrainian has none); "і", "ї", "є", "ґ" Ukrainian. Read only where
+# the words did not tell and fewer than two are English's (as language_of counts), and only in words that are not names:
+# "Erdoğan" in an English question is a name.
+_MARKED = (("ığş", "Turkish"), ("ыэъ", "Russian"), ("іїєґ", "Ukrainian"))
+
+
+def _marked_language(text: str) -> str | None:
+    if "¿" in text or "¡" in text:
+        return "Spanish"
+    letters = set("".join(_TOKEN.findall(" ".join(_unnamed(text)).lower())))
+    return next((language for marks, language in _MARKED if letters.intersection(marks)), None)
 
 
 def function_words(language: str | None, words: list[str]) -> frozenset[str]:

@@ -14,19 +14,43 @@ as before.
 
 from __future__ import annotations
 
+import re
+
 from assistant.languages import text_language
 from assistant.spellings import spelt_alike
 from assistant.text import content_words, name_words, words_in_passage
+from index.folding import fold_key
 
 FOCUS_WEIGHT = 0.6  # the asking part's share of a question that sets a scene first
+_LETTERS = re.compile(r"[^\W\d_]+")
+_OPENING_MARKS = "¿¡\"'“‘«„ "
 
 
 def sentence_overlap(question: str, focus: str, sentence: str, passage: str) -> float:
     """:func:`overlap` of one of ``passage``'s sentences, read in the passage's language; across
-    languages when the question is not in English and the passage is. Only then: Spanish passages are
-    read as Asturian or Aragonese now and then, and kin languages share more than names."""
-    across = text_language(question) is not None and text_language(passage) is None
+    languages (:func:`read_across_languages`): kin languages share more than names."""
+    across = read_across_languages(question, passage)
     return overlap(question, focus, words_in_passage(sentence, passage), across_languages=across)
+
+
+def read_across_languages(question: str, passage: str) -> bool:
+    """Whether ``question`` is not in English and ``passage`` is: the case shared words and the answer
+    floor make room for. Only that case: a Spanish passage is read as Asturian now and then, and kin
+    languages share more than names."""
+    return text_language(question) is not None and text_language(passage) is None
+
+
+def names_met(question: str, passage: str) -> bool:
+    """Whether ``passage`` names one of the names and numbers ``question`` names, however spelt: across
+    languages, what tells "Кто такой Ибрагим Калын?" asked of the article naming Kalın from "Кто такой
+    Владимир Путин?" or the boiling point of tungsten asked of it, where meaning alone scores them alike."""
+    # The opening word too, as written: a Turkish question opens with its subject ("Kalın ateşkes
+    # hakkında ne dedi?", "kalın" being also a Turkish word), and an ordinary word there meets none
+    # of an English article's content words ("Was sagte…": "was" is not one).
+    opening = set(_LETTERS.findall(fold_key(question.lstrip(_OPENING_MARKS).split(" ", 1)[0])))
+    names = (name_words(question) & content_words(question)) | opening
+    words = words_in_passage(passage, passage)
+    return bool(names & (words | spelt_alike(question, words)))
 
 
 def overlap(question: str, focus: str, sentence_words: set[str], *, across_languages: bool = False) -> float:

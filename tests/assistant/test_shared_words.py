@@ -6,7 +6,7 @@ on words alone.
 
 from __future__ import annotations
 
-from assistant.shared_words import overlap, sentence_overlap
+from assistant.shared_words import names_met, overlap, sentence_overlap
 from assistant.text import content_words
 
 SENTENCE = content_words(
@@ -54,3 +54,10 @@ def test_a_sentence_is_read_across_languages_only_when_its_passage_is_in_another
     assert sentence_overlap(question, question, english, english) == 2 / 3  # Turquía, Haftar of three names
     # In Spanish all its words can be shared: exige, turquia, fuerzas, haftar of five.
     assert sentence_overlap(question, question, sentence, spanish) == 4 / 5
+
+
+def test_a_name_no_passage_holds_is_not_met_however_close_the_meaning() -> None:
+    passage = "Ibrahim Kalın, the presidential spokesman, told AFP that Turkey supports the GNA."
+    assert names_met("Что сказал Калын?", passage)  # Калын is Kalın spelt in Cyrillic
+    assert not names_met("Кто такой Владимир Путин?", passage)
+    assert not names_met("¿Cuál es el punto de ebullición del wolframio?", passage)  # names nothing
