@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.abbreviations import abbreviation_met
 from assistant.languages import text_language
 from assistant.spellings import spelt_alike
 from assistant.text import content_words, name_words, words_in_passage
@@ -50,7 +51,7 @@ def names_met(question: str, passage: str) -> bool:
     opening = set(_LETTERS.findall(fold_key(question.lstrip(_OPENING_MARKS).split(" ", 1)[0])))
     names = (name_words(question) & content_words(question)) | opening
     words = words_in_passage(passage, passage)
-    return bool(names & (words | spelt_alike(question, words)))
+    return bool(names & (words | spelt_alike(question, words))) or abbreviation_met(question, passage)
 
 
 def overlap(question: str, focus: str, sentence_words: set[str], *, across_languages: bool = False) -> float:
