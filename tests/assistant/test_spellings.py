@@ -48,3 +48,14 @@ def test_a_country_is_only_the_one_the_sentence_names_and_english_is_read_as_typ
     assert spelt_alike("Was hat Kalın über Deutschland gesagt?", sentence) == {"kalin"}  # not Deutschland
     assert countries_named(frozenset({"hakkinda", "dedi"}), "Turkish") == ()  # no country, no pair
     assert spelt_alike("What did Kalin say about Francia?", sentence) == set()  # an English question: as typed
+
+
+def test_a_declined_russian_name_is_spelt_alike_without_its_ending() -> None:
+    # "Трампа" (Trump's) is "Trampa", 73 to "trump"; its stem "Tramp" is 80.
+    assert spelt_alike("Какой судья упрекнул президента Трампа?", {"trump", "judge"}) == {"трампа"}
+
+
+def test_a_russian_y_after_a_vowel_is_read_as_english_news_writes_it() -> None:
+    # "Байден" is "Bayden" letter by letter (73 to "biden"), "Baiden" as the news spells such names (91).
+    assert spelt_alike("В каком шоу впервые появился Джо Байден?", {"biden", "kimmel"}) == {"байден"}
+    assert spelt_alike("Кто такой Владимир Путин?", {"biden", "trump", "kalin"}) == set()
