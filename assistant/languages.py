@@ -47,7 +47,8 @@ def _letter_script(letter: str) -> str:
 
 # A text is read as another language on two of its words at least: one word ("la", "Trump") says nothing.
 # In another script than Latin one word is enough: English is not a candidate, and a short question
-# ("Кого обвинила Турция?") holds only one frequent word ("кого").
+# ("Кого обвинила Турция?") holds only one frequent word ("кого"). Not in a text of one word: a name
+# read alone ("Путин", "Kalın") is no sentence of any language.
 _MIN_VOTES = 2
 _MIN_VOTES_OTHER_SCRIPT = 1
 
@@ -117,7 +118,10 @@ def language_of(words: list[str]) -> str | None:
     for language, count in ranked[:3]:
         # Words both lists hold ("capital", "de" in Spanish and English) vote for neither.
         english = sum(word in lists.english and word not in lists.words[language] for word in words)
-        if count >= (_MIN_VOTES if script == "LATIN" else _MIN_VOTES_OTHER_SCRIPT) and count > english:
+        if (
+            count >= (_MIN_VOTES if script == "LATIN" or len(words) < 2 else _MIN_VOTES_OTHER_SCRIPT)
+            and count > english
+        ):
             return language
     return None
 
@@ -161,8 +165,13 @@ def _common_words(text: str) -> list[str]:
     return words
 
 
+# Invisible marks inside a word (a soft hyphen: "Kal\u00adın") would split it in two.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
 def _unnamed(text: str) -> list[str]:
     """The words of ``text`` as written, but its names (:func:`_common_words`)."""
+    text = _INVISIBLE.sub("", text)
     return [
         match.group()
         for match in _TOKEN.finditer(text)
@@ -185,7 +194,7 @@ def text_language(text: str) -> str | None:
     sentence choice."""
     words = _common_words(text)
     language = language_of(words)
-    if language is None and (marked := _marked_language(text)):
+    if language is None and len(words) >= 2 and (marked := _marked_language(text)):
         lists = _lists()
         english = sum(word in lists.english and word not in lists.words[marked] for word in words)
         return marked if english < _MIN_VOTES else None
@@ -196,7 +205,8 @@ def text_language(text: str) -> str | None:
 # Francia?": one Spanish word, "que"), but some marks and letters belong to one language of those
 # people ask a multilingual index in: "¿" and "¡" open only Spanish sentences; "ı", "ğ", "ş" are
 # Turkish; "ы", "э", "ъ" Russian (Ukrainian has none); "і", "ї", "є", "ґ" Ukrainian. Read only where
-# the words did not tell and fewer than two are English's (as language_of counts), and only in words that are not names:
+# the words did not tell and fewer than two are English's (as language_of counts), in a text of two
+# words or more, and only in words that are not names:
 # "Erdoğan" in an English question is a name.
 _MARKED = (("ığş", "Turkish"), ("ыэъ", "Russian"), ("іїєґ", "Ukrainian"))
 
