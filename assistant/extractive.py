@@ -256,9 +256,8 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         best = scores[order[0]]
         # Lowered across languages only where the story names what the question names: a question naming
         # nothing, or a name no article holds, may be about anything (assistant.shared_words.names_met).
-        story = " ".join(dict.fromkeys(c.passage.page_content for c in told))
         across = read_across_languages(question, candidates[order[0]].passage.page_content) and names_met(
-            question, story
+            question, " ".join(dict.fromkeys(c.passage.page_content for c in told))
         )
         if best < self.min_answer_score - (self.across_languages if across else 0.0):
             return []
