@@ -20,6 +20,7 @@ for in the question ("Vereinigte Staaten" is left alone): a word of a longer nam
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -30,6 +31,19 @@ from index.folding import fold_key
 MIN_SIMILARITY = 85.0  # fuzz.ratio, 0-100: a case ending on a name of six letters or more
 _MIN_LETTERS = 4
 _WORD = re.compile(r"[^\W\d_]+")
+
+# Russian and Ukrainian decline a name: "Трампа" (Trump's, "Trampa", 73 to "Trump") is spelt alike
+# once its ending is off ("Tramp", 80), "Россией" (with Russia, 83 to "Россия") too ("Росси", 91).
+_CYRILLIC_CASE_ENDINGS = ("ом", "ем", "ой", "ым", "ей", "а", "я", "у", "ю", "е")
+
+
+def without_case_ending(word: str) -> tuple[str, ...]:
+    """A Cyrillic word's stem without its case ending, if it has one and four letters are left."""
+    if not word or "CYRILLIC" not in unicodedata.name(word[0], ""):
+        return ()
+    ending = next((end for end in _CYRILLIC_CASE_ENDINGS if word.lower().endswith(end)), "")
+    return (word[: -len(ending)],) if ending and len(word) - len(ending) >= _MIN_LETTERS else ()
+
 
 # How English news writes countries the CLDR names otherwise (CLDR codes, folded single words).
 _NEWS_FORMS: dict[str, tuple[str, ...]] = {
@@ -90,7 +104,9 @@ def countries_named(words: frozenset[str], language: str) -> tuple[tuple[str, st
     for word in sorted(words):
         if len(word) < _MIN_LETTERS:
             continue
-        found = process.extractOne(word, list(names), scorer=fuzz.ratio, score_cutoff=MIN_SIMILARITY)
-        if found is not None:
-            pairs.extend((word, english) for english in names[found[0]])
+        for form in (word, *without_case_ending(word)):
+            found = process.extractOne(form, list(names), scorer=fuzz.ratio, score_cutoff=MIN_SIMILARITY)
+            if found is not None:
+                pairs.extend((word, english) for english in names[found[0]])
+                break
     return tuple(pairs)

@@ -29,7 +29,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from assistant.languages import starts_sentence, text_language
-from assistant.place_names import countries_named
+from assistant.place_names import countries_named, without_case_ending
 from assistant.text import content_words, name_words
 from index.folding import fold_key
 
@@ -54,29 +54,19 @@ def names_in_other_scripts(question: str) -> tuple[tuple[str, str], ...]:
         if any("LATIN" in unicodedata.name(char, "") for char in word):
             continue
         for spelt in dict.fromkeys(
-            variant for stem in (word, *_without_case_ending(word)) for variant in (stem, _i(stem))
+            variant for stem in (word, *without_case_ending(word)) for variant in (stem, _i(stem))
         ):
             latin = "".join(_LETTERS.findall(fold_key(anyascii(spelt))))
             names.extend((key, latin) for key in sorted(content_words(word)) if len(latin) >= _MIN_LETTERS)
     return tuple(dict.fromkeys(names))
 
 
-# Russian and Ukrainian decline a foreign name: "Трампа" (Trump's, "Trampa", 73 to "Trump") is spelt
-# alike once its ending is off ("Tramp", 80). The stem is one more spelling to compare, never the only one;
-# so is the name with "й" read as "i" (:func:`_i`).
-_CYRILLIC_CASE_ENDINGS = ("ом", "ем", "ой", "ым", "а", "я", "у", "ю", "е")
-
-
+# A declined Russian name is one more spelling to compare without its ending
+# (:func:`assistant.place_names.without_case_ending`), never the only one; so is the name with "й"
+# read as "i" (:func:`_i`).
 def _i(word: str) -> str:
     """ "й" as English news writes it after a vowel: "Байден" is Biden ("Bayden", 73; "Baiden", 91)."""
     return word.replace("й", "и").replace("Й", "И")
-
-
-def _without_case_ending(word: str) -> tuple[str, ...]:
-    if not any("CYRILLIC" in unicodedata.name(char, "") for char in word[:1]):
-        return ()
-    ending = next((end for end in _CYRILLIC_CASE_ENDINGS if word.lower().endswith(end)), "")
-    return (word[: -len(ending)],) if ending and len(word) - len(ending) >= _MIN_LETTERS else ()
 
 
 @lru_cache(maxsize=1024)

@@ -59,3 +59,9 @@ def test_a_russian_y_after_a_vowel_is_read_as_english_news_writes_it() -> None:
     # "Байден" is "Bayden" letter by letter (73 to "biden"), "Baiden" as the news spells such names (91).
     assert spelt_alike("В каком шоу впервые появился Джо Байден?", {"biden", "kimmel"}) == {"байден"}
     assert spelt_alike("Кто такой Владимир Путин?", {"biden", "trump", "kalin"}) == set()
+
+
+def test_a_country_in_a_russian_case_is_found_by_its_stem() -> None:
+    # "Россией" (with Russia) is 83 to the CLDR's "Россия", under 85; its stem "Росси" is 91.
+    assert ("россией", "russia") in countries_named(frozenset({"россией", "войны"}), "Russian")
+    assert countries_named(frozenset({"войны"}), "Russian") == ()  # "war" is no country
