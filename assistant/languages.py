@@ -154,13 +154,9 @@ def starts_sentence(text: str, start: int) -> bool:
     return before > 0 and text[before - 1] in _SENTENCE_END
 
 
-def _common_words(text: str) -> list[str]:
-    """The folded words of ``text`` that are not names: a capitalised word inside a sentence ("Taylor
-    Swift", "Grand Canyon", "MTV Video") is a name, in any language, and says nothing of the text's
-    (Finnish's list of 5,900 words holds "taylor", "swift" and "video"). A sentence's first word is
-    kept: it is the question word ("Which", "¿Qué", "Wer", "Кто")."""
+def _folded_tokens(unnamed: list[str]) -> list[str]:
     words: list[str] = []
-    for word in _unnamed(text):
+    for word in unnamed:
         words.extend(_folded_words(word))
     return words
 
@@ -170,7 +166,10 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 
 
 def _unnamed(text: str) -> list[str]:
-    """The words of ``text`` as written, but its names (:func:`_common_words`)."""
+    """The words of ``text`` as written, but its names: a capitalised word inside a sentence ("Taylor
+    Swift", "Grand Canyon", "MTV Video") is a name, in any language, and says nothing of the text's
+    (Finnish's list of 5,900 words holds "taylor", "swift" and "video"). A sentence's first word is
+    kept: it is the question word ("Which", "¿Qué", "Wer", "Кто")."""
     text = _INVISIBLE.sub("", text)
     return [
         match.group()
@@ -192,9 +191,10 @@ def text_language(text: str) -> str | None:
 
     Cached: an answer reads the same passages' words in the reranker, the phrase boost and the
     sentence choice."""
-    words = _common_words(text)
+    unnamed = _unnamed(text)  # once: a passage's words are read for its language and for its marks
+    words = _folded_tokens(unnamed)
     language = language_of(words)
-    if language is None and len(words) >= 2 and (marked := _marked_language(text)):
+    if language is None and len(words) >= 2 and (marked := _marked_language(text, unnamed)):
         lists = _lists()
         english = sum(word in lists.english and word not in lists.words[marked] for word in words)
         return marked if english < _MIN_VOTES else None
@@ -211,10 +211,10 @@ def text_language(text: str) -> str | None:
 _MARKED = (("ığş", "Turkish"), ("ыэъ", "Russian"), ("іїєґ", "Ukrainian"))
 
 
-def _marked_language(text: str) -> str | None:
+def _marked_language(text: str, unnamed: list[str]) -> str | None:
     if "¿" in text or "¡" in text:
         return "Spanish"
-    letters = set("".join(_TOKEN.findall(" ".join(_unnamed(text)).lower())))
+    letters = set("".join(unnamed).lower())
     return next((language for marks, language in _MARKED if letters.intersection(marks)), None)
 
 
