@@ -26,6 +26,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant.answer_kind import asked_kind, lead_sentence
 from assistant.answerer import AnswerInput
+from assistant.apposition import role_sentence
 from assistant.candidates import (
     CORROBORATE,
     MAX_CORROBORATING,
@@ -288,7 +289,12 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         ]
         # Read as the reader will: "The company announced…" names the company its antecedent names.
         as_read = [read_with_antecedent(c, told) for c in chosen]
-        return in_reading_order(chosen, lead_sentence(question, as_read, reading_order(chosen)[0]))
+        # The holder of the office asked about opens ("Who is the president's spokesman?": "Ibrahim Kalın,
+        # the presidential spokesman, …"), else the best naming what is asked (assistant/apposition.py).
+        lead = role_sentence(question, as_read)
+        return in_reading_order(
+            chosen, lead_sentence(question, as_read, reading_order(chosen)[0]) if lead is None else lead
+        )
 
 
 def extractive_answerer(store: ArticleStore, settings: AssistantSettings) -> ExtractiveAnswerer:

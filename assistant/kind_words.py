@@ -8,9 +8,10 @@ words of the four languages the multilingual dev questions are written in, for t
 only: who, where (and which country or city), how many or how much, when. "Which X" in general is not
 read: its noun would need each language's grammar.
 
-The short answer still stays None for such a question (:mod:`assistant.short_answer` reads English
-forms only): the question names its subject in its own spelling, which an English sentence need not
-share, so the subject itself may be the "new" person the kind finds.
+The short answer reads the same words (:mod:`assistant.short_answer`), with the forms that change
+what it may be: "Wer ist Ibrahim Kalın?" asks for a description, not a name
+(:func:`asks_for_description`); "¿En qué ciudad…?" is not answered by a country
+(:func:`asks_for_city`).
 """
 
 from __future__ import annotations
@@ -46,3 +47,42 @@ def kind_in_other_language(asking: str) -> KindAsked | None:
     """
     folded = fold_key(" ".join(asking.split()))
     return next((kind for pattern, kind in _FORMS if pattern.search(folded)), None)
+
+
+# "Wer ist X?", "¿Quién fue X?", "Кто такой X?", "X kimdir?": the question word (and its copula) and
+# nothing but a name. Folded as above.
+_WHO = frozenset({"wer", "quien", "кто", "хто"})
+_COPULAS = frozenset({"ist", "war", "es", "era", "fue", "такой", "такая", "такие", "это", "такий", "така"})
+_WHO_LAST = frozenset({"kimdir", "kim", "kimdi"})  # Turkish asks after the name
+_TOKENS = re.compile(r"[^\W\d_][\w'’.-]*")
+_CITY = re.compile(r"(?<!\w)(?:stadt|ciudad|город\w*|sehir\w*)(?!\w)")
+_WHERE = re.compile(r"(?<!\w)(?:wo|wohin|donde|adonde|где|куда|nerede|nereye)(?!\w)")
+
+
+def asks_for_description(asking: str) -> bool:
+    """Whether the asking sentence only asks who someone it names is: no name answers it.
+
+    >>> asks_for_description("Кто такой Ибрагим Калын?"), asks_for_description("Hafter kimdir?")
+    (True, True)
+    >>> asks_for_description("¿Quién es el portavoz presidencial?")
+    False
+    """
+    words = _TOKENS.findall(asking)
+    folded = [fold_key(word) for word in words]
+    if folded and folded[0] in _WHO:
+        rest = words[2:] if len(folded) > 1 and folded[1] in _COPULAS else words[1:]
+    elif folded and folded[-1] in _WHO_LAST:
+        rest = words[:-1]
+    else:
+        return False
+    return bool(rest) and all(word[0].isupper() for word in rest)
+
+
+def asks_for_city(asking: str) -> bool:
+    """Whether the asking sentence asks for a city ("welche Stadt", "qué ciudad", "какой город", "hangi şehir")."""
+    return _CITY.search(fold_key(asking)) is not None
+
+
+def asks_where(asking: str) -> bool:
+    """Whether the asking sentence asks where ("wo", "dónde", "где", "nerede"): the most precise place answers."""
+    return _WHERE.search(fold_key(asking)) is not None

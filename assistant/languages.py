@@ -178,10 +178,15 @@ def _unnamed(text: str) -> list[str]:
     ]
 
 
+# An English possessive ("the port authority's spokeswoman") is no word of its own: its bare "s" is on
+# eleven languages' lists and, with "port" on Finnish's, read the question as Finnish.
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 @lru_cache(maxsize=65536)
 def _folded_words(token: str) -> tuple[str, ...]:
     # A word's folded form, once per word: passages repeat their words ("the", "said", names).
-    return tuple(_WORD.findall(fold_key(token)))
+    return tuple(_WORD.findall(fold_key(_POSSESSIVE.sub("", token))))
 
 
 @lru_cache(maxsize=4096)

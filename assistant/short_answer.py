@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import re
 
+from assistant.abbreviations import abbreviation_met
 from assistant.answer_kind import WORD, asked_kind, bare, countries, is_capitalised, new_spans, quoted
+from assistant.apposition import named_in_role
+from assistant.kind_words import asks_for_city, asks_for_description, asks_where
+from assistant.languages import text_language
+from assistant.spellings import spelt_alike
 from assistant.text import question_focus
-from index.folding import fold
+from index.folding import fold, fold_key
 
 _MARKER = re.compile(r"\s*\[\d+\](?:\s*\[\d+\])*")
 
@@ -20,11 +25,17 @@ def short_answer(question: str, answer_text: str, passage: str = "") -> str | No
     """The name, place, number or date that the answer's first sentence gives for ``question``
     (the first such span it names that the question doesn't), or None when the question's form asks
     for no such thing or the sentence names none. ``passage``, the sentence's passage, tells a name
-    opening the sentence from a plain word there."""
-    kind = asked_kind(question)
+    opening the sentence from a plain word there.
+
+    A question in another language (:mod:`assistant.kind_words`) names its subject its own way
+    ("Калын", "Turquía"): a span spelt like one of its names is its subject, not the answer.
+    """
+    focus = question_focus(question)
+    language = text_language(focus)
+    kind = asked_kind(question, other_languages=True)
     if kind is None or not answer_text.strip():
         return None
-    if _DEFINITION.match(question_focus(question).strip()):
+    if _DEFINITION.match(focus.strip()) if language is None else asks_for_description(focus):
         return None  # "Who is Ibrahim Kalın?" asks for a description, not another person's name
     first = _without_dateline(_MARKER.split(answer_text.strip(), maxsplit=1)[0])
     found = new_spans(first, question, kind)
@@ -36,18 +47,29 @@ def short_answer(question: str, answer_text: str, passage: str = "") -> str | No
     if passage and opening and not _capitalised_inside(opening, passage) and opening.lower() not in countries():
         found = [span for span in found if span != opening]
     found.sort(key=lambda span: span == opening)
+    in_role = named_in_role(question, first)  # "Ibrahim Kalın, the presidential spokesman" (assistant/apposition.py)
+    found.sort(key=lambda span: span != in_role)
     if kind == "title":  # a quoted phrase before a name: "Oxford Dictionaries said that “goblin mode”…"
         found.sort(key=lambda span: not quoted(span, first))
     # "Who toppled Gadhafi?" is not answered by "Moammar Gadhafi": a span sharing a name the question
     # gives is the question's own subject.
-    asked_names = {fold(w).lower() for w in WORD.findall(question)[1:] if is_capitalised(w)}
+    # (Its opening word only in another language: Turkish opens with its subject, "Kalın kimi eleştirdi?".)
+    asked_names = {fold(w).lower() for w in WORD.findall(question)[language is None :] if is_capitalised(w)}
     found = [span for span in found if not {fold(w).lower() for w in span.split()} & asked_names]
-    focus = question_focus(question)
-    if _SMALLER_PLACE.search(focus):  # "Which city…?" is not answered by a country
-        found = [span for span in found if span.lower().removeprefix("the ") not in countries()]
-    elif focus.lower().startswith("where"):  # the most precise place first: a city before its country
-        found.sort(key=lambda span: span.lower().removeprefix("the ") in countries())
+    if language is not None:
+        found = [span for span in found if not _named_otherwise(question, span)]
+    if _SMALLER_PLACE.search(focus) if language is None else asks_for_city(focus):
+        found = [span for span in found if span.lower().removeprefix("the ") not in countries()]  # a city asked
+    elif focus.lower().startswith("where") if language is None else asks_where(focus):
+        found.sort(key=lambda span: span.lower().removeprefix("the ") in countries())  # a city before its country
     return found[0] if found else None
+
+
+def _named_otherwise(question: str, span: str) -> bool:
+    """Whether a question not in English names ``span`` in its own spelling or script: "Калын" is
+    "Ibrahim Kalın", "Turquía" is "Turkey", "США" is "the U.S."."""
+    words = {fold_key(word) for word in WORD.findall(span)}
+    return bool(spelt_alike(question, words)) or abbreviation_met(question, span)
 
 
 # A dateline or a credit before the sentence proper: "LONDON —", "DUBAI, United Arab Emirates (AP) —",

@@ -53,6 +53,20 @@ ARTICLES = [
         ),
     },
 ]
+ARTICLES.append(
+    {
+        "doc_id": "port",
+        "title": "Harbour master to retire",
+        "publish_date": "2024/05/06",
+        "source": "Test wire",
+        "text": (
+            "The Harbour Town port authority said on Friday that harbour master Tomas Vikander will retire after "
+            "the summer season. "
+            "Ingrid Saether, the port authority's spokeswoman, told reporters that a successor would be named in July. "
+            "The port handled a record number of ferries last year."
+        ),
+    }
+)
 # Question, the sentence that answers it, its short answer, and the circular sentence it must beat.
 CASES = [
     ("Who won the Harbour Town mayoral election?", "Margarethe Olsen, a retired", "Margarethe Olsen", "mayor"),
@@ -187,3 +201,12 @@ def test_a_question_word_of_another_language_says_the_kind_for_ranking_only() ->
     assert asked_kind("Где находится Сирт?", other_languages=True) == "place"
     assert asked_kind("¿Qué exige Turquía en Libia?", other_languages=True) is None  # "what": no kind
     assert asked_kind("Who heads the GNA?", other_languages=True) == "person"  # English as before
+
+
+def test_the_holder_of_the_office_asked_about_opens_the_answer_and_is_its_short_answer(assistant: Assistant) -> None:
+    # The lede names a person too (the harbour master) and repeats more of the question's words; the
+    # spokeswoman is the one named beside the role asked about (assistant/apposition.py).
+    result = assistant.ask("Who is the port authority's spokeswoman?")
+    assert result.answered
+    assert "Ingrid Saether, the port authority's spokeswoman" in result.text.split("[1]")[0], result.text
+    assert result.short_answer == "Ingrid Saether"
