@@ -30,6 +30,7 @@ from index.store import ArticleStore
 
 STORY_KEY = "story_id"  # a passage's story, in its metadata (set by assistant.retrieval)
 IN_ASKED_PERIOD = "in_asked_period"  # published in the period the question names (set by assistant.retrieval)
+ASKED_AS_OF = "asked_as_of"  # the day the question was asked as of, when given (set by assistant.retrieval)
 OLDER_DAYS = 60  # a story published this much before the lead story's is another season's
 MAX_STORIES = 3  # told together when several events are asked about
 # How much a story's best sentence counts beside its passages' support when choosing the lead.
@@ -141,6 +142,13 @@ def lead_stories(
     if not any(STORY_KEY in p.metadata for p in passages):
         return ToldStories(list(passages), (), False)
     totals = support(passages)
+    if any(p.metadata.get(ASKED_AS_OF) for p in passages):
+        # Asked as of a day, the best-supported story holds that day's news (the retriever's date prior
+        # is in its support): a story far older cannot lead, however well its sentence matches ("Who did
+        # Macron appoint as prime minister?" asked in January 2024 was answered with Edouard Philippe, 2017).
+        newest = _newest(passages, max(totals, key=lambda story: totals[story]))
+        passages = [p for p in passages if not _far_older_story(passages, story_of(p), newest)]
+        totals = {story: total for story, total in totals.items() if any(story_of(p) == story for p in passages)}
     most = max(totals.values()) or 1.0
     sentences = best_sentences or {}
     weight = {s: total / most + SENTENCE_WEIGHT * sentences.get(s, -1.0) for s, total in totals.items()}
@@ -183,6 +191,12 @@ def _mentions(passages: Sequence[Document], story: str, name: str) -> bool:
 def _newest(passages: Sequence[Document], story: str) -> date | None:
     days = [d for p in passages if story_of(p) == story and (d := parse_iso(p.metadata.get("date")))]
     return max(days) if days else None
+
+
+def _far_older_story(passages: Sequence[Document], story: str, newest: date | None) -> bool:
+    """Whether ``story``'s newest passage was published more than :data:`OLDER_DAYS` days before ``newest``."""
+    own = _newest(passages, story)
+    return newest is not None and own is not None and (newest - own).days > OLDER_DAYS
 
 
 def _far_older(passage: Document, lead_newest: date | None) -> bool:

@@ -36,7 +36,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.dates import DateWindow, last_day_as_of, parse_iso, recency_prior, window_from_question
-from assistant.lead_story import IN_ASKED_PERIOD, with_story_ids
+from assistant.lead_story import ASKED_AS_OF, IN_ASKED_PERIOD, with_story_ids
 from assistant.rerank import Candidate, Reranker
 from assistant.settings import AssistantSettings, RetrievalMode
 from assistant.types import Filters
@@ -144,6 +144,8 @@ class PassageRetriever(BaseRetriever):
             candidate.fused = fused * max(0.0, 1.0 + weight * prior)
             in_window = asked is not None and asked.contains(published)
             candidate.passage.metadata[IN_ASKED_PERIOD] = in_window
+            if not_after is not None:
+                candidate.passage.metadata[ASKED_AS_OF] = reference.isoformat()
             if in_window:
                 candidate.fused *= options.question_date_boost
         ranked = sorted(candidates.values(), key=lambda c: c.fused, reverse=True)

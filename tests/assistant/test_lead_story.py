@@ -17,6 +17,7 @@ from assistant.lead_story import stories_quoted
 from assistant.settings import AssistantSettings
 from index.build import build_index
 from index.store import ArticleStore
+from tests.conftest import assistant_over
 from tests.stories_corpus import ARTICLES, write_stories_corpus
 
 FIRE_WEEK = Filters(as_of=date(2024, 6, 6))
@@ -122,3 +123,41 @@ def test_previous_answer_sentences_are_its_quotes_without_markers(tmp_path: Path
     turns = history_turns([("q", "Bus drivers in Velna walked out on Friday in a dispute over pay. [1][2] Short. [3]")])
     assert previous_answer_sentences(turns) == ["Bus drivers in Velna walked out on Friday in a dispute over pay."]
     assert previous_answer_sentences([]) == []
+
+
+# The same office filled twice, seven years apart: the old article says it in the question's words.
+APPOINTMENTS = [
+    {
+        "doc_id": "port-director-2017",
+        "title": "Marlowe names a port director",
+        "publish_date": "2017/05/15",
+        "source": "Test wire",
+        "text": (
+            "Mayor Ada Quint has appointed Piet Larsen, a little-known harbour engineer, as Marlowe's next port "
+            "director, making good on her promise of new faces. Larsen takes office next month."
+        ),
+    },
+    {
+        "doc_id": "port-director-2024",
+        "title": "Sofie Brandt runs the port",
+        "publish_date": "2024/01/09",
+        "source": "Test wire",
+        "text": (
+            "Sofie Brandt became the youngest ever head of Marlowe's port on Tuesday. Brandt, 34, replaced "
+            "Jonas Ek after his resignation on Monday. Ada Quint said the choice showed the city's boldness."
+        ),
+    },
+]
+
+
+def test_a_story_far_older_than_the_weeks_news_does_not_lead_a_dated_answer(
+    tmp_path_factory: pytest.TempPathFactory, embeddings
+) -> None:
+    # Asked as of January 2024, the 2017 sentence matched the question's words best and led the answer.
+    bot = assistant_over(tmp_path_factory.mktemp("appointments"), APPOINTMENTS, embeddings)
+    question = "Who did Mayor Ada Quint appoint as Marlowe's next port director?"
+    answer = bot.ask(question, filters=Filters(as_of=date(2024, 1, 12)))
+    assert answer.answered and cited(answer) == {"port-director-2024"}, answer.text
+    assert "Sofie Brandt" in answer.text and "Piet Larsen" not in answer.text
+    # Asked as of 2017, the 2017 story is the week's news.
+    assert "Piet Larsen" in bot.ask(question, filters=Filters(as_of=date(2017, 5, 20))).text
