@@ -5,8 +5,9 @@ and its answer floor was calibrated with that lift in English. A question in ano
 kind, so its best sentence scored lower than the same question's in English and it was refused more
 often (issue 27, docs/lab-notes.md "The kind asked, in four more languages"). Here are the question
 words of the four languages the multilingual dev questions are written in, for the unambiguous kinds
-only: who, where (and which country or city), how many or how much, when. "Which X" in general is not
-read: its noun would need each language's grammar.
+only: who, where (and which country or city), how many or how much, when; and "which X" where X is
+one of the nouns news questions ask about most (a company, a film, a player, an island…), written
+down in :data:`_WHICH_NOUNS` by the English kind they stand for.
 
 The short answer reads the same words (:mod:`assistant.short_answer`), with the forms that change
 what it may be: "Wer ist Ibrahim Kalın?" asks for a description, not a name
@@ -21,7 +22,7 @@ from typing import Literal
 
 from index.folding import fold_key
 
-KindAsked = Literal["person", "place", "number", "date"]
+KindAsked = Literal["person", "place", "number", "date", "organisation", "title"]
 
 # Folded as index.folding.fold_key folds (accents gone, lower case); Cyrillic keeps its letters.
 _WORDS: tuple[tuple[str, KindAsked], ...] = (
@@ -37,16 +38,85 @@ _WORDS: tuple[tuple[str, KindAsked], ...] = (
 _FORMS = tuple((re.compile(rf"(?<!\w)(?:{words})(?!\w)"), kind) for words, kind in _WORDS)
 
 
+# "Which X": the word for "which" (Spanish "qué" is also "what", so its noun must follow at once;
+# elsewhere one word may stand between, "Какой государственный орган", "Hangi devlet kurumu"), then a
+# noun by the start of its folded form (cases and suffixes follow: "компании", "şirketi"); a start of
+# fewer than four letters must be the whole word.
+_WHICH = {"welche": 2, "welcher": 2, "welches": 2, "welchen": 2, "welchem": 2, "que": 1, "cual": 2, "cuales": 2}
+_WHICH.update(dict.fromkeys(("какой", "какая", "какое", "какие", "какого", "каком", "какую", "каким", "какую"), 2))
+_WHICH["hangi"] = 2
+_WHICH_NOUNS: dict[KindAsked, list[str]] = {
+    "person": (
+        "person mensch mann frau politiker kandidat schauspieler sanger musiker kunstler sportler spieler star "
+        "senator gouverneur richter milliardar autor schriftsteller regisseur moderator konig konigin prinz papst "
+        "trainer golfer fahrer grunder astronaut wissenschaftler "
+        "persona hombre mujer lider politico candidat actor actriz cantante musico artista atleta deportista jugador "
+        "estrella senador gobernador juez multimillonario autor escritor presentador rey reina principe princesa papa "
+        "entrenador golfista piloto fundador astronauta cientifico "
+        "человек мужчин женщин лидер политик кандидат актер актрис певец певиц музыкант художник артист спортсмен "
+        "игрок звезд сенатор губернатор судья миллиардер писател режиссер ведущ корол принц принцесс тренер "
+        "гольфист гонщик основател астронавт учен "
+        "kisi adam kadin lider politikaci aday aktor oyuncu sarkici muzisyen sanatci sporcu yildiz senator yargic "
+        "hakim milyarder yazar yonetmen sunucu kral kralice prens prenses papa antrenor golfcu pilot surucu kurucu "
+        "astronot"
+    ).split(),
+    "organisation": (
+        "unternehmen firma konzern mannschaft team partei organisation behorde bank universitat hochschule "
+        "institution sender fluggesellschaft marke kette gruppe verein club klub zeitung plattform dienst gericht "
+        "ministerium regierung hersteller autobauer einzelhandler "
+        "empresa compania equipo partido organizacion agencia banco universidad institucion cadena aerolinea marca "
+        "grupo periodico plataforma aplicacion servicio tribunal ministerio gobierno fabricante minorista "
+        "компани фирм корпораци команд парти организаци агентств ведомств банк университет учреждени орган "
+        "телеканал авиакомпани бренд групп клуб газет платформ приложени сервис суд министерств правительств "
+        "производител "
+        "sirket firma takim parti orgut kurulus kurum ajans banka universite kanal havayolu marka zincir grup kulup "
+        "gazete platform uygulama servis mahkeme bakanlik hukumet uretici"
+    ).split(),
+    "title": (
+        "film lied song wort begriff ausdruck sendung show serie buch roman album titel "
+        "pelicula cancion palabra termino expresion programa serie libro novela album titulo "
+        "фильм песн слов термин выражени шоу программ сериал книг роман альбом "
+        "film sarki kelime sozcuk terim ifade program dizi kitap roman album"
+    ).split(),
+    "place": (
+        "land stadt staat bundesstaat insel region provinz flughafen hafen fluss meer berg vulkan park stadion "
+        "kontinent hauptstadt pais ciudad estado isla region provincia lugar aeropuerto puerto lago montana volcan "
+        "parque estadio continente capital стран город штат остров регион област провинци аэропорт порт озер вулкан "
+        "стадион континент столиц ulke sehir kent eyalet ada bolge havalimani liman nehir deniz dag yanardag "
+        "stadyum kita baskent"
+    ).split(),
+    "number": "prozentsatz anteil porcentaje proporcion процент доля oran".split(),
+}
+_SHORTEST_START = 4
+
+
 def kind_in_other_language(asking: str) -> KindAsked | None:
     """The kind the asking sentence of a question not in English asks for, read from its question word.
 
     >>> kind_in_other_language("¿Quién es Ibrahim Kalın?"), kind_in_other_language("Сколько людей погибло?")
     ('person', 'number')
+    >>> kind_in_other_language("¿Qué empresa compró Twitter?"), kind_in_other_language("Какой фильм победил?")
+    ('organisation', 'title')
     >>> kind_in_other_language("¿Qué exige Turquía en Libia?") is None
     True
     """
     folded = fold_key(" ".join(asking.split()))
-    return next((kind for pattern, kind in _FORMS if pattern.search(folded)), None)
+    found = next((kind for pattern, kind in _FORMS if pattern.search(folded)), None)
+    return found or _which_noun(_TOKENS.findall(folded))
+
+
+def _which_noun(words: list[str]) -> KindAsked | None:
+    """The kind of the noun after a "which" (:data:`_WHICH`), if it is one of :data:`_WHICH_NOUNS`."""
+    for index, word in enumerate(words):
+        for noun in words[index + 1 : index + 1 + _WHICH.get(word, 0)]:
+            kind = next((kind for kind, starts in _WHICH_NOUNS.items() if _starts(noun, starts)), None)
+            if kind is not None:
+                return kind
+    return None
+
+
+def _starts(word: str, starts: list[str]) -> bool:
+    return any(word == start or (len(start) >= _SHORTEST_START and word.startswith(start)) for start in starts)
 
 
 # "Wer ist X?", "¿Quién fue X?", "Кто такой X?", "X kimdir?": the question word (and its copula) and

@@ -113,6 +113,27 @@ def test_an_english_question_full_of_names_is_still_read_as_english() -> None:
     assert short_answer(question, "Swift closed the tour in Vancouver on Sunday. [1]") == "Vancouver"
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("¿Qué empresa compró la red social esta semana?", "organisation"),
+        ("Welcher Film gewann die meisten Oscars?", "title"),
+        ("Какой государственный орган объявил о новых правилах?", "organisation"),
+        ("Hangi oyuncu bu hafta transfer oldu?", "person"),
+        ("Какой остров пострадал от урагана?", "place"),
+        ("¿Qué dijo el presidente sobre la ley?", None),  # "qué" is also "what": its noun must follow at once
+    ],
+)
+def test_which_x_in_another_language_asks_for_the_kind_its_noun_names(question: str, kind: str | None) -> None:
+    assert asked_kind(question, other_languages=True) == kind
+
+
+def test_a_which_x_question_in_another_language_gets_a_short_answer_of_that_kind() -> None:
+    sentence = "On Monday the energy group Haldor Energy agreed to buy the ferry operator. [1]"
+    assert short_answer("¿Qué empresa acordó comprar la naviera?", sentence) == "Haldor Energy"
+    assert short_answer("Which company agreed to buy the ferry operator?", sentence) == "Haldor Energy"
+
+
 def test_an_english_possessive_is_not_a_word_of_another_language() -> None:
     # "authority's" gave a bare "s", on eleven languages' lists: with "port" (Finnish) it made Finnish.
     assert text_language("Who is the port authority's spokeswoman?") is None
