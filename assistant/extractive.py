@@ -43,7 +43,7 @@ from assistant.sentence_context import quoted_sentences, read_with_antecedent
 from assistant.settings import AssistantSettings
 from assistant.shared_words import FOCUS_WEIGHT, names_met, read_across_languages, sentence_overlap
 from assistant.short_answer import short_answer
-from assistant.text import names_all, question_focus, question_names
+from assistant.text import names_all, question_focus, question_names, words_all
 from assistant.types import Answer, AnswerUpdate, not_in_articles
 from index.encoders.floors import across_languages_allowance, floors
 from index.encoders.floors import answer_encoder as answer_encoder_for
@@ -118,11 +118,13 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         passages: list[Document] = input["passages"]
         # A passage naming every name the question names is relevant whatever its cosine: static vectors
         # hardly tell "Who is Ibrahim Kalin?" (0.126 to the seed article) from an unrelated question
-        # (0.132); the sentence score below still judges the answer.
+        # (0.132); the sentence score below still judges the answer. Where none is, one holding all
+        # the asking words is ("Who is the president's spokesman?", 0.09): only then, as a quiz page
+        # quoting the question word for word would otherwise lead the answer with it.
         names = question_names(question)
         relevant = [
             p for p in passages if p.metadata.get("similarity", 0.0) >= self.min_relevance or names_all(names, p)
-        ]
+        ] or [p for p in passages if words_all(question, p)]
         if not relevant:
             return not_in_articles(question)
         # Told from the lead story only: when it has no sentence good enough, the answer is a
