@@ -122,13 +122,25 @@ _PREFIX_LETTERS = 5  # "president" counts in "presidential"; "port" does not in 
 
 def words_all(question: str, passage: Document) -> bool:
     """Whether the passage (title and text) holds every content word of the question's asking sentence,
-    each as written or opening a longer word: "Who is the president's spokesman?" asked of "Ibrahim
+    each as written, as its singular, or opening a longer word: "Who is the president's spokesman?" asked of "Ibrahim
     Kalın, the presidential spokesman", which static vectors score 0.09, under the relevance floor."""
     wanted = content_words(question_focus(question))
     if not wanted:
         return False
     have = content_words(f"{passage.metadata.get('title', '')} {passage.page_content}")
-    return all(len(word) >= _PREFIX_LETTERS and any(other.startswith(word) for other in have) for word in wanted - have)
+    return all(
+        _singular(word) in have or (len(word) >= _PREFIX_LETTERS and any(other.startswith(word) for other in have))
+        for word in wanted - have
+    )
+
+
+def _singular(word: str) -> str:
+    """An English plural's singular, roughly: "cities" (or its content word "citie") → "city", "boxes" → "box"."""
+    if word.endswith(("ies", "ie")) and len(word) > 4:
+        return word[: -3 if word.endswith("ies") else -2] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def content_phrases(text: str) -> set[tuple[str, str]]:
