@@ -47,7 +47,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "ambassador": ("botschafter", "embajador", "посол", "buyukelci"),
     "chancellor": ("kanzler", "canciller", "канцлер", "sansolye"),
     "governor": ("gouverneur", "gobernador", "губернатор", "vali"),
-    "mayor": ("burgermeister", "alcalde", "мэр", "belediye baskan"),
+    "mayor": ("burgermeister", "alcalde", "мэр"),  # Turkish "belediye başkanı" is its "başkan", the chief
     "director": ("direktor", "director", "директор", "mudur"),
 }
 _OTHER_LANGUAGE_WHO = frozenset({"wer", "quien", "кто", "kim", "kimdir"})

@@ -43,7 +43,7 @@ _FORMS = tuple((re.compile(rf"(?<!\w)(?:{words})(?!\w)"), kind) for words, kind 
 # noun by the start of its folded form (cases and suffixes follow: "компании", "şirketi"); a start of
 # fewer than four letters must be the whole word.
 _WHICH = {"welche": 2, "welcher": 2, "welches": 2, "welchen": 2, "welchem": 2, "que": 1, "cual": 2, "cuales": 2}
-_WHICH.update(dict.fromkeys(("какой", "какая", "какое", "какие", "какого", "каком", "какую", "каким", "какую"), 2))
+_WHICH.update(dict.fromkeys(("какой", "какая", "какое", "какие", "какого", "каком", "какую", "каким"), 2))
 _WHICH["hangi"] = 2
 _WHICH_NOUNS: dict[KindAsked, list[str]] = {
     "person": (
