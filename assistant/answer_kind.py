@@ -200,12 +200,13 @@ def is_capitalised(word: str) -> bool:
     """A word that may be part of a name: capitalised, not a common capitalised word, and not a
     compound adjective ("Chinese-owned", "Instagram-friendly": a name does not go on in lower case)."""
     text = bare(word)
-    return (
+    return bool(_PREFIXED_NAME.match(text)) or (
         bool(text) and text[0].isupper() and text.lower().rstrip(".") not in _NOT_NAMES and not _ADJECTIVE.search(text)
     )
 
 
 _ADJECTIVE = re.compile(r"-[a-z]")
+_PREFIXED_NAME = re.compile(r"^(?:al|el|ad|as|ash|at|az|ibn|bin|abu)-[A-Z]")  # "Fayez al-Sarraj", "el-Sisi"
 
 
 def _names(sentence: str) -> list[tuple[str, str]]:

@@ -31,6 +31,9 @@ _ROLE_QUESTION = re.compile(
     r"(?:the|a|an)\s+(?P<role>[^?]+?)\s*\??$",
     re.IGNORECASE,
 )
+# "Who heads the GNA?": the office in the verb.
+_HEADS = re.compile(r"^who\s+(?:heads|leads|runs|chairs)\s", re.IGNORECASE)
+_HEAD_OF = "head|leader|chief|chair|chairman|chairwoman"
 _WORDS = re.compile(r"[^\W\d_][\w-]*")
 _AFTER_HEAD = re.compile(r"\s+(?:of|for|in|at|to|on)\s+.*$", re.IGNORECASE)
 _ROLE_AFTER_CHARS = 60  # "Ibrahim Kalın, the Turkish presidential spokesman": the role within these characters
@@ -56,8 +59,8 @@ _OTHER_LANGUAGE_WHO = frozenset({"wer", "quien", "кто", "kim", "kimdir"})
 def asked_role(question: str) -> str | None:
     """The head noun of the office a "Who is the …?" asks about, in English, as a pattern.
 
-    >>> asked_role("Who is the president's spokesman?"), asked_role("Who is the White House chief of staff?")
-    ('spokesman', 'chief')
+    >>> asked_role("Who is the president's spokesman?"), asked_role("Who heads the GNA?")
+    ('spokesman', 'head|leader|chief|chair|chairman|chairwoman')
     >>> asked_role("Who is Ibrahim Kalın?") is None
     True
     """
@@ -66,9 +69,10 @@ def asked_role(question: str) -> str | None:
         return _role_in_other_language(focus)
     match = _ROLE_QUESTION.match(focus)
     if match is None:
-        return None
+        return _HEAD_OF if _HEADS.match(focus) else None
     words = _AFTER_HEAD.sub("", match.group("role")).split()
-    return re.escape(words[-1].lower().strip("'’\".,")) if words else None
+    head = words[-1].lower().strip("'’\".,") if words else ""
+    return _HEAD_OF if head in _HEAD_OF.split("|") else re.escape(head) or None  # a leader is the head
 
 
 def _role_in_other_language(focus: str) -> str | None:

@@ -92,6 +92,18 @@ def test_an_office_asked_about_in_other_words_than_the_articles_is_answered_with
     assert result.short_answer == "Ibrahim Kalın"
 
 
+@pytest.mark.parametrize("question", ["Who heads the GNA?", "Who is the head of the GNA?", "Who is the GNA's leader?"])
+def test_who_heads_a_body_is_answered_with_the_name_the_article_gives_its_head(
+    seed_assistant: Assistant, question: str
+) -> None:
+    # "GNA head Fayez al-Sarraj": the spokesman's sentence (Kalın) opened the answer before, and
+    # "al-Sarraj", in lower case, was not read as part of a name.
+    result = seed_assistant.ask(question)
+    assert result.answered, question
+    assert result.text.startswith("Turkey has forged strong ties with GNA head Fayez al-Sarraj"), result.text
+    assert result.short_answer == "Fayez al-Sarraj"
+
+
 def test_a_question_in_the_plural_is_answered_from_the_article_writing_the_singular(seed_assistant: Assistant) -> None:
     # "cities" is the article's "city of Sirte": refused before, under the relevance floor (no name asked).
     result = seed_assistant.ask("Which cities must be evacuated?")
