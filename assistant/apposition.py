@@ -17,6 +17,7 @@ Turkish, which puts it after its owner ("Cumhurbaşkanlığı sözcüsü": the p
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.answer_kind import new_spans
 from assistant.kind_words import asks_for_description
@@ -56,8 +57,10 @@ ROLES: dict[str, tuple[str, ...]] = {
 _OTHER_LANGUAGE_WHO = frozenset({"wer", "quien", "кто", "kim", "kimdir"})
 
 
+@lru_cache(maxsize=256)
 def asked_role(question: str) -> str | None:
-    """The head noun of the office a "Who is the …?" asks about, in English, as a pattern.
+    """The head noun of the office a "Who is the …?" asks about, in English, as a pattern (read once
+    per question: the answerer asks it of each chosen sentence).
 
     >>> asked_role("Who is the president's spokesman?"), asked_role("Who heads the GNA?")
     ('spokesman', 'head|leader|chief|chair|chairman|chairwoman')

@@ -79,29 +79,32 @@ def test_a_name_asked_without_its_accents_is_answered_from_the_article_that_writ
         assert not seed_assistant.ask(question).answered, question
 
 
-@pytest.mark.parametrize("question", ["Who is the president's spokesman?", "Who is the spokesman?"])
-def test_an_office_asked_about_in_other_words_than_the_articles_is_answered_with_its_holder(
-    seed_assistant: Assistant, question: str
-) -> None:
-    # Refused before: static vectors put the question 0.09 from the article, under the relevance floor,
-    # though it holds the asking words ("president" opening its "presidential"); and the lede, naming
-    # Haftar, opened the answer where the article names its spokesman.
-    result = seed_assistant.ask(question)
-    assert result.answered, question
-    assert result.text.startswith("Ibrahim Kalın, the presidential spokesman"), result.text
-    assert result.short_answer == "Ibrahim Kalın"
+_KALIN = "Ibrahim Kalın, the presidential spokesman"
+_SARRAJ = "Turkey has forged strong ties with GNA head Fayez al-Sarraj"
 
 
-@pytest.mark.parametrize("question", ["Who heads the GNA?", "Who is the head of the GNA?", "Who is the GNA's leader?"])
-def test_who_heads_a_body_is_answered_with_the_name_the_article_gives_its_head(
-    seed_assistant: Assistant, question: str
+@pytest.mark.parametrize(
+    ("question", "opening", "short"),
+    [
+        # Refused before: static vectors put these 0.09 from the article, under the relevance floor,
+        # though it holds the asking words ("president" opening its "presidential"); and the lede,
+        # naming Haftar, opened the answer where the article names its spokesman.
+        ("Who is the president's spokesman?", _KALIN, "Ibrahim Kalın"),
+        ("Who is the spokesman?", _KALIN, "Ibrahim Kalın"),
+        # "GNA head Fayez al-Sarraj": the spokesman's sentence (Kalın) opened these before, and
+        # "al-Sarraj", in lower case, was not read as part of a name.
+        ("Who heads the GNA?", _SARRAJ, "Fayez al-Sarraj"),
+        ("Who is the head of the GNA?", _SARRAJ, "Fayez al-Sarraj"),
+        ("Who is the GNA's leader?", _SARRAJ, "Fayez al-Sarraj"),
+    ],
+)
+def test_an_office_asked_about_is_answered_with_the_name_the_article_gives_its_holder(
+    seed_assistant: Assistant, question: str, opening: str, short: str
 ) -> None:
-    # "GNA head Fayez al-Sarraj": the spokesman's sentence (Kalın) opened the answer before, and
-    # "al-Sarraj", in lower case, was not read as part of a name.
     result = seed_assistant.ask(question)
     assert result.answered, question
-    assert result.text.startswith("Turkey has forged strong ties with GNA head Fayez al-Sarraj"), result.text
-    assert result.short_answer == "Fayez al-Sarraj"
+    assert result.text.startswith(opening), result.text
+    assert result.short_answer == short
 
 
 def test_a_question_in_the_plural_is_answered_from_the_article_writing_the_singular(seed_assistant: Assistant) -> None:
