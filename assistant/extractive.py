@@ -43,7 +43,7 @@ from assistant.sentence_context import quoted_sentences, read_with_antecedent
 from assistant.settings import AssistantSettings
 from assistant.shared_words import FOCUS_WEIGHT, names_met, read_across_languages, sentence_overlap
 from assistant.short_answer import short_answer
-from assistant.text import names_all, question_focus, question_names, words_all
+from assistant.text import asks_the_question, names_all, question_focus, question_names, words_all
 from assistant.types import Answer, AnswerUpdate, not_in_articles
 from index.encoders.floors import across_languages_allowance, floors
 from index.encoders.floors import answer_encoder as answer_encoder_for
@@ -79,6 +79,11 @@ _SHORTLIST_BONUS_WEIGHT = 1.0
 _LEDE_WEIGHT = 0.1
 _LEDE_CHARS = 300
 _ASKING_PENALTY = 0.3
+
+
+def _answering(question: str, passages: list[Document]) -> list[Candidate]:
+    """The passages' sentences that may answer: not the question itself, as a quiz page asks it."""
+    return [c for c in candidates_of(passages) if not asks_the_question(c.sentence, question)]
 
 
 class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
@@ -129,14 +134,15 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
             return not_in_articles(question)
         # Told from the lead story only: when it has no sentence good enough, the answer is a
         # refusal, not a neighbouring story's sentence (assistant/lead_story.py).
-        candidates = candidates_of(relevant)
+        candidates = _answering(question, relevant)
         if not candidates:
             return not_in_articles(question)
         best: dict[str, float] = {}
         for candidate, score in zip(*self._scored(question, candidates)[:2], strict=True):
             best[story_of(candidate.passage)] = max(score, best.get(story_of(candidate.passage), score))
         told = lead_stories(question, relevant, input.get("stories", ()), best, self.period_factor)
-        chosen = self._choose(question, told_candidates) if (told_candidates := candidates_of(told.passages)) else []
+        told_candidates = _answering(question, told.passages)
+        chosen = self._choose(question, told_candidates) if told_candidates else []
         if not chosen:
             return not_in_articles(question)
         # "The company announced…" is quoted after the sentence naming the company, a teaser lede before
@@ -241,7 +247,10 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         A small model reads a few sentences far better than four whole passages, and faster; the
         result pairs each passage with its focused copy; passages with no such sentence are left out.
         """
-        candidates, scores, _ = self._scored(question, candidates_of(passages))
+        answering = _answering(question, passages)
+        if not answering:
+            return []
+        candidates, scores, _ = self._scored(question, answering)
         kept: dict[int, list[tuple[float, Candidate]]] = {}
         for candidate, score in zip(candidates, scores, strict=True):
             kept.setdefault(id(candidate.passage), []).append((score, candidate))

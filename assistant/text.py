@@ -143,6 +143,18 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
+_RESTATING_SHARE = 0.75  # of the asking sentence's content words, as answer_kind's CIRCULAR_COVERAGE
+
+
+def asks_the_question(sentence: str, question: str) -> bool:
+    """Whether ``sentence`` is the question asked again: a quiz page's "Which product remains difficult
+    to find…?" above its options A to D answers nothing, whatever its cosine to the question (~1)."""
+    if not sentence.rstrip("\"'”’ ").endswith("?"):
+        return False
+    asked = content_words(question_focus(question))
+    return bool(asked) and len(asked & content_words(sentence)) >= _RESTATING_SHARE * len(asked)
+
+
 def content_phrases(text: str) -> set[tuple[str, str]]:
     """Pairs of neighbouring content words ("toxic masculinity", "atmospheric river"): a phrase of the
     question found in a passage is stronger evidence than its two words found apart."""

@@ -67,6 +67,30 @@ ARTICLES.append(
         ),
     }
 )
+# A quiz page asks the question word for word above its options; a report answers it.
+ARTICLES += [
+    {
+        "doc_id": "quiz",
+        "title": "Quiz of the week",
+        "publish_date": "2024/05/07",
+        "source": "Test weekly",
+        "text": (
+            "Test yourself on the week's news with our quiz. "
+            "Which animal escaped from the Tromsø aquarium this week? "
+            "A. A seal. B. An otter. C. A walrus. D. A penguin."
+        ),
+    },
+    {
+        "doc_id": "aquarium",
+        "title": "Aquarium keepers search the harbour",
+        "publish_date": "2024/05/06",
+        "source": "Test wire",
+        "text": (
+            "An otter named Pip slipped out of the Tromsø aquarium through a drain on Tuesday night, keepers said. "
+            "Keepers found Pip asleep under a fishing boat in the harbour on Thursday."
+        ),
+    },
+]
 # Question, the sentence that answers it, its short answer, and the circular sentence it must beat.
 CASES = [
     ("Who won the Harbour Town mayoral election?", "Margarethe Olsen, a retired", "Margarethe Olsen", "mayor"),
@@ -91,6 +115,14 @@ def test_the_answer_opens_with_the_sentence_naming_what_was_asked(
     assert result.citations[0].article_id.startswith(article)
     assert result.short_answer == short
     assert result.to_dict()["short_answer"] == short
+
+
+def test_a_quiz_asking_the_question_is_not_quoted_as_its_answer(assistant: Assistant) -> None:
+    result = assistant.ask("Which animal escaped from the Tromsø aquarium this week?")
+    assert result.answered
+    assert "?" not in result.text, result.text
+    assert "otter named Pip" in result.text.split("[1]")[0], result.text
+    assert result.citations[0].article_id.startswith("aquarium")
 
 
 def test_the_circular_sentences_repeat_the_question_and_are_told_apart() -> None:
