@@ -37,6 +37,7 @@ _HEADS = re.compile(r"^who\s+(?:heads|leads|runs|chairs)\s", re.IGNORECASE)
 _HEAD_OF = "head|leader|chief|chair|chairman|chairwoman"
 _WORDS = re.compile(r"[^\W\d_][\w-]*")
 _AFTER_HEAD = re.compile(r"\s+(?:of|for|in|at|to|on)\s+.*$", re.IGNORECASE)
+_DETERMINERS = r"(?:(?:the|a|an|its|his|her|their)\s+)?(?:(?:new|next)\s+)?"
 _ROLE_AFTER_CHARS = 60  # "Ibrahim Kalın, the Turkish presidential spokesman": the role within these characters
 
 # English head nouns (a pattern) → how German, Spanish, Russian and Turkish questions begin the word (folded as
@@ -106,6 +107,8 @@ def named_in_role(question: str, sentence: str) -> str | None:
         before = sentence[max(0, at - _ROLE_AFTER_CHARS) : at]
         if re.match(rf",\s+(?:the|a|an|its|his|her|their)\b[^,.;]*?{head}", after, re.IGNORECASE):
             return name
+        if re.match(rf"\s+(?:as\s+{_DETERMINERS}(?:[\w'’-]+\s+)?|{_DETERMINERS}){head}", after, re.IGNORECASE):
+            return name  # "named Susie Wiles chief of staff", "appointed Gabriel Attal as prime minister"
         if re.search(rf"{head}(?:\s+(?:of|for)\s+[\w ]{{1,25}}?)?\s*$", before, re.IGNORECASE):
             return name
     return None

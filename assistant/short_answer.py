@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from assistant.abbreviations import abbreviation_met
-from assistant.answer_kind import WORD, asked_kind, bare, countries, is_capitalised, new_spans, quoted
-from assistant.apposition import named_in_role
+from assistant.answer_kind import WORD, asked_kind, bare, countries, is_capitalised, new_spans, quoted, spans
+from assistant.apposition import asked_role, named_in_role
 from assistant.kind_words import asks_for_city, asks_for_description, asks_where
 from assistant.languages import text_language
 from assistant.spellings import spelt_alike
@@ -47,8 +47,18 @@ def short_answer(question: str, answer_text: str, passage: str = "") -> str | No
     if passage and opening and not _capitalised_inside(opening, passage) and opening.lower() not in countries():
         found = [span for span in found if span != opening]
     found.sort(key=lambda span: span == opening)
-    in_role = named_in_role(question, first)  # "Ibrahim Kalın, the presidential spokesman" (assistant/apposition.py)
-    found.sort(key=lambda span: span != in_role)
+    # An office asked about: the one named in it ("Ibrahim Kalın, the presidential spokesman",
+    # assistant/apposition.py), or none: "Who is the president of France?" is not the lede's Haftar.
+    # (In another language an office word may name a prize, "Президентской медалью": first, not only.)
+    in_role = named_in_role(question, first) if asked_role(question) is not None else None
+    if in_role is not None or (asked_role(question) is not None and language is None):
+        found = [in_role] if in_role else []  # "Emmanuel Macron" of "French President Emmanuel Macron"
+    # "Whom did Turkey accuse?": the one the sentence's accusing names ("…accusing France of…").
+    # "Whom" may be a country or a body as well as a person.
+    done_to = _object_of_verb(focus, first)
+    if done_to is not None and done_to not in found and focus.lower().startswith("who"):
+        found.append(done_to)
+    found.sort(key=lambda span: span != done_to)
     if kind == "title":  # a quoted phrase before a name: "Oxford Dictionaries said that “goblin mode”…"
         found.sort(key=lambda span: not quoted(span, first))
     # "Who toppled Gadhafi?" is not answered by "Moammar Gadhafi": a span sharing a name the question
@@ -63,6 +73,37 @@ def short_answer(question: str, answer_text: str, passage: str = "") -> str | No
     elif focus.lower().startswith("where") if language is None else asks_where(focus):
         found.sort(key=lambda span: span.lower().removeprefix("the ") in countries())  # a city before its country
     return found[0] if found else None
+
+
+# "Whom did Turkey accuse?", "Which country did Kalın criticise?": what the verb is done to.
+_OBJECT_QUESTION = re.compile(
+    r"^(?:whom|who|which\s+\w+|what\s+(?:country|company|team|city|group|person)\w*)\s+"
+    r"(?:did|does|do|has|have|had|will|would)\s+(?P<rest>[^?]+)",
+    re.IGNORECASE,
+)
+_LOWER_WORDS = re.compile(r"(?:[a-z][\w-]*\s+){1,3}")
+_TITLES = re.compile(r"^(?:[A-Z][a-z]{0,3}\.\s+)+")
+
+
+def _object_of_verb(focus: str, sentence: str) -> str | None:
+    """The name just after ``sentence``'s form of the question's verb ("accusing France", "toppled
+    longtime dictator Moammar Gadhafi"), when ``focus`` asks what the verb is done to. The verb is
+    the first lower-case word after "did" the sentence holds (the subject may be one: "the uprising")."""
+    match = _OBJECT_QUESTION.match(focus.strip())
+    if match is None:
+        return None
+    for word in WORD.findall(match.group("rest")):
+        if not word.islower() or len(word) < 4:
+            continue
+        said = re.search(rf"\b{re.escape(word[: max(4, len(word) - 2)])}\w*\s+", sentence, re.IGNORECASE)
+        if said is None:
+            continue
+        lead_in = _LOWER_WORDS.match(sentence, said.end())  # "longtime dictator", "the"
+        after = _TITLES.sub("", sentence[lead_in.end() if lead_in else said.end() :])  # "Rep. Elise Stefanik"
+        return next(
+            (s.text for s in spans(sentence) if after.startswith(s.text) and not s.kinds & {"date", "number"}), None
+        )  # not "appointed on Tuesday"
+    return None
 
 
 def _named_otherwise(question: str, span: str) -> bool:

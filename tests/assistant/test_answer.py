@@ -107,6 +107,23 @@ def test_an_office_asked_about_is_answered_with_the_name_the_article_gives_its_h
     assert result.short_answer == short
 
 
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        # The lede names Haftar and "accusing France": Haftar was highlighted for all three.
+        ("Whom did Turkey accuse?", "France"),
+        ("Which country did Turkey accuse?", "France"),
+        ("Who did Kalin accuse of jeopardizing NATO security?", "France"),
+        # The article names no president of France: nothing highlighted rather than Haftar.
+        ("Who is the president of France?", None),
+    ],
+)
+def test_the_short_answer_on_the_seed_is_the_one_the_question_asks_for(
+    seed_assistant: Assistant, question: str, short: str | None
+) -> None:
+    assert seed_assistant.ask(question).short_answer == short, question
+
+
 def test_a_question_in_the_plural_is_answered_from_the_article_writing_the_singular(seed_assistant: Assistant) -> None:
     # "cities" is the article's "city of Sirte": refused before, under the relevance floor (no name asked).
     result = seed_assistant.ask("Which cities must be evacuated?")

@@ -179,6 +179,27 @@ def test_the_short_answer_is_none_rather_than_a_wrong_name() -> None:
     assert short_answer("Where must Haftar's troops pull out of?", sirte) == "Sirte"
 
 
+def test_an_office_asked_about_is_answered_only_by_the_name_given_its_holder() -> None:
+    lede = "Turkey said Gen. Khalifa Haftar must withdraw, accusing France of jeopardizing NATO security. [1]"
+    assert short_answer("Who is the president of France?", lede) is None  # the lede names no president
+    macron = "French President Emmanuel Macron said on Monday that Turkey was playing a dangerous game. [1]"
+    assert short_answer("Who is the president of France?", macron) == "Emmanuel Macron"
+    wiles = "Trump named Susie Wiles chief of staff on Thursday, his first appointment. [1]"
+    assert short_answer("Who is the new chief of staff?", wiles) == "Susie Wiles"
+
+
+def test_what_the_verb_is_done_to_is_the_name_after_it_in_the_sentence() -> None:
+    lede = "Turkey said Gen. Khalifa Haftar must withdraw, accusing France of jeopardizing NATO security. [1]"
+    assert short_answer("Whom did Turkey accuse?", lede) == "France"  # a country for "whom", not Haftar
+    assert short_answer("Which country did Turkey accuse?", lede) == "France"
+    uprising = "A Western-backed uprising in 2011 toppled longtime dictator Moammar Gadhafi. [1]"
+    assert short_answer("Who did the uprising topple?", uprising) == "Moammar Gadhafi"
+    attal = "Macron appointed on Tuesday Gabriel Attal as prime minister. [1]"  # never the day
+    assert short_answer("Who did Macron appoint as prime minister?", attal) == "Gabriel Attal"
+    stefanik = "Trump named Rep. Elise Stefanik as his pick for the post. [1]"  # past the title
+    assert short_answer("Who did Trump name as his pick for UN ambassador?", stefanik) == "Elise Stefanik"
+
+
 def test_a_title_or_term_asked_for_is_a_name_or_a_short_quoted_phrase() -> None:
     # Coined words are written in lower case, as a quotation: "goblin mode", not a capitalised name.
     question = "Which slang term was selected as Oxford's word of the year for 2022?"
