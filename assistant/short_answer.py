@@ -50,8 +50,9 @@ def short_answer(question: str, answer_text: str, passage: str = "") -> str | No
     # An office asked about: the one named in it ("Ibrahim Kalın, the presidential spokesman",
     # assistant/apposition.py), or none: "Who is the president of France?" is not the lede's Haftar.
     # (In another language an office word may name a prize, "Президентской медалью": first, not only.)
-    in_role = named_in_role(question, first) if asked_role(question) is not None else None
-    if in_role is not None or (asked_role(question) is not None and language is None):
+    role = asked_role(question)
+    in_role = named_in_role(question, first) if role is not None else None
+    if in_role is not None or (role is not None and language is None):
         found = [in_role] if in_role else []  # "Emmanuel Macron" of "French President Emmanuel Macron"
     # "Whom did Turkey accuse?": the one the sentence's accusing names ("…accusing France of…").
     # "Whom" may be a country or a body as well as a person.

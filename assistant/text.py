@@ -151,8 +151,14 @@ def asks_the_question(sentence: str, question: str) -> bool:
     to find…?" above its options A to D answers nothing, whatever its cosine to the question (~1)."""
     if not sentence.rstrip("\"'”’ ").endswith("?"):
         return False
-    asked = content_words(question_focus(question))
+    asked = _asking_words(question)
     return bool(asked) and len(asked & content_words(sentence)) >= _RESTATING_SHARE * len(asked)
+
+
+@lru_cache(maxsize=256)
+def _asking_words(question: str) -> frozenset[str]:
+    """The asking sentence's content words, read once per question (asked of every candidate sentence)."""
+    return frozenset(content_words(question_focus(question)))
 
 
 def content_phrases(text: str) -> set[tuple[str, str]]:
