@@ -125,6 +125,7 @@ _WHO = frozenset({"wer", "quien", "кто", "хто"})
 _COPULAS = frozenset({"ist", "war", "es", "era", "fue", "такой", "такая", "такие", "это", "такий", "така"})
 _WHO_LAST = frozenset({"kimdir", "kim", "kimdi"})  # Turkish asks after the name
 _TOKENS = re.compile(r"[^\W\d_][\w'’.-]*")
+_COUNTRY = re.compile(r"(?<!\w)(?:land|pais|страна|страны|стране|страну|ulke\w*)(?!\w)")
 _CITY = re.compile(r"(?<!\w)(?:stadt|ciudad|город\w*|sehir\w*)(?!\w)")
 _WHERE = re.compile(r"(?<!\w)(?:wo|wohin|donde|adonde|где|куда|nerede|nereye)(?!\w)")
 
@@ -146,6 +147,11 @@ def asks_for_description(asking: str) -> bool:
     else:
         return False
     return bool(rest) and all(word[0].isupper() for word in rest)
+
+
+def asks_for_country(asking: str) -> bool:
+    """Whether the asking sentence asks for a country ("welches Land", "qué país", "какая страна", "hangi ülke")."""
+    return _COUNTRY.search(fold_key(asking)) is not None
 
 
 def asks_for_city(asking: str) -> bool:

@@ -12,7 +12,8 @@ import re
 from assistant.abbreviations import abbreviation_met
 from assistant.answer_kind import WORD, asked_kind, bare, countries, is_capitalised, new_spans, quoted, spans
 from assistant.apposition import asked_role, named_in_role
-from assistant.kind_words import asks_for_city, asks_for_description, asks_where
+from assistant.country_of import country_of, names_a_country
+from assistant.kind_words import asks_for_city, asks_for_country, asks_for_description, asks_where
 from assistant.languages import text_language
 from assistant.spellings import spelt_alike
 from assistant.text import question_focus
@@ -66,9 +67,12 @@ def short_answer(question: str, answer_text: str, passage: str = "") -> str | No
     # gives is the question's own subject.
     # (Its opening word only in another language: Turkish opens with its subject, "Kalın kimi eleştirdi?".)
     asked_names = {fold(w).lower() for w in WORD.findall(question)[language is None :] if is_capitalised(w)}
-    found = [span for span in found if not {fold(w).lower() for w in span.split()} & asked_names]
-    if language is not None:
-        found = [span for span in found if not _named_otherwise(question, span)]
+    found = [span for span in found if _unasked(span, question, asked_names, language)]
+    # "Which country…?" is answered by a country: the one a people's word or a city stands for
+    # ("Saudi Arabian", "Riyadh"), never a state or a stadium the sentence also names (assistant/country_of.py).
+    if _COUNTRY_ASKED.search(focus) if language is None else asks_for_country(focus):
+        named = [*found, *(s.text for s in spans(first) if _unasked(s.text, question, asked_names, language))]
+        found = _as_countries(named, asked_names, {country_of(w) for w in WORD.findall(question) if is_capitalised(w)})
     if _SMALLER_PLACE.search(focus) if language is None else asks_for_city(focus):
         found = [span for span in found if span.lower().removeprefix("the ") not in countries()]  # a city asked
     elif focus.lower().startswith("where") if language is None else asks_where(focus):
@@ -114,10 +118,12 @@ def _named_otherwise(question: str, span: str) -> bool:
     return bool(spelt_alike(question, words)) or abbreviation_met(question, span)
 
 
-# A dateline or a credit before the sentence proper: "LONDON —", "DUBAI, United Arab Emirates (AP) —",
-# "New York CNN Business —", "(CNN)": where it was written and by whom, never what was asked.
+# A dateline or a credit before the sentence proper: "LONDON —", "MELBOURNE, Fla. -",
+# "DUBAI, United Arab Emirates (AP) —", "New York CNN Business —", "(CNN)": where it was written
+# and by whom, never what was asked.
 _DATELINE = re.compile(
-    r"^(?:\([A-Z][\w .]*\)\s*|(?:[A-Z][\w.'’&-]*,?\s+){0,5}[A-Z][\w.'’&-]*(?:\s*\([A-Z][\w .]*\))?\s*[—–]\s*)"
+    r"^(?:\([A-Z][\w .]*\)\s*|(?:[A-Z][\w.'’&-]*,?\s+){0,5}[A-Z][\w.'’&-]*(?:\s*\([A-Z][\w .]*\))?"
+    r"\s*(?:[—–]|-(?=\s))\s*)"
 )
 
 
@@ -136,6 +142,34 @@ def _capitalised_inside(word: str, passage: str) -> bool:
     return re.search(rf"[a-z,;]\s+[\"'“‘(]?{re.escape(word)}\b", passage) is not None
 
 
+def _unasked(span: str, question: str, asked_names: set[str], language: str | None) -> bool:
+    """Whether the question does not name ``span`` (any of its words, or in its own language's way).
+    For a country asked, any name counts, not only a place: "Chinese" stands for China."""
+    if {fold(w).lower() for w in span.split()} & asked_names:
+        return False
+    return language is None or not _named_otherwise(question, span)
+
+
+def _as_countries(found: list[str], asked_names: set[str], asked_countries: set[str | None]) -> list[str]:
+    """The countries ``found`` names, in order, none the question names itself ("A US zoo apologised to
+    which country?" is not answered by the zoo's Phoenix)."""
+    kept: list[str] = []
+    for span in found:
+        # "Sweden and Finland" for "which two countries": each a country, shown as written.
+        parts = [span] if names_a_country(span) else _LISTED.split(span)
+        countries_named = [country_of(part) for part in parts]
+        shown = span if names_a_country(span) or len(parts) > 1 else countries_named[0]  # "the U.S." as written
+        named = any(
+            country in asked_countries or {fold(w).lower() for w in (country or "").split()} & asked_names
+            for country in countries_named
+        )
+        if shown and all(countries_named) and shown not in kept and not named:
+            kept.append(shown)
+    return kept
+
+
+_LISTED = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_COUNTRY_ASKED = re.compile(r"\b(?:which|what) (?:\w+ ){0,2}(?:country|nation)\b", re.IGNORECASE)
 _SMALLER_PLACE = re.compile(r"\b(?:which|what) (?:\w+ )?(?:city|cities|town|village|neighbou?rhood)\b", re.IGNORECASE)
 
 

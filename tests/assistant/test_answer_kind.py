@@ -200,6 +200,27 @@ def test_what_the_verb_is_done_to_is_the_name_after_it_in_the_sentence() -> None
     assert short_answer("Who did Trump name as his pick for UN ambassador?", stefanik) == "Elise Stefanik"
 
 
+def test_a_country_asked_for_is_the_country_its_people_or_its_city_stand_for_or_none() -> None:
+    """Sentences as the dev questions' articles wrote them: before, the short answers were Riyadh,
+    South Carolina, Kyiv, Phoenix (the question's own US) and the arena of the closing ceremony."""
+    toys = "Saudi Arabian officials cracked down on rainbow-colored toys in the capital, Riyadh. [1]"
+    assert short_answer("What country cracked down on rainbow-colored toys?", toys) == "Saudi Arabia"
+    assert short_answer("¿Qué país tomó medidas contra los juguetes de colores?", toys) == "Saudi Arabia"
+    assert short_answer("Where did officials crack down on rainbow-colored toys?", toys) == "Riyadh"  # a city first
+    balloon = "A jet shot down the suspected Chinese spy balloon off the South Carolina coast. [1]"
+    assert short_answer("Which country did the spy balloon belong to?", balloon) == "China"
+    kyiv = "Biden arrived in Kyiv on Monday for a secret visit. [1]"
+    assert short_answer("President Biden made a secret trip to which country this week?", kyiv) == "Ukraine"
+    zoo = "The Phoenix zoo apologised to New Zealand over its treatment of a kiwi. [1]"
+    assert short_answer("A US zoo apologised to which country over the mistreatment of a bird?", zoo) == "New Zealand"
+    nato = "MADRID - NATO formalized its invitation to Sweden and Finland to join, Ukraine said. [1]"
+    assert short_answer("Какие две страны НАТО пригласила вступить в альянс?", nato) == "Sweden and Finland"
+    arena = "The closing ceremony was held at the Verona Olympic Arena on Sunday. [1]"
+    assert short_answer("Which country will host the next Winter Olympics?", arena) is None
+    turkish = "Turkish officials accused France of jeopardizing NATO security. [1]"
+    assert short_answer("Hangi ülke Fransa'yı suçladı?", turkish) is None  # France is the one asked about
+
+
 def test_a_title_or_term_asked_for_is_a_name_or_a_short_quoted_phrase() -> None:
     # Coined words are written in lower case, as a quotation: "goblin mode", not a capitalised name.
     question = "Which slang term was selected as Oxford's word of the year for 2022?"
