@@ -114,7 +114,7 @@ _ORGANISATION_WORDS = frozenset(
 )
 _PLACE_BEFORE = frozenset({"in", "at", "from", "near", "to", "into", "across", "outside", "inside", "throughout"})
 # Fifty states and the capital: no installed library lists them (babel stops at countries).
-_US_STATES = [
+US_STATES = [
     *"""Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii
 Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi
 Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia
@@ -166,7 +166,7 @@ def _places() -> frozenset[str]:
     time-zone database (``America/New_York`` → New York), lower-cased."""
     names = {name.lower() for name in Locale("en").territories.values()}
     names |= countries() | {"europe"}
-    names |= {state.lower() for state in _US_STATES}
+    names |= {state.lower() for state in US_STATES}
     for zone in zoneinfo.available_timezones():
         names.add(zone.rsplit("/", 1)[-1].replace("_", " ").lower())
     return frozenset(names)

@@ -10,7 +10,17 @@ from __future__ import annotations
 import re
 
 from assistant.abbreviations import abbreviation_met
-from assistant.answer_kind import WORD, asked_kind, bare, countries, is_capitalised, new_spans, quoted, spans
+from assistant.answer_kind import (
+    US_STATES,
+    WORD,
+    asked_kind,
+    bare,
+    countries,
+    is_capitalised,
+    new_spans,
+    quoted,
+    spans,
+)
 from assistant.apposition import asked_role, named_in_role
 from assistant.country_of import country_of, names_a_country
 from assistant.kind_words import asks_for_city, asks_for_country, asks_for_description, asks_where
@@ -73,6 +83,8 @@ def short_answer(question: str, answer_text: str, passage: str = "") -> str | No
     if _COUNTRY_ASKED.search(focus) if language is None else asks_for_country(focus):
         named = [*found, *(s.text for s in spans(first) if _unasked(s.text, question, asked_names, language))]
         found = _as_countries(named, asked_names, {country_of(w) for w in WORD.findall(question) if is_capitalised(w)})
+    elif language is None and _STATE_ASKED.search(focus):  # a US state, or none ("Sturgis", "OPIS", a stadium)
+        found = list(dict.fromkeys(state for span in found if (state := _state_in(span))))
     if _SMALLER_PLACE.search(focus) if language is None else asks_for_city(focus):
         found = [span for span in found if span.lower().removeprefix("the ") not in countries()]  # a city asked
     elif focus.lower().startswith("where") if language is None else asks_where(focus):
@@ -168,6 +180,18 @@ def _as_countries(found: list[str], asked_names: set[str], asked_countries: set[
     return kept
 
 
+def _state_in(span: str) -> str | None:
+    """The US state ``span`` names ("Southern California" is California, "Baja California" none), or the
+    states it lists, as written ("California and Utah")."""
+    parts = _LISTED.split(span)
+    states = [region.group(1) if (region := _REGION_OF.fullmatch(part)) else "" for part in parts]
+    if not all(state in US_STATES for state in states):
+        return None
+    return span if len(parts) > 1 else states[0]
+
+
+_REGION_OF = re.compile(r"(?:(?:Northern|Southern|Eastern|Western|Central|Upstate|Downstate)\s+)?(.+)")
+_STATE_ASKED = re.compile(r"\b(?:which|what) (?:US |U\.S\. |battleground )?state\b(?!-)", re.IGNORECASE)
 _LISTED = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 _COUNTRY_ASKED = re.compile(r"\b(?:which|what) (?:\w+ ){0,2}(?:country|nation)\b", re.IGNORECASE)
 _SMALLER_PLACE = re.compile(r"\b(?:which|what) (?:\w+ )?(?:city|cities|town|village|neighbou?rhood)\b", re.IGNORECASE)

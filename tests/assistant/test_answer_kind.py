@@ -221,6 +221,20 @@ def test_a_country_asked_for_is_the_country_its_people_or_its_city_stand_for_or_
     assert short_answer("Hangi ülke Fransa'yı suçladı?", turkish) is None  # France is the one asked about
 
 
+def test_a_us_state_asked_for_is_a_state_or_none() -> None:
+    """Before: the highlighted answers were Sturgis, a stadium's town, a recycling agency, Baja California."""
+    recall = "Abbott's plant in Sturgis, Michigan, was shut down in February. [1]"
+    assert short_answer("At which state's plant did the recall begin?", recall) == "Michigan"
+    assert short_answer("Which state will host the final?", "MetLife Stadium in East Rutherford, New Jersey. [1]") == (
+        "New Jersey"
+    )
+    assert short_answer("Which state will ban plastic bags?", "CalRecycle said the ban starts in 2026. [1]") is None
+    fires = "Evacuations were ordered across Southern California on Monday. [1]"
+    assert short_answer("Which state issued evacuation orders?", fires) == "California"
+    hilary = "Hurricane Hilary made landfall in Baja California, Mexico. [1]"
+    assert short_answer("Which state was hit by Hurricane Hilary?", hilary) is None
+
+
 def test_a_title_or_term_asked_for_is_a_name_or_a_short_quoted_phrase() -> None:
     # Coined words are written in lower case, as a quotation: "goblin mode", not a capitalised name.
     question = "Which slang term was selected as Oxford's word of the year for 2022?"
