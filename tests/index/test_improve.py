@@ -154,21 +154,27 @@ def test_articles_removed_during_and_after_the_fill_leave_no_full_vectors(tmp_pa
     assert store.stats()["full_vectors"] == store.count()
 
 
-def test_a_bounded_fill_takes_the_newest_articles_first_and_the_next_one_goes_on(tmp_path: Path) -> None:
-    """The follower's share between two cycles: ``limit`` chunks, the newest articles' first (what it has
-    just fetched, and what most questions are about), then the rest on the next call."""
+def test_a_bounded_fill_takes_every_articles_lede_first_newest_first_and_the_next_one_goes_on(tmp_path: Path) -> None:
+    """The follower's share between two cycles: ``limit`` chunks, every article's first chunk before any
+    other (the better ranking reaches the whole archive soonest), the newest articles' first (what it
+    has just fetched, and what most questions are about), then the rest on the next call."""
     corpus = _write_corpus(tmp_path / "news.jsonl")
     store = ArticleStore.open(AssistantSettings(db_path=tmp_path / "db", index_batch_size=4))
     build_index(store, [corpus], show_progress=False)
     chunks = len(store.chunk_ids())
+    listed = store.collection.get(include=["metadatas"])
+    meta = dict(zip(listed["ids"], listed["metadatas"] or [], strict=True))
+    ledes = {key for key, about in meta.items() if about["chunk"] == 0}
+    assert len(ledes) == ARTICLES < chunks
     first = improve(store, limit=5)
     assert (first.filled, store.full_vectors.count()) == (5, 5)
-    dated = store.collection.get(include=["metadatas"])
-    date_of = {key: str(meta["date"]) for key, meta in zip(dated["ids"], dated["metadatas"] or [], strict=True)}
     filled = store.full_vectors.all_ids()
-    assert min(date_of[key] for key in filled) >= max(date_of[key] for key in date_of.keys() - filled)
+    assert filled <= ledes
+    assert min(str(meta[key]["date"]) for key in filled) >= max(str(meta[key]["date"]) for key in ledes - filled)
+    improve(store, limit=ARTICLES - 5)
+    assert store.full_vectors.all_ids() == ledes
     rest = improve(store, limit=chunks)
-    assert rest.filled == chunks - 5 and store.full_vectors.all_ids() == store.chunk_ids()
+    assert rest.filled == chunks - ARTICLES and store.full_vectors.all_ids() == store.chunk_ids()
 
 
 def test_a_fill_stopped_with_ctrl_c_says_how_far_it_got_in_one_line_and_the_next_run_goes_on(tmp_path: Path) -> None:
