@@ -3,7 +3,7 @@
 An embedded index is filled by one process at a time (it is claimed: :mod:`index.store.lock`), so
 there every missing chunk is this process's. On a Chroma server any number of ``python -m index
 improve`` processes (and followers filling their share) may run, each listing the same missing
-chunks newest first: without claims they would all embed the same chunks, the slowest work there is.
+chunks in the same order: without claims they would all embed the same chunks, the slowest work there is.
 
 A claim is a PostgreSQL session advisory lock per chunk (a 64-bit hash of the collection and the
 chunk id), taken with ``pg_try_advisory_lock`` in the database the deployment already shares (the
