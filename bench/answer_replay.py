@@ -31,19 +31,12 @@ from assistant.answerer import AnswerInput
 from assistant.evaluation.harness import (
     RANK_DEPTH,
     load_questions,
+    question_result,
     with_copies_as_evidence,
     with_english_originals,
     with_kept_stories_as_evidence,
 )
-from assistant.evaluation.metrics import (
-    QuestionResult,
-    article_ranking,
-    by_tier,
-    contains_answer,
-    first_hit_rank,
-    short_answer_matches,
-)
-from assistant.evaluation.story_metrics import story_outcome
+from assistant.evaluation.metrics import by_tier
 from assistant.extractive import extractive_answerer
 from assistant.retrieval import PassageRetriever
 from assistant.settings import AssistantSettings
@@ -96,23 +89,7 @@ def answer(args: argparse.Namespace) -> None:
         results, records[label] = [], []
         for question, passages in tqdm(zip(cached["questions"], cached[label], strict=True), desc=label, unit=" q"):
             got = answerer.invoke(AnswerInput(question=question["question"], passages=passages[: settings.top_k]))
-            cited = " ".join(c.passage for c in got.citations)
-            stories = story_outcome(got, question["evidence_doc_ids"], _asked(question), store.story_groups.stories_of)
-            ranked = article_ranking(str(p.metadata.get("article_id")) for p in passages)
-            result = QuestionResult(
-                tier=str(question.get("tier", "")),
-                lang=str(question.get("lang", "")),
-                rank=first_hit_rank(ranked[:RANK_DEPTH], question["evidence_doc_ids"]),
-                answer_in_citations=contains_answer(cited, question["answer"]),
-                answer_in_text=contains_answer(got.text, question["answer"]),
-                short_answer_exact=short_answer_matches(got.short_answer, question["answer"]),
-                seconds=0.0,
-                retrieval_seconds=0.0,
-                answered=got.answered,
-                first_sentence_in_story=stories.first_sentence_in_story,
-                one_story=stories.one_story,
-                older_story=stories.older_story,
-            )
+            result = question_result(question, passages, got, _asked(question), store.story_groups.stories_of)
             results.append(result)
             records[label].append(
                 {

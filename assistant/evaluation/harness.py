@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from langchain_core.documents import Document
 from tqdm import tqdm
 
 from assistant.answerer import AnswerInput
@@ -36,11 +37,11 @@ from assistant.evaluation.metrics import (
     first_hit_rank,
     short_answer_matches,
 )
-from assistant.evaluation.story_metrics import story_outcome
+from assistant.evaluation.story_metrics import StoriesOf, story_outcome
 from assistant.extractive import extractive_answerer
 from assistant.retrieval import MODES, PassageRetriever
 from assistant.settings import AssistantSettings
-from assistant.types import Filters
+from assistant.types import Answer, Filters
 from index.articles import Article, parse_date
 from index.build import build_index, text_digest
 from index.errors import MissingInputError, UserError, run_command
@@ -154,27 +155,50 @@ def evaluate_mode(
         retrieved = time.perf_counter()
         answer = answerer.invoke(AnswerInput(question=question["question"], passages=passages[: settings.top_k]))
         finished = time.perf_counter()
-        ranked = article_ranking(str(p.metadata.get("article_id")) for p in passages)
-        cited = " ".join(c.passage for c in answer.citations)
-        stories = story_outcome(answer, question["evidence_doc_ids"], asked, store.story_groups.stories_of)
         results.append(
-            QuestionResult(
-                tier=str(question.get("tier", "")),
-                lang=str(question.get("lang", "")),
-                rank=first_hit_rank(ranked[:RANK_DEPTH], question["evidence_doc_ids"]),
-                answer_in_citations=contains_answer(cited, question["answer"]),
-                answer_in_text=contains_answer(answer.text, question["answer"]),
-                answer_in_top5=contains_answer(" ".join(p.page_content for p in passages[:5]), question["answer"]),
-                short_answer_exact=short_answer_matches(answer.short_answer, question["answer"]),
+            question_result(
+                question,
+                passages,
+                answer,
+                asked,
+                store.story_groups.stories_of,
                 seconds=finished - started,
                 retrieval_seconds=retrieved - started,
-                answered=answer.answered,
-                first_sentence_in_story=stories.first_sentence_in_story,
-                one_story=stories.one_story,
-                older_story=stories.older_story,
             )
         )
     return results
+
+
+def question_result(
+    question: dict[str, Any],
+    passages: Sequence[Document],
+    answer: Answer,
+    asked: date,
+    stories_of: StoriesOf,
+    *,
+    seconds: float = 0.0,
+    retrieval_seconds: float = 0.0,
+) -> QuestionResult:
+    """What one question scored, from the passages retrieved for it and the answer given (shared with
+    ``bench/answer_replay.py``, which replays the answer over passages retrieved once)."""
+    ranked = article_ranking(str(p.metadata.get("article_id")) for p in passages)
+    cited = " ".join(c.passage for c in answer.citations)
+    stories = story_outcome(answer, question["evidence_doc_ids"], asked, stories_of)
+    return QuestionResult(
+        tier=str(question.get("tier", "")),
+        lang=str(question.get("lang", "")),
+        rank=first_hit_rank(ranked[:RANK_DEPTH], question["evidence_doc_ids"]),
+        answer_in_citations=contains_answer(cited, question["answer"]),
+        answer_in_text=contains_answer(answer.text, question["answer"]),
+        answer_in_top5=contains_answer(" ".join(p.page_content for p in passages[:5]), question["answer"]),
+        short_answer_exact=short_answer_matches(answer.short_answer, question["answer"]),
+        seconds=seconds,
+        retrieval_seconds=retrieval_seconds,
+        answered=answer.answered,
+        first_sentence_in_story=stories.first_sentence_in_story,
+        one_story=stories.one_story,
+        older_story=stories.older_story,
+    )
 
 
 def run(
