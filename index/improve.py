@@ -96,7 +96,7 @@ def _leads_then_newest_first(store: ArticleStore, ids: list[str]) -> list[str]:
         got = store.collection.get(ids=ids[start : start + page], include=["metadatas"])
         for chunk_id, metadata in zip(got["ids"], got["metadatas"] or [], strict=True):
             dates[chunk_id] = str((metadata or {}).get("date") or "")
-            if str((metadata or {}).get("chunk") or 0) == "0":
+            if (metadata or {}).get("chunk", 0) == 0:
                 leads.add(chunk_id)
     newest = sorted(ids, key=lambda chunk_id: dates.get(chunk_id, ""), reverse=True)  # stable: id order within a date
     return sorted(newest, key=lambda chunk_id: (chunk_id not in leads, not dates.get(chunk_id)))

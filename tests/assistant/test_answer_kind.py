@@ -201,7 +201,7 @@ def test_what_the_verb_is_done_to_is_the_name_after_it_in_the_sentence() -> None
 
 
 def test_a_country_asked_for_is_the_country_its_people_or_its_city_stand_for_or_none() -> None:
-    """Sentences as the dev questions' articles wrote them: before, the short answers were Riyadh,
+    """Sentences written after the dev questions' articles: for those, the short answers were Riyadh,
     South Carolina, Kyiv, Phoenix (the question's own US) and the arena of the closing ceremony."""
     toys = "Saudi Arabian officials cracked down on rainbow-colored toys in the capital, Riyadh. [1]"
     assert short_answer("What country cracked down on rainbow-colored toys?", toys) == "Saudi Arabia"
@@ -222,7 +222,8 @@ def test_a_country_asked_for_is_the_country_its_people_or_its_city_stand_for_or_
 
 
 def test_a_us_state_asked_for_is_a_state_or_none() -> None:
-    """Before: the highlighted answers were Sturgis, a stadium's town, a recycling agency, Baja California."""
+    """Written after dev articles whose highlighted answers were Sturgis, a stadium's town, a recycling
+    agency and Baja California."""
     recall = "Abbott's plant in Sturgis, Michigan, was shut down in February. [1]"
     assert short_answer("At which state's plant did the recall begin?", recall) == "Michigan"
     assert short_answer("Which state will host the final?", "MetLife Stadium in East Rutherford, New Jersey. [1]") == (
