@@ -3,7 +3,7 @@
 Kept apart from the scoring (:mod:`assistant.extractive`) because both the answer and the focused
 passages handed to a model read them, and the rules here are about the articles, not the question:
 overlapping chunks repeat sentences, two outlets running one wire story say the same thing, and an
-answer reads best in the order its article tells it.
+answer reads best in the order its article tells it, unless its best sentence is well ahead.
 """
 
 from __future__ import annotations
@@ -13,11 +13,18 @@ from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
+from assistant.answer_kind import lead_sentence
 from index.chunking import quotable_sentences
 
 # The same sentence in another article is cited beside the first, up to this many extra sources.
 CORROBORATE = True
 MAX_CORROBORATING = 2
+# An answer keeps its article's order unless its best sentence scores this much above the one that
+# order puts first: then the best opens ("Kalın also said France was…" asked who jeopardised NATO
+# security, not the article's earlier "…told AFP that Turkey supports…"). 0.2 of 0.05 / 0.1 / 0.2 on
+# the even dev questions; the odd ones, answer in the first sentence: dated 0.506 → 0.506, undated
+# 0.407 → 0.413 (docs/lab-notes.md, "The best sentence well ahead opens").
+LEAD_MARGIN = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,17 @@ def in_reading_order(chosen: list[Candidate], lead: int | None = None) -> list[C
     """``chosen`` in reading order, the ``lead`` (the sentence that answers) before them all."""
     order = reading_order(chosen)
     return [chosen[i] for i in ([] if lead is None else [lead]) + [i for i in order if i != lead]]
+
+
+def opening_sentence(question: str, chosen: list[Candidate], as_read: list[str], scores: list[float]) -> int | None:
+    """Which of ``chosen`` (best first; ``as_read`` their text as quoted, ``scores`` their scores) opens
+    the answer, None for reading order: the best naming what is asked (answer_kind.lead_sentence),
+    unless the first in reading order names it already and scores within :data:`LEAD_MARGIN` of the best."""
+    first = reading_order(chosen)[0]
+    if scores[0] - scores[first] > LEAD_MARGIN:
+        lead = lead_sentence(question, as_read, 0)
+        return 0 if lead is None else lead
+    return lead_sentence(question, as_read, first)
 
 
 def candidates_of(passages: list[Document]) -> list[Candidate]:

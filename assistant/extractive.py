@@ -24,7 +24,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from assistant.answer_kind import asked_kind, lead_sentence
+from assistant.answer_kind import asked_kind
 from assistant.answerer import AnswerInput
 from assistant.apposition import role_sentence
 from assistant.candidates import (
@@ -34,7 +34,7 @@ from assistant.candidates import (
     article_of,
     candidates_of,
     in_reading_order,
-    reading_order,
+    opening_sentence,
 )
 from assistant.citations import cite_sentences
 from assistant.lead_story import lead_stories, several_stories_notice, story_of
@@ -303,9 +303,9 @@ class ExtractiveAnswerer(Runnable[AnswerInput, Answer]):
         # The holder of the office asked about opens ("Who is the president's spokesman?": "Ibrahim Kalın,
         # the presidential spokesman, …"), else the best naming what is asked (assistant/apposition.py).
         lead = role_sentence(question, as_read)
-        return in_reading_order(
-            chosen, lead_sentence(question, as_read, reading_order(chosen)[0]) if lead is None else lead
-        )
+        if lead is None:
+            lead = opening_sentence(question, chosen, as_read, [float(scores[i]) for i in picked])
+        return in_reading_order(chosen, lead)
 
 
 def extractive_answerer(store: ArticleStore, settings: AssistantSettings) -> ExtractiveAnswerer:

@@ -82,6 +82,8 @@ def short_answer(question: str, answer_text: str, passage: str = "") -> str | No
     # ("Saudi Arabian", "Riyadh"), never a state or a stadium the sentence also names (assistant/country_of.py).
     if _COUNTRY_ASKED.search(focus) if language is None else asks_for_country(focus):
         named = [*found, *(s.text for s in spans(first) if _unasked(s.text, question, asked_names, language))]
+        if not _WHOSE_COUNTRY.search(focus):
+            named = [span for span in named if not _describes_asked(span, first, asked_names)]
         found = _as_countries(named, asked_names, {country_of(w) for w in WORD.findall(question) if is_capitalised(w)})
     elif language is None and _STATE_ASKED.search(focus):  # a US state, or none ("Sturgis", "OPIS", a stadium)
         found = list(dict.fromkeys(state for span in found if (state := _state_in(span))))
@@ -162,6 +164,18 @@ def _unasked(span: str, question: str, asked_names: set[str], language: str | No
     return language is None or not _named_otherwise(question, span)
 
 
+def _describes_asked(span: str, sentence: str, asked_names: set[str]) -> bool:
+    """Whether ``span`` only says whose one the question's own subject is, as a possessive or a people's
+    word just before its name: "Libya's eastern-based putschist Gen. Khalifa Haftar" answers no "Which
+    country backs Haftar?" ("Which country's…?" asks for just that: not called for it)."""
+    if not asked_names:
+        return False
+    names = "|".join(re.escape(name) for name in sorted(asked_names))
+    whose = "(?:'s|’s)" if names_a_country(span) else "(?:'s|’s)?"
+    pattern = rf"\b{re.escape(fold(span).lower())}{whose}\s+(?:[^\s,;:]+\s+){{0,5}}?(?:{names})\b"
+    return re.search(pattern, fold(sentence).lower()) is not None
+
+
 def _as_countries(found: list[str], asked_names: set[str], asked_countries: set[str | None]) -> list[str]:
     """The countries ``found`` names, in order, none the question names itself ("A US zoo apologised to
     which country?" is not answered by the zoo's Phoenix)."""
@@ -193,6 +207,7 @@ def _state_in(span: str) -> str | None:
 _REGION_OF = re.compile(r"(?:(?:Northern|Southern|Eastern|Western|Central|Upstate|Downstate)\s+)?(.+)")
 _STATE_ASKED = re.compile(r"\b(?:which|what) (?:US |U\.S\. |battleground )?state\b(?!-)", re.IGNORECASE)
 _LISTED = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_WHOSE_COUNTRY = re.compile(r"\b(?:country|nation)(?:'s|’s|s')", re.IGNORECASE)
 _COUNTRY_ASKED = re.compile(r"\b(?:which|what) (?:\w+ ){0,2}(?:country|nation)\b", re.IGNORECASE)
 _SMALLER_PLACE = re.compile(r"\b(?:which|what) (?:\w+ )?(?:city|cities|town|village|neighbou?rhood)\b", re.IGNORECASE)
 

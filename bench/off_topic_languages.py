@@ -1,4 +1,4 @@
-"""Off-topic questions asked in Spanish, German and Russian as in English: answered how often.
+"""Off-topic questions asked in Spanish, German, Russian and Turkish as in English: answered how often.
 
     python bench/off_topic_languages.py --db /tmp/lang-e5-sub --encoder e5-multilingual
 
@@ -86,6 +86,28 @@ RUSSIAN = [
     "Как сбросить пароль домашнего роутера?",
     "Каковы правила LBW в крикете?",
 ]
+TURKISH = [
+    "2022 Dünya Kupası'nı kim kazandı?",
+    "Fransa'nın başkenti neresidir?",
+    "Ekşi mayalı ekmek nasıl yapılır?",
+    "Tungstenin kaynama noktası nedir?",
+    "Apple'ın CEO'su kim?",
+    "Bir örümceğin kaç bacağı vardır?",
+    "Klasik margarita pizzanın tarifi nedir?",
+    "Patlak bir bisiklet lastiği nasıl değiştirilir?",
+    "Gurur ve Önyargı romanını kim yazdı?",
+    "Işığın boşluktaki hızı nedir?",
+    "Kilimanjaro Dağı'nın yüksekliği ne kadar?",
+    "Keman çalmayı öğrenmenin en iyi yolu nedir?",
+    "En çok uydusu olan gezegen hangisidir?",
+    "Rafadan yumurta kaç dakika haşlanmalı?",
+    "Brezilya'da hangi dil konuşulur?",
+    "Sistina Şapeli'nin tavanını kim boyadı?",
+    "Fotosentez ile solunum arasındaki fark nedir?",
+    "Sofra tuzunun kimyasal formülü nedir?",
+    "Ev modemimin şifresini nasıl sıfırlarım?",
+    "Kriketteki LBW kuralları nelerdir?",
+]
 
 
 def main() -> int:
@@ -96,7 +118,7 @@ def main() -> int:
     assistant = Assistant(AssistantSettings(db_path=args.db, embedding_model=args.encoder))
     english = {question for question in OFF_TOPIC if assistant.ask(question).answered}
     print(f"English: {len(english)} of {len(OFF_TOPIC)} answered")
-    for language, questions in (("Spanish", SPANISH), ("German", GERMAN), ("Russian", RUSSIAN)):
+    for language, questions in (("Spanish", SPANISH), ("German", GERMAN), ("Russian", RUSSIAN), ("Turkish", TURKISH)):
         answered = [i for i, question in enumerate(questions) if assistant.ask(question).answered]
         lost = [questions[i] for i in answered if OFF_TOPIC[i] not in english]
         print(f"{language}: {len(answered)} of {len(questions)} answered, {len(lost)} whose English is refused")

@@ -114,6 +114,11 @@ def test_an_office_asked_about_is_answered_with_the_name_the_article_gives_its_h
         ("Whom did Turkey accuse?", "France"),
         ("Which country did Turkey accuse?", "France"),
         ("Who did Kalin accuse of jeopardizing NATO security?", "France"),
+        # "Libya's … Haftar" is whose general he is; the lede's France backs him, as the article says later.
+        ("Which country backs Haftar?", "France"),
+        # The best sentence ("Kalın also said France was…") well ahead opens the answer, not the
+        # article's earlier one naming Turkey.
+        ("Which country did Kalin say was jeopardizing NATO security?", "France"),
         # The article names no president of France: nothing highlighted rather than Haftar.
         ("Who is the president of France?", None),
     ],

@@ -221,6 +221,17 @@ def test_a_country_asked_for_is_the_country_its_people_or_its_city_stand_for_or_
     assert short_answer("Hangi ülke Fransa'yı suçladı?", turkish) is None  # France is the one asked about
 
 
+def test_the_country_of_the_questions_own_subject_is_not_the_country_asked_for() -> None:
+    """Written sentences: "Libya's … Haftar" says whose general Haftar is, not who backs him; a question
+    asking "which country's" asks for just that."""
+    lede = "Forces loyal to Libya's eastern-based Gen. Khalifa Haftar, backed by France, must withdraw. [1]"
+    assert short_answer("Which country backs Haftar?", lede) == "France"
+    visit = "Britain's King Charles and Queen Camilla arrived in Nairobi on Tuesday. [1]"
+    assert short_answer("Which country did King Charles visit?", visit) == "Kenya"  # Nairobi's, not his own
+    meloni = "Italy's Giorgia Meloni claimed victory on Sunday. [1]"
+    assert short_answer("Giorgia Meloni will become which country's prime minister?", meloni) == "Italy"
+
+
 def test_a_us_state_asked_for_is_a_state_or_none() -> None:
     """Written after dev articles whose highlighted answers were Sturgis, a stadium's town, a recycling
     agency and Baja California."""
