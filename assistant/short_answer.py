@@ -58,6 +58,12 @@ def short_answer(question: str, answer_text: str, passage: str = "") -> str | No
     if passage and opening and not _capitalised_inside(opening, passage) and opening.lower() not in countries():
         found = [span for span in found if span != opening]
     found.sort(key=lambda span: span == opening)
+    # "Which government does Turkey support?": a name holding the noun asked ("the Government of
+    # National Accord") before any other the sentence opens with ("Ibrahim Kalın … told AFP"). Not for
+    # a person: "Which billionaire…?" is not the "Billionaires List".
+    if (which := _WHICH_NOUN.match(focus.strip())) and language is None and kind != "person":
+        stem = which.group(1).lower()[: max(4, len(which.group(1)) - 3)]
+        found.sort(key=lambda span: stem not in span.lower())
     # An office asked about: the one named in it ("Ibrahim Kalın, the presidential spokesman",
     # assistant/apposition.py), or none: "Who is the president of France?" is not the lede's Haftar.
     # (In another language an office word may name a prize, "Президентской медалью": first, not only.)
@@ -207,6 +213,10 @@ def _state_in(span: str) -> str | None:
 _REGION_OF = re.compile(r"(?:(?:Northern|Southern|Eastern|Western|Central|Upstate|Downstate)\s+)?(.+)")
 _STATE_ASKED = re.compile(r"\b(?:which|what) (?:US |U\.S\. |battleground )?state\b(?!-)", re.IGNORECASE)
 _LISTED = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_WHICH_NOUN = re.compile(
+    r"(?:which|what)\s+(?!(?:does|did|were|have|will|would|could|should|happened)\b)([a-z]{4,})\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
 _WHOSE_COUNTRY = re.compile(r"\b(?:country|nation)(?:'s|’s|s')", re.IGNORECASE)
 _COUNTRY_ASKED = re.compile(r"\b(?:which|what) (?:\w+ ){0,2}(?:country|nation)\b", re.IGNORECASE)
 _SMALLER_PLACE = re.compile(r"\b(?:which|what) (?:\w+ )?(?:city|cities|town|village|neighbou?rhood)\b", re.IGNORECASE)

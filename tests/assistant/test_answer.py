@@ -119,6 +119,8 @@ def test_an_office_asked_about_is_answered_with_the_name_the_article_gives_its_h
         # The best sentence ("Kalın also said France was…") well ahead opens the answer, not the
         # article's earlier one naming Turkey.
         ("Which country did Kalin say was jeopardizing NATO security?", "France"),
+        # The sentence opens with Kalın, who said it; the government asked for is named later in it.
+        ("Which government does Turkey support?", "Government of National Accord"),
         # The article names no president of France: nothing highlighted rather than Haftar.
         ("Who is the president of France?", None),
     ],

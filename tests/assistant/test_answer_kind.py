@@ -232,6 +232,16 @@ def test_the_country_of_the_questions_own_subject_is_not_the_country_asked_for()
     assert short_answer("Giorgia Meloni will become which country's prime minister?", meloni) == "Italy"
 
 
+def test_a_name_holding_the_noun_asked_comes_before_the_sentences_other_names() -> None:
+    """Written sentences: the sentence opens with the one who said it, not with what was asked."""
+    gna = "Ibrahim Kalın told AFP that Turkey supports the U.N.-recognized Government of National Accord. [1]"
+    assert short_answer("Which government does Turkey support?", gna) == "Government of National Accord"
+    suit = "He filed the suit on Monday in Florida against the British Broadcasting Corporation. [1]"
+    assert short_answer("Which broadcaster did the president sue?", suit) == "British Broadcasting Corporation"
+    musk = "Tesla chief Elon Musk lost the top spot in the Forbes World's Billionaires List. [1]"
+    assert short_answer("Which billionaire lost the top spot?", musk) == "Elon Musk"  # a person: as before
+
+
 def test_a_us_state_asked_for_is_a_state_or_none() -> None:
     """Written after dev articles whose highlighted answers were Sturgis, a stadium's town, a recycling
     agency and Baja California."""
