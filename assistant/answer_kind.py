@@ -31,6 +31,7 @@ from assistant.languages import text_language
 from assistant.text import content_words, question_focus
 
 Kind = Literal["person", "place", "number", "date", "organisation", "title", "name"]
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"}
 
 # The question's form → the kind asked for; the first rule that matches the asking sentence wins.
 _PERSON_NOUNS = (
@@ -280,7 +281,8 @@ def spans(sentence: str) -> list[Span]:
             kinds.add("organisation")
         elif "place" not in kinds:
             kinds.add("organisation")  # a single capitalised word is as likely a company (Google) as anything
-            if len(words) >= 2 or before in {"by", "said", "says", "told"}:
+            # "North African security": a region's word, not a first name.
+            if (len(words) >= 2 and words[0] not in _COMPASS) or before in {"by", "said", "says", "told"}:
                 kinds.add("person")
         found.append((max(position, 0), Span(name, frozenset({*kinds, "title"}))))
     for match in _QUOTED.finditer(sentence):

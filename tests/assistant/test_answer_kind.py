@@ -242,6 +242,12 @@ def test_a_name_holding_the_noun_asked_comes_before_the_sentences_other_names() 
     assert short_answer("Which billionaire lost the top spot?", musk) == "Elon Musk"  # a person: as before
 
 
+def test_a_regions_words_are_no_persons_name() -> None:
+    sentence = "The French government is supporting a warlord and jeopardizing North African security, he said. [1]"
+    assert short_answer("Who does France support in Libya?", sentence) is None  # not "North African"
+    assert short_answer("Who won?", "Northern Ireland's Rory McIlroy won on Sunday. [1]") == "Rory McIlroy"
+
+
 def test_a_us_state_asked_for_is_a_state_or_none() -> None:
     """Written after dev articles whose highlighted answers were Sturgis, a stadium's town, a recycling
     agency and Baja California."""
