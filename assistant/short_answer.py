@@ -77,6 +77,9 @@ def short_answer(question: str, answer_text: str, passage: str = "") -> str | No
     if done_to is not None and done_to not in found and focus.lower().startswith("who"):
         found.append(done_to)
     found.sort(key=lambda span: span != done_to)
+    # "Who is jeopardizing NATO security?": the one just before the sentence's verb ("France of jeopardizing").
+    doer = None if done_to else _subject_of_verb(focus, first)
+    found = [doer, *(span for span in found if span != doer)] if doer else found
     if kind == "title":  # a quoted phrase before a name: "Oxford Dictionaries said that “goblin mode”…"
         found.sort(key=lambda span: not quoted(span, first))
     # "Who toppled Gadhafi?" is not answered by "Moammar Gadhafi": a span sharing a name the question
@@ -128,6 +131,30 @@ def _object_of_verb(focus: str, sentence: str) -> str | None:
         return next(
             (s.text for s in spans(sentence) if after.startswith(s.text) and not s.kinds & {"date", "number"}), None
         )  # not "appointed on Tuesday"
+    return None
+
+
+_SUBJECT_QUESTION = re.compile(r"^who\s+(?:is\s+|are\s+|was\s+|were\s+|has\s+|have\s+|had\s+)?(?P<verb>[a-z]{4,})\b")
+# Between a doer and its verb: a quotation mark, "was", "is", "of" ("accusing France of jeopardizing").
+_BEFORE_VERB = re.compile(r"[\s\"'“‘]*(?:(?:was|is|were|are|has|have|had|of)[\s\"'“‘]+)?$")
+
+
+def _subject_of_verb(focus: str, sentence: str) -> str | None:
+    """The name just before ``sentence``'s form of the question's verb, when ``focus`` asks who does it:
+    "Who is jeopardizing NATO security?" of "…accusing France of "jeopardizing" NATO security"."""
+    match = _SUBJECT_QUESTION.match(focus.strip().lower())
+    if match is None:
+        return None
+    verb = match.group("verb")
+    said = re.search(rf"\b{re.escape(verb[: max(4, len(verb) - 3)])}\w*", sentence, re.IGNORECASE)
+    if said is None:
+        return None
+    before = sentence[: said.start()]
+    for span in reversed(spans(before)):
+        end = before.rfind(span.text) + len(span.text)
+        if span.kinds & {"name", "person", "organisation", "place"} and _BEFORE_VERB.fullmatch(before[end:]):
+            return span.text
+        break
     return None
 
 

@@ -121,6 +121,8 @@ def test_an_office_asked_about_is_answered_with_the_name_the_article_gives_its_h
         ("Which country did Kalin say was jeopardizing NATO security?", "France"),
         # The sentence opens with Kalın, who said it; the government asked for is named later in it.
         ("Which government does Turkey support?", "Government of National Accord"),
+        # Who does it: the name before the lede's "of 'jeopardizing'", not its first name, Haftar.
+        ("Who is jeopardizing NATO security according to Turkey?", "France"),
         # The article names no president of France: nothing highlighted rather than Haftar.
         ("Who is the president of France?", None),
     ],

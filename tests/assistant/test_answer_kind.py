@@ -200,6 +200,13 @@ def test_what_the_verb_is_done_to_is_the_name_after_it_in_the_sentence() -> None
     assert short_answer("Who did Trump name as his pick for UN ambassador?", stefanik) == "Elise Stefanik"
 
 
+def test_who_does_it_is_the_name_just_before_the_sentences_verb() -> None:
+    lede = "Gen. Khalifa Haftar must withdraw, Turkey said, accusing France of \"jeopardizing\" NATO security. [1]"
+    assert short_answer("Who is jeopardizing NATO security?", lede) == "France"  # not the first name, Haftar
+    said = "Ibrahim Kalın told AFP that Turkey supports the Government of National Accord. [1]"
+    assert short_answer("Who supports the Government of National Accord?", said) == "Turkey"
+
+
 def test_a_country_asked_for_is_the_country_its_people_or_its_city_stand_for_or_none() -> None:
     """Sentences written after the dev questions' articles: for those, the short answers were Riyadh,
     South Carolina, Kyiv, Phoenix (the question's own US) and the arena of the closing ceremony."""
