@@ -201,7 +201,7 @@ def test_what_the_verb_is_done_to_is_the_name_after_it_in_the_sentence() -> None
 
 
 def test_who_does_it_is_the_name_just_before_the_sentences_verb() -> None:
-    lede = "Gen. Khalifa Haftar must withdraw, Turkey said, accusing France of \"jeopardizing\" NATO security. [1]"
+    lede = 'Gen. Khalifa Haftar must withdraw, Turkey said, accusing France of "jeopardizing" NATO security. [1]'
     assert short_answer("Who is jeopardizing NATO security?", lede) == "France"  # not the first name, Haftar
     said = "Ibrahim Kalın told AFP that Turkey supports the Government of National Accord. [1]"
     assert short_answer("Who supports the Government of National Accord?", said) == "Turkey"
