@@ -55,8 +55,9 @@ def in_reading_order(chosen: list[Candidate], lead: int | None = None) -> list[C
 
 def opening_sentence(question: str, chosen: list[Candidate], as_read: list[str], scores: list[float]) -> int | None:
     """Which of ``chosen`` (best first; ``as_read`` their text as quoted, ``scores`` their scores) opens
-    the answer, None for reading order: the best naming what is asked (answer_kind.lead_sentence),
-    unless the first in reading order names it already and scores within :data:`LEAD_MARGIN` of the best."""
+    the answer, None for reading order. The best is more than :data:`LEAD_MARGIN` above reading order's
+    first: the best naming what is asked (answer_kind.lead_sentence), else the best. Otherwise reading
+    order, unless its first names nothing asked and another chosen one does."""
     first = reading_order(chosen)[0]
     if scores[0] - scores[first] > LEAD_MARGIN:
         lead = lead_sentence(question, as_read, 0)

@@ -150,12 +150,11 @@ def _subject_of_verb(focus: str, sentence: str) -> str | None:
     if said is None:
         return None
     before = sentence[: said.start()]
-    for span in reversed(spans(before)):
-        end = before.rfind(span.text) + len(span.text)
-        if span.kinds & {"name", "person", "organisation", "place"} and _BEFORE_VERB.fullmatch(before[end:]):
-            return span.text
-        break
-    return None
+    named = spans(before)
+    if not named or not named[-1].kinds & {"name", "person", "organisation", "place"}:
+        return None
+    last = named[-1].text
+    return last if _BEFORE_VERB.fullmatch(before[before.rfind(last) + len(last) :]) else None
 
 
 def _named_otherwise(question: str, span: str) -> bool:
@@ -198,8 +197,8 @@ def _unasked(span: str, question: str, asked_names: set[str], language: str | No
 
 
 def _describes_asked(span: str, sentence: str, asked_names: set[str]) -> bool:
-    """Whether ``span`` only says whose one the question's own subject is, as a possessive or a people's
-    word just before its name: "Libya's eastern-based putschist Gen. Khalifa Haftar" answers no "Which
+    """Whether ``span`` only says whose the question's own subject is, a possessive or a people's word
+    just before its name: "Libya's eastern-based putschist Gen. Khalifa Haftar" answers no "Which
     country backs Haftar?" ("Which country's…?" asks for just that: not called for it)."""
     if not asked_names:
         return False
